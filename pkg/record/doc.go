@@ -1,0 +1,10 @@
+// Package record holds bourse's domain types — instruments, orders, trades,
+// execution reports, bars, SMA and profit windows, rejects — and their codecs.
+//
+// It imports nothing of the project: every other package (the book, the
+// windows, the transports, the storage) speaks in these types. Prices and
+// quantities are exact fixed-point decimals (Fixed, 8 fractional digits);
+// timestamps are Unix milliseconds in UTC. Inside the order book prices are
+// integer ticks and quantities integer lots of the instrument; the conversion
+// happens once, when an order is validated against the instruments reference.
+package record

@@ -1,0 +1,69 @@
+package record
+
+// EventType is the kind of an execution report.
+type EventType uint8
+
+// Execution report types.
+const (
+	Accepted    EventType = 1
+	Rejected    EventType = 2
+	Fill        EventType = 3
+	PartialFill EventType = 4
+	Cancelled   EventType = 5
+	Expired     EventType = 6
+	Killed      EventType = 7
+	Replaced    EventType = 8
+)
+
+var eventTypeNames = [...]string{"UNKNOWN", "ACCEPTED", "REJECTED", "FILL", "PARTIAL_FILL", "CANCELLED", "EXPIRED", "KILLED", "REPLACED"}
+
+// String returns the wire name, e.g. "PARTIAL_FILL".
+func (t EventType) String() string {
+	if int(t) < len(eventTypeNames) {
+		return eventTypeNames[t]
+	}
+	return "UNKNOWN"
+}
+
+// Reason codes carried by REJECTED reports and Reject records.
+const (
+	ReasonBadJSON           = "BAD_JSON"
+	ReasonMissingField      = "MISSING_FIELD"
+	ReasonBadField          = "BAD_FIELD"
+	ReasonUnknownInstrument = "UNKNOWN_INSTRUMENT"
+	ReasonOffTick           = "OFF_TICK"
+	ReasonOffLot            = "OFF_LOT"
+	ReasonNonPositive       = "NON_POSITIVE"
+	ReasonTooLarge          = "TOO_LARGE"
+	ReasonBadTimestamp      = "BAD_TIMESTAMP"
+	ReasonOversize          = "OVERSIZE"
+	ReasonExpired           = "ALREADY_EXPIRED"
+	ReasonDuplicateID       = "DUPLICATE_ID"
+	ReasonUnknownOrder      = "UNKNOWN_ORDER"
+	ReasonUnsupported       = "UNSUPPORTED"
+)
+
+// Event is an execution report: what happened to one order.
+//
+// Price is the order's limit price (for ACCEPTED, REPLACED, CANCELLED,
+// EXPIRED) or the fill price (for FILL, PARTIAL_FILL). Quantity is the
+// order's quantity or the fill quantity. Leaves is the open quantity left
+// resting after the event, Filled the cumulative filled quantity.
+type Event struct {
+	Type       EventType
+	OrderID    uint64
+	Instrument string
+	TraderID   string
+	Side       Side
+	OrderType  OrderType
+	TIF        TimeInForce
+	Price      Fixed
+	Quantity   Fixed
+	Leaves     Fixed
+	Filled     Fixed
+	TradeID    uint64 // for fills
+	Reason     string // for REJECTED: a Reason* code
+	Message    string // for REJECTED: a human explanation
+	Raw        string // for REJECTED: the original record text, when it could not be decoded
+	Time       int64  // the instrument clock, Unix ms UTC
+}

@@ -1,0 +1,21 @@
+package record
+
+// Instrument is one line of the exchange's instruments reference.
+type Instrument struct {
+	Symbol   string `json:"symbol"`
+	Name     string `json:"name"`
+	TickSize Fixed  `json:"tick_size"`
+	LotSize  Fixed  `json:"lot_size"`
+	RefPrice Fixed  `json:"ref_price"`
+}
+
+// DefaultInstruments is the built-in reference used when no --instruments
+// file (or topic) is given.
+func DefaultInstruments() []Instrument {
+	return []Instrument{
+		{Symbol: "INFY", Name: "Infosys", TickSize: MustFixed("0.01"), LotSize: One, RefPrice: MustFixed("1500.00")},
+		{Symbol: "ONGC", Name: "Oil and Natural Gas Corporation", TickSize: MustFixed("0.01"), LotSize: One, RefPrice: MustFixed("250.00")},
+		{Symbol: "RIL", Name: "Reliance Industries", TickSize: MustFixed("0.01"), LotSize: One, RefPrice: MustFixed("2500.00")},
+		{Symbol: "TCS", Name: "Tata Consultancy Services", TickSize: MustFixed("0.01"), LotSize: One, RefPrice: MustFixed("3500.00")},
+	}
+}

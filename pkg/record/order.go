@@ -1,0 +1,104 @@
+package record
+
+// Side is BUY or SELL.
+type Side uint8
+
+// Sides.
+const (
+	Buy  Side = 1
+	Sell Side = 2
+)
+
+// String returns "BUY" or "SELL".
+func (s Side) String() string {
+	switch s {
+	case Buy:
+		return "BUY"
+	case Sell:
+		return "SELL"
+	}
+	return "UNKNOWN"
+}
+
+// Opposite returns the other side.
+func (s Side) Opposite() Side { return 3 - s }
+
+// OrderType is LIMIT or MARKET.
+type OrderType uint8
+
+// Order types.
+const (
+	Limit  OrderType = 0
+	Market OrderType = 1
+)
+
+// String returns "LIMIT" or "MARKET".
+func (t OrderType) String() string {
+	if t == Market {
+		return "MARKET"
+	}
+	return "LIMIT"
+}
+
+// TimeInForce says how long an order may rest: GTC, IOC or FOK.
+type TimeInForce uint8
+
+// Times in force.
+const (
+	GTC TimeInForce = 0
+	IOC TimeInForce = 1
+	FOK TimeInForce = 2
+)
+
+// String returns "GTC", "IOC" or "FOK".
+func (t TimeInForce) String() string {
+	switch t {
+	case IOC:
+		return "IOC"
+	case FOK:
+		return "FOK"
+	}
+	return "GTC"
+}
+
+// Action is NEW, CANCEL or REPLACE.
+type Action uint8
+
+// Actions.
+const (
+	New     Action = 0
+	Cancel  Action = 1
+	Replace Action = 2
+)
+
+// String returns "NEW", "CANCEL" or "REPLACE".
+func (a Action) String() string {
+	switch a {
+	case Cancel:
+		return "CANCEL"
+	case Replace:
+		return "REPLACE"
+	}
+	return "NEW"
+}
+
+// Order is one instruction from a trader, as decoded from the orders stream.
+//
+// Price and Quantity are exact decimals as sent. Ticks and Lots are the same
+// values in the instrument's integer units; they are filled in by
+// Instruments.Validate and are what the order book works with.
+type Order struct {
+	ID         uint64
+	Instrument string
+	Side       Side
+	Type       OrderType
+	TIF        TimeInForce
+	Action     Action
+	Price      Fixed // 0 when absent (MARKET, or CANCEL)
+	Quantity   Fixed // 0 when absent (CANCEL, or a REPLACE that keeps it)
+	Time       int64 // order_timestamp, Unix ms UTC
+	ExpiresAt  int64 // Unix ms UTC; 0 = never
+	TraderID   string
+	Ticks      int64 // Price / tick size, set by Validate
+	Lots       int64 // Quantity / lot size, set by Validate
+}

@@ -1,0 +1,31 @@
+package stream
+
+import "github.com/bourse/bourse/pkg/record"
+
+// Record is one input record handed to a Processor.
+type Record struct {
+	Key       []byte
+	Value     []byte
+	Source    string // topic name or file path, for reject reports
+	Partition int32  // Kafka partition; 0 in file mode
+	Offset    int64  // Kafka offset, or 1-based line number in file mode
+	Time      int64  // broker/record timestamp in Unix ms, 0 if unknown (never used by cores)
+}
+
+// Processor is the pure, deterministic core of a stream job for one input
+// partition. It must not do I/O, read clocks or start goroutines, and must
+// never panic on bad input: a bad record becomes a reject.
+type Processor interface {
+	// Process handles one input record and emits what follows from it.
+	Process(rec *Record, out record.Emitter)
+	// Flush emits everything still open at the end of a finite input
+	// (file mode; or a bounded Kafka run asked to flush).
+	Flush(out record.Emitter)
+	// Snapshot appends an encoding of the processor's whole state to b.
+	Snapshot(b []byte) []byte
+	// Restore replaces the processor's state with a snapshot's.
+	Restore(snapshot []byte) error
+}
+
+// Factory makes a fresh Processor for one input partition.
+type Factory func(partition int32) Processor
