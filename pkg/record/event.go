@@ -41,6 +41,7 @@ const (
 	ReasonDuplicateID       = "DUPLICATE_ID"
 	ReasonUnknownOrder      = "UNKNOWN_ORDER"
 	ReasonUnsupported       = "UNSUPPORTED"
+	ReasonLate              = "LATE" // a trade in a bar whose window was already emitted
 )
 
 // Event is an execution report: what happened to one order.
