@@ -29,81 +29,157 @@ var (
 )
 
 // ParseFixed parses decimal text such as "15", "15.0", "-0.25" or "1e3"
-// exactly. It never goes through float64.
+// exactly. It never goes through float64. Trailing zeros beyond Scale are
+// fine ("1.000000000"); significant digits beyond Scale are ErrTooPrecise;
+// values outside the int64 range of Fixed are ErrOutOfRange.
 func ParseFixed(s []byte) (Fixed, error) {
-	if len(s) == 0 {
-		return 0, ErrNotDecimal
+	mant, exp, neg, err := parseDecimal(s)
+	if err != nil {
+		return 0, err
 	}
+	if mant == 0 {
+		return 0, nil
+	}
+	shift := exp + Scale
+	if shift < 0 {
+		return 0, ErrTooPrecise
+	}
+	if shift > 19 {
+		return 0, ErrOutOfRange
+	}
+	for ; shift > 0; shift-- {
+		if mant > (1<<64-1)/10 {
+			return 0, ErrOutOfRange
+		}
+		mant *= 10
+	}
+	if neg {
+		if mant > 1<<63 {
+			return 0, ErrOutOfRange
+		}
+		return Fixed(-int64(mant - 1) - 1), nil
+	}
+	if mant > 1<<63-1 {
+		return 0, ErrOutOfRange
+	}
+	return Fixed(mant), nil
+}
+
+// parseDecimal splits decimal text into value = mant * 10^exp with the
+// trailing zeros of mant stripped (mant == 0 gives exp == 0). It accepts an
+// optional sign, digits with at most one '.', and an optional exponent.
+func parseDecimal(s []byte) (mant uint64, exp int, neg bool, err error) {
 	i := 0
-	neg := false
-	if s[0] == '-' || s[0] == '+' {
+	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
 		neg = s[0] == '-'
 		i++
 	}
-	var mant uint64
-	digits, frac := 0, 0
+	digits, zeros := 0, 0
 	seenDot := false
 	for ; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c >= '0' && c <= '9':
-			if mant > (1<<63-1)/10 {
-				return 0, ErrOutOfRange
-			}
-			mant = mant*10 + uint64(c-'0')
 			digits++
 			if seenDot {
-				frac++
+				exp--
 			}
+			if c == '0' {
+				if mant != 0 {
+					zeros++
+				}
+				continue
+			}
+			for ; zeros > 0; zeros-- {
+				if mant > (1<<64-1)/10 {
+					return 0, 0, neg, ErrOutOfRange
+				}
+				mant *= 10
+			}
+			d := uint64(c - '0')
+			if mant > (1<<64-1-d)/10 {
+				return 0, 0, neg, ErrOutOfRange
+			}
+			mant = mant*10 + d
 		case c == '.' && !seenDot:
 			seenDot = true
-		case c == 'e' || c == 'E':
-			if digits == 0 {
-				return 0, ErrNotDecimal
+		case (c == 'e' || c == 'E') && digits > 0:
+			e, ok := parseExponent(s[i+1:])
+			if !ok {
+				return 0, 0, neg, ErrNotDecimal
 			}
-			exp, err := strconv.Atoi(string(s[i+1:]))
-			if err != nil {
-				return 0, ErrNotDecimal
-			}
-			if exp > 30 || exp < -30 {
-				return 0, ErrOutOfRange
-			}
-			frac -= exp
+			exp += e
 			i = len(s)
 		default:
-			return 0, ErrNotDecimal
+			return 0, 0, neg, ErrNotDecimal
 		}
 	}
 	if digits == 0 {
-		return 0, ErrNotDecimal
+		return 0, 0, neg, ErrNotDecimal
 	}
-	// Drop trailing zeros past Scale ("1.000000000" is fine).
-	for frac > Scale && mant%10 == 0 {
-		mant /= 10
-		frac--
+	if mant == 0 {
+		return 0, 0, neg, nil
 	}
-	if frac > Scale {
-		if mant == 0 {
-			frac = Scale
-		} else {
-			return 0, ErrTooPrecise
+	return mant, exp + zeros, neg, nil
+}
+
+// parseExponent parses [+-]digits, clamping the magnitude at 1e9.
+func parseExponent(s []byte) (int, bool) {
+	i := 0
+	neg := false
+	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
+		neg = s[0] == '-'
+		i++
+	}
+	if i == len(s) {
+		return 0, false
+	}
+	e := 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if e < 1e9 {
+			e = e*10 + int(c-'0')
 		}
 	}
-	for ; frac < Scale; frac++ {
-		if mant > (1<<63-1)/10 {
-			return 0, ErrOutOfRange
+	if neg {
+		e = -e
+	}
+	return e, true
+}
+
+// parseUint parses decimal text that must denote a whole number >= 0 that
+// fits in uint64 ("5", "5.0", "5e3"). Negative non-zero values give ok=false
+// with neg=true so callers can say "non-positive".
+func parseUint(s []byte) (v uint64, neg bool, err error) {
+	mant, exp, neg, err := parseDecimal(s)
+	if err != nil {
+		return 0, neg, err
+	}
+	if mant == 0 {
+		return 0, false, nil
+	}
+	if neg {
+		return 0, true, nil
+	}
+	if exp < 0 {
+		return 0, false, errNotWhole
+	}
+	if exp > 19 {
+		return 0, false, ErrOutOfRange
+	}
+	for ; exp > 0; exp-- {
+		if mant > (1<<64-1)/10 {
+			return 0, false, ErrOutOfRange
 		}
 		mant *= 10
 	}
-	if mant > 1<<63-1 {
-		return 0, ErrOutOfRange
-	}
-	v := Fixed(mant)
-	if neg {
-		v = -v
-	}
-	return v, nil
+	return mant, false, nil
 }
+
+var errNotWhole = errors.New("not a whole number")
 
 // MustFixed parses s or panics; for constants in code and tests.
 func MustFixed(s string) Fixed {
