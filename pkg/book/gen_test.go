@@ -1,0 +1,105 @@
+package book
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/bourse/bourse/pkg/record"
+)
+
+// gen produces random but valid order streams that hit every rule often:
+// a narrow price band (many crosses), small quantities (exact FOK fills and
+// one-lot-short kills), ids reused for cancels, replaces and duplicates,
+// expiries around the clock, clocks that sometimes go backwards, and now
+// and then a price far away from the band.
+type gen struct {
+	rng     *rand.Rand
+	policy  Policy
+	next    uint64
+	recent  []uint64
+	t       int64
+	traders []string
+	live    func() []uint64 // ids resting now, if the caller knows them
+}
+
+func newGen(seed uint64, policy Policy) *gen {
+	g := &gen{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), policy: policy, t: 1_700_000_000_000}
+	for i := range 5 {
+		g.traders = append(g.traders, fmt.Sprintf("TR%d", i))
+	}
+	return g
+}
+
+func (g *gen) pct(p int) bool { return g.rng.IntN(100) < p }
+
+func (g *gen) price() int64 {
+	if g.pct(2) {
+		return 1 + g.rng.Int64N(1_000_000_000)
+	}
+	return 1000 + g.rng.Int64N(13) - 6
+}
+
+func (g *gen) known() uint64 {
+	if g.live != nil && g.pct(60) {
+		if ids := g.live(); len(ids) > 0 {
+			return ids[g.rng.IntN(len(ids))]
+		}
+	}
+	if len(g.recent) == 0 || g.pct(10) {
+		return g.rng.Uint64N(g.next + 2)
+	}
+	return g.recent[g.rng.IntN(len(g.recent))]
+}
+
+func (g *gen) order() *record.Order {
+	switch {
+	case g.pct(90):
+		g.t += g.rng.Int64N(4)
+	case g.pct(50):
+		g.t -= g.rng.Int64N(10)
+	}
+	s := ord{side: record.Side(1 + g.rng.IntN(2)), time: g.t, trader: g.traders[g.rng.IntN(len(g.traders))]}
+	r := g.rng.IntN(100)
+	switch {
+	case r < 60:
+		s.act = record.New
+		if g.pct(5) && len(g.recent) > 0 {
+			s.id = g.known()
+		} else {
+			g.next++
+			s.id = g.next
+			g.recent = append(g.recent, s.id)
+			if len(g.recent) > 64 {
+				g.recent = g.recent[1:]
+			}
+		}
+		s.lots = 1 + g.rng.Int64N(8)
+		s.ticks = g.price()
+		exact := g.policy == Exact && g.pct(95)
+		if !exact {
+			if g.pct(12) {
+				s.typ, s.ticks = record.Market, 0
+			}
+			switch t := g.rng.IntN(100); {
+			case t < 15:
+				s.tif = record.IOC
+			case t < 30:
+				s.tif = record.FOK
+			}
+		}
+		if g.pct(25) {
+			s.exp = g.t + g.rng.Int64N(30) - 2
+		}
+	case r < 80:
+		s.act, s.id = record.Cancel, g.known()
+	default:
+		s.act, s.id = record.Replace, g.known()
+		if !g.pct(30) {
+			s.ticks = g.price()
+		}
+		if !g.pct(30) {
+			s.lots = 1 + g.rng.Int64N(8)
+		}
+	}
+	return s.order()
+}

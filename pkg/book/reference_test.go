@@ -1,0 +1,322 @@
+package book
+
+import (
+	"sort"
+
+	"github.com/bourse/bourse/pkg/record"
+)
+
+// refBook is a deliberately naive matcher: one flat slice of resting
+// orders, linear scans for everything, priority by an explicit arrival
+// sequence. It shares nothing with Book except the reject message texts, and
+// the differential tests require both to produce identical records.
+type refBook struct {
+	inst     record.Instrument
+	policy   Policy
+	clock    int64
+	tradeSeq uint64
+	seq      uint64
+	rest     []refOrder
+	out      []out
+}
+
+type refOrder struct {
+	id          uint64
+	side        record.Side
+	typ         record.OrderType
+	tif         record.TimeInForce
+	ticks, lots int64
+	filled, exp int64
+	trader      string
+	seq         uint64
+}
+
+func newRef(inst record.Instrument, p Policy) *refBook { return &refBook{inst: inst, policy: p} }
+
+func (r *refBook) px(t int64) record.Fixed { return record.Fixed(t) * r.inst.TickSize }
+func (r *refBook) qt(l int64) record.Fixed { return record.Fixed(l) * r.inst.LotSize }
+
+func (r *refBook) event(typ record.EventType, o *refOrder, price int64, qty, leaves int64) {
+	r.out = append(r.out, out{e: record.Event{
+		Type: typ, OrderID: o.id, Instrument: r.inst.Symbol, TraderID: o.trader,
+		Side: o.side, OrderType: o.typ, TIF: o.tif, Price: r.px(price), Quantity: r.qt(qty),
+		Leaves: r.qt(leaves), Filled: r.qt(o.filled), Time: r.clock,
+	}})
+}
+
+func (r *refBook) rejectEv(o *record.Order, reason, msg string) {
+	r.out = append(r.out, out{e: record.Event{
+		Type: record.Rejected, OrderID: o.ID, Instrument: r.inst.Symbol, TraderID: o.TraderID,
+		Side: o.Side, OrderType: o.Type, TIF: o.TIF, Price: o.Price, Quantity: o.Quantity,
+		Reason: reason, Message: msg, Time: r.clock,
+	}})
+}
+
+func (r *refBook) find(id uint64) int {
+	for i := range r.rest {
+		if r.rest[i].id == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func (r *refBook) del(i int) { r.rest = append(r.rest[:i], r.rest[i+1:]...) }
+
+func (r *refBook) submit(o *record.Order) []out {
+	r.out = nil
+	if o.Time > r.clock {
+		r.clock = o.Time
+	}
+	var exp []refOrder
+	var keep []refOrder
+	for _, x := range r.rest {
+		if x.exp != 0 && x.exp < r.clock {
+			exp = append(exp, x)
+		} else {
+			keep = append(keep, x)
+		}
+	}
+	sort.Slice(exp, func(i, j int) bool {
+		if exp[i].exp != exp[j].exp {
+			return exp[i].exp < exp[j].exp
+		}
+		return exp[i].id < exp[j].id
+	})
+	for i := range exp {
+		r.event(record.Expired, &exp[i], exp[i].ticks, exp[i].lots, 0)
+	}
+	r.rest = keep
+	switch o.Action {
+	case record.New:
+		r.submitNew(o)
+	case record.Cancel:
+		i := r.find(o.ID)
+		if i < 0 {
+			r.rejectEv(o, record.ReasonUnknownOrder, msgUnknown(o.ID, r.inst.Symbol))
+			break
+		}
+		x := r.rest[i]
+		r.event(record.Cancelled, &x, x.ticks, x.lots, 0)
+		r.del(i)
+	case record.Replace:
+		r.replace(o)
+	default:
+		r.rejectEv(o, record.ReasonBadField, msgAction(o.Action))
+	}
+	return r.out
+}
+
+func (r *refBook) submitNew(o *record.Order) {
+	if o.Side != record.Buy && o.Side != record.Sell {
+		r.rejectEv(o, record.ReasonBadField, msgSide(o.Side))
+		return
+	}
+	if o.Type > record.Market || o.TIF > record.FOK {
+		r.rejectEv(o, record.ReasonBadField, msgKind(o))
+		return
+	}
+	if r.policy == Exact && (o.Type != record.Limit || o.TIF != record.GTC) {
+		r.rejectEv(o, record.ReasonUnsupported, msgUnsupportedNew(o))
+		return
+	}
+	if o.Lots <= 0 {
+		r.rejectEv(o, record.ReasonNonPositive, msgLots(o.Lots))
+		return
+	}
+	if o.Type == record.Limit && o.Ticks <= 0 {
+		r.rejectEv(o, record.ReasonNonPositive, msgTicks(o.Ticks))
+		return
+	}
+	if r.find(o.ID) >= 0 {
+		r.rejectEv(o, record.ReasonDuplicateID, msgDuplicate(o.ID, r.inst.Symbol))
+		return
+	}
+	if o.ExpiresAt != 0 && o.ExpiresAt < r.clock {
+		r.rejectEv(o, record.ReasonExpired, msgExpired(o.ExpiresAt, r.clock))
+		return
+	}
+	a := refOrder{id: o.ID, side: o.Side, typ: o.Type, tif: o.TIF, lots: o.Lots, exp: o.ExpiresAt, trader: o.TraderID}
+	if o.Type == record.Limit {
+		a.ticks = o.Ticks
+	}
+	r.event(record.Accepted, &a, a.ticks, a.lots, a.lots)
+	if r.policy == Exact {
+		best := -1
+		for i, x := range r.rest {
+			if x.side != a.side && x.ticks == a.ticks && x.lots == a.lots && (best < 0 || x.seq < r.rest[best].seq) {
+				best = i
+			}
+		}
+		if best >= 0 {
+			r.fill(&a, best)
+		}
+	} else {
+		if a.tif == record.FOK {
+			avail := int64(0)
+			for _, x := range r.rest {
+				if x.side != a.side && r.acceptable(&a, x.ticks) {
+					avail += x.lots
+				}
+			}
+			if avail < a.lots {
+				r.event(record.Killed, &a, a.ticks, a.lots, 0)
+				return
+			}
+		}
+		r.match(&a)
+	}
+	switch {
+	case a.lots == 0:
+	case a.typ == record.Market || a.tif != record.GTC:
+		r.event(record.Cancelled, &a, a.ticks, a.lots, 0)
+	default:
+		r.seq++
+		a.seq = r.seq
+		r.rest = append(r.rest, a)
+	}
+}
+
+func (r *refBook) acceptable(a *refOrder, p int64) bool {
+	switch {
+	case a.typ == record.Market:
+		return true
+	case a.side == record.Buy:
+		return p <= a.ticks
+	default:
+		return p >= a.ticks
+	}
+}
+
+func (r *refBook) match(a *refOrder) {
+	for a.lots > 0 {
+		best := -1
+		for i, x := range r.rest {
+			if x.side == a.side || !r.acceptable(a, x.ticks) {
+				continue
+			}
+			if best < 0 {
+				best = i
+				continue
+			}
+			b := r.rest[best]
+			better := (a.side == record.Buy && x.ticks < b.ticks) || (a.side == record.Sell && x.ticks > b.ticks)
+			if better || (x.ticks == b.ticks && x.seq < b.seq) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return
+		}
+		r.fill(a, best)
+	}
+}
+
+// fill trades the aggressor a against r.rest[i] for the smaller quantity.
+func (r *refBook) fill(a *refOrder, i int) {
+	x := &r.rest[i]
+	q := min(a.lots, x.lots)
+	a.lots -= q
+	a.filled += q
+	x.lots -= q
+	x.filled += q
+	r.tradeSeq++
+	t := record.Trade{TradeID: r.tradeSeq, Instrument: r.inst.Symbol, Price: r.px(x.ticks), Quantity: r.qt(q),
+		Aggressor: a.side, Time: r.clock}
+	if a.side == record.Buy {
+		t.BuyOrderID, t.BuyTrader, t.SellOrderID, t.SellTrader = a.id, a.trader, x.id, x.trader
+	} else {
+		t.BuyOrderID, t.BuyTrader, t.SellOrderID, t.SellTrader = x.id, x.trader, a.id, a.trader
+	}
+	r.out = append(r.out, out{trade: true, t: t})
+	for _, o := range []*refOrder{a, x} {
+		typ := record.PartialFill
+		if o.lots == 0 {
+			typ = record.Fill
+		}
+		r.event(typ, o, x.ticks, q, o.lots)
+		r.out[len(r.out)-1].e.TradeID = r.tradeSeq
+	}
+	if x.lots == 0 {
+		r.del(i)
+	}
+}
+
+func (r *refBook) replace(o *record.Order) {
+	if r.policy == Exact {
+		r.rejectEv(o, record.ReasonUnsupported, msgUnsupportedReplace())
+		return
+	}
+	i := r.find(o.ID)
+	if i < 0 {
+		r.rejectEv(o, record.ReasonUnknownOrder, msgUnknown(o.ID, r.inst.Symbol))
+		return
+	}
+	x := r.rest[i]
+	ticks, lots := x.ticks, x.lots
+	if o.Price != 0 {
+		ticks = o.Ticks
+	}
+	if o.Quantity != 0 {
+		lots = o.Lots
+	}
+	if ticks <= 0 {
+		r.rejectEv(o, record.ReasonNonPositive, msgTicks(ticks))
+		return
+	}
+	if lots <= 0 {
+		r.rejectEv(o, record.ReasonNonPositive, msgLots(lots))
+		return
+	}
+	if ticks == x.ticks && lots <= x.lots {
+		r.rest[i].lots = lots
+		r.event(record.Replaced, &r.rest[i], ticks, lots, lots)
+		return
+	}
+	r.del(i)
+	x.ticks, x.lots = ticks, lots
+	r.event(record.Replaced, &x, ticks, lots, lots)
+	r.match(&x)
+	if x.lots > 0 {
+		r.seq++
+		x.seq = r.seq
+		r.rest = append(r.rest, x)
+	}
+}
+
+// depth aggregates the reference's resting orders like Book.Depth.
+func (r *refBook) depth(side record.Side) []Level {
+	m := map[int64]*Level{}
+	for _, x := range r.rest {
+		if x.side != side {
+			continue
+		}
+		l := m[x.ticks]
+		if l == nil {
+			l = &Level{Ticks: x.ticks}
+			m[x.ticks] = l
+		}
+		l.Lots += x.lots
+		l.Orders++
+	}
+	var ls []Level
+	for _, l := range m {
+		ls = append(ls, *l)
+	}
+	sort.Slice(ls, func(i, j int) bool {
+		if side == record.Buy {
+			return ls[i].Ticks > ls[j].Ticks
+		}
+		return ls[i].Ticks < ls[j].Ticks
+	})
+	return ls
+}
+
+// ids lists the resting order ids, oldest first.
+func (r *refBook) ids() []uint64 {
+	ids := make([]uint64, len(r.rest))
+	for i, x := range r.rest {
+		ids[i] = x.id
+	}
+	return ids
+}

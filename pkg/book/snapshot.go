@@ -1,0 +1,281 @@
+package book
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+
+	"github.com/bourse/bourse/pkg/record"
+)
+
+// ErrBadSnapshot is wrapped by every error Restore returns.
+var ErrBadSnapshot = errors.New("book: bad snapshot")
+
+const (
+	snapMagic   = "BKSN"
+	snapVersion = 1
+	// minOrderBytes is the smallest encoding of one order: id, ticks,
+	// lots, filled, expires and trader length, one byte each.
+	minOrderBytes = 6
+)
+
+// Snapshot appends the book's whole state to dst and returns the extended
+// slice: instrument identity, policy, clock, trade sequence and every
+// resting order in exact priority order (bids then asks, best level first,
+// oldest first within a level). The encoding is compact (varints), versioned
+// and ends with a CRC-32 of what precedes it.
+//
+// Layout, version 1:
+//
+//	"BKSN" version:u8 symbol:str tick:varint lot:varint policy:u8
+//	clock:varint tradeSeq:uvarint
+//	2 × { count:uvarint, count × order }
+//	crc32:u32le
+//	order = id:uvarint ticks:varint lots:varint filled:varint expires:varint trader:str
+//	str   = len:uvarint bytes
+func (b *Book) Snapshot(dst []byte) []byte {
+	start := len(dst)
+	dst = append(dst, snapMagic...)
+	dst = append(dst, snapVersion)
+	dst = appendString(dst, b.inst.Symbol)
+	dst = binary.AppendVarint(dst, int64(b.inst.TickSize))
+	dst = binary.AppendVarint(dst, int64(b.inst.LotSize))
+	dst = append(dst, byte(b.policy))
+	dst = binary.AppendVarint(dst, b.clock)
+	dst = binary.AppendUvarint(dst, b.tradeSeq)
+	for s := range b.sides {
+		l := &b.sides[s]
+		count := 0
+		for _, li := range l.lvls {
+			count += int(b.levels[li].orders)
+		}
+		dst = binary.AppendUvarint(dst, uint64(count))
+		for i := len(l.lvls) - 1; i >= 0; i-- {
+			for ni := b.levels[l.lvls[i]].head; ni != nilIdx; ni = b.nodes[ni].next {
+				n := &b.nodes[ni]
+				dst = binary.AppendUvarint(dst, n.id)
+				dst = binary.AppendVarint(dst, n.ticks)
+				dst = binary.AppendVarint(dst, n.lots)
+				dst = binary.AppendVarint(dst, n.filled)
+				dst = binary.AppendVarint(dst, n.expires)
+				dst = appendString(dst, n.trader)
+			}
+		}
+	}
+	return binary.LittleEndian.AppendUint32(dst, crc32.ChecksumIEEE(dst[start:]))
+}
+
+func appendString(dst []byte, s string) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(s)))
+	return append(dst, s...)
+}
+
+// snapOrder is one decoded resting order.
+type snapOrder struct {
+	id                          uint64
+	ticks, lots, filled, expire int64
+	trader                      string
+	side                        record.Side
+}
+
+// Restore replaces the book's state with the one encoded in src by
+// Snapshot. The snapshot must be for the same instrument (symbol, tick and
+// lot size) and policy. On any error, which wraps ErrBadSnapshot and says
+// what was expected, the book is left unchanged.
+func (b *Book) Restore(src []byte) error {
+	if len(src) < len(snapMagic)+1+4 {
+		return fmt.Errorf("%w: expected at least %d bytes, received %d", ErrBadSnapshot, len(snapMagic)+5, len(src))
+	}
+	if string(src[:len(snapMagic)]) != snapMagic {
+		return fmt.Errorf("%w: expected magic %q, received %q", ErrBadSnapshot, snapMagic, src[:len(snapMagic)])
+	}
+	if v := src[len(snapMagic)]; v != snapVersion {
+		return fmt.Errorf("%w: expected version %d, received %d", ErrBadSnapshot, snapVersion, v)
+	}
+	body := src[:len(src)-4]
+	if want, got := binary.LittleEndian.Uint32(src[len(body):]), crc32.ChecksumIEEE(body); want != got {
+		return fmt.Errorf("%w: checksum mismatch: expected %08x, computed %08x", ErrBadSnapshot, want, got)
+	}
+	d := decoder{buf: body[len(snapMagic)+1:]}
+	symbol := d.str("symbol")
+	tick := record.Fixed(d.varint("tick size"))
+	lot := record.Fixed(d.varint("lot size"))
+	policy := Policy(d.byte("policy"))
+	clock := d.varint("clock")
+	seq := d.uvarint("trade sequence")
+	if d.err != nil {
+		return d.err
+	}
+	if symbol != b.inst.Symbol || tick != b.inst.TickSize || lot != b.inst.LotSize {
+		return fmt.Errorf("%w: expected instrument %s (tick %s, lot %s), received %s (tick %s, lot %s)",
+			ErrBadSnapshot, b.inst.Symbol, b.inst.TickSize, b.inst.LotSize, symbol, tick, lot)
+	}
+	if policy != b.policy {
+		return fmt.Errorf("%w: expected policy %s, received %s", ErrBadSnapshot, b.policy, policy)
+	}
+	var orders []snapOrder
+	seen := idIndex{}
+	seen.init(16)
+	for _, side := range [2]record.Side{record.Buy, record.Sell} {
+		count := d.uvarint("order count")
+		if d.err == nil && count > uint64(len(d.buf)/minOrderBytes) {
+			return fmt.Errorf("%w: %s order count %d exceeds what %d remaining bytes can hold", ErrBadSnapshot, side, count, len(d.buf))
+		}
+		for i := uint64(0); i < count && d.err == nil; i++ {
+			o := snapOrder{
+				id: d.uvarint("order id"), ticks: d.varint("price"), lots: d.varint("open quantity"),
+				filled: d.varint("filled quantity"), expire: d.varint("expiry"), trader: d.str("trader id"),
+				side: side,
+			}
+			if d.err != nil {
+				break
+			}
+			if err := checkSnapOrder(&o, clock); err != nil {
+				return err
+			}
+			if _, dup := seen.get(o.id); dup {
+				return fmt.Errorf("%w: expected unique order ids, received id %d twice", ErrBadSnapshot, o.id)
+			}
+			seen.put(o.id, 0)
+			orders = append(orders, o)
+		}
+	}
+	if d.err != nil {
+		return d.err
+	}
+	if len(d.buf) != 0 {
+		return fmt.Errorf("%w: expected end of snapshot, received %d trailing bytes", ErrBadSnapshot, len(d.buf))
+	}
+	if b.policy == PriceTime {
+		if err := checkUncrossed(orders); err != nil {
+			return err
+		}
+	}
+	b.load(clock, seq, orders)
+	return nil
+}
+
+func checkSnapOrder(o *snapOrder, clock int64) error {
+	switch {
+	case o.ticks <= 0:
+		return fmt.Errorf("%w: order %d: expected a positive price in ticks, received %d", ErrBadSnapshot, o.id, o.ticks)
+	case o.lots <= 0:
+		return fmt.Errorf("%w: order %d: expected a positive open quantity in lots, received %d", ErrBadSnapshot, o.id, o.lots)
+	case o.filled < 0:
+		return fmt.Errorf("%w: order %d: expected a non-negative filled quantity, received %d", ErrBadSnapshot, o.id, o.filled)
+	case o.expire != 0 && o.expire < clock:
+		return fmt.Errorf("%w: order %d: expected an expiry at or after the clock %d, received %d", ErrBadSnapshot, o.id, clock, o.expire)
+	}
+	return nil
+}
+
+func checkUncrossed(orders []snapOrder) error {
+	var bid, ask int64
+	for i := range orders {
+		o := &orders[i]
+		if o.side == record.Buy && o.ticks > bid {
+			bid = o.ticks
+		}
+		if o.side == record.Sell && (ask == 0 || o.ticks < ask) {
+			ask = o.ticks
+		}
+	}
+	if bid != 0 && ask != 0 && bid >= ask {
+		return fmt.Errorf("%w: expected an uncrossed book, received best bid %d ticks >= best ask %d ticks", ErrBadSnapshot, bid, ask)
+	}
+	return nil
+}
+
+// load resets the book and rests orders in the given priority order.
+func (b *Book) load(clock int64, seq uint64, orders []snapOrder) {
+	b.clock, b.tradeSeq = clock, seq
+	b.nodes = b.nodes[:0]
+	b.levels = b.levels[:0]
+	b.freeNode, b.freeLevel = nilIdx, nilIdx
+	for i := range b.sides {
+		b.sides[i].reset()
+	}
+	b.heap = b.heap[:0]
+	if 2*len(orders) > len(b.index.slots) {
+		b.index.init(len(orders))
+	} else {
+		b.index.clear()
+	}
+	for i := range orders {
+		o := &orders[i]
+		ni := b.allocNode()
+		b.nodes[ni] = node{
+			id: o.id, ticks: o.ticks, lots: o.lots, filled: o.filled, expires: o.expire,
+			trader: o.trader, prev: nilIdx, next: nilIdx, level: nilIdx, hpos: nilIdx,
+			side: o.side, typ: record.Limit, tif: record.GTC,
+		}
+		b.rest(ni)
+	}
+}
+
+// decoder reads snapshot fields, remembering the first error.
+type decoder struct {
+	buf []byte
+	err error
+}
+
+func (d *decoder) fail(what string) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w: expected %s, received a truncated or malformed field", ErrBadSnapshot, what)
+	}
+	d.buf = nil
+}
+
+func (d *decoder) uvarint(what string) uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.buf)
+	if n <= 0 {
+		d.fail(what)
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return v
+}
+
+func (d *decoder) varint(what string) int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(d.buf)
+	if n <= 0 {
+		d.fail(what)
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return v
+}
+
+func (d *decoder) byte(what string) byte {
+	if d.err != nil {
+		return 0
+	}
+	if len(d.buf) == 0 {
+		d.fail(what)
+		return 0
+	}
+	c := d.buf[0]
+	d.buf = d.buf[1:]
+	return c
+}
+
+func (d *decoder) str(what string) string {
+	n := d.uvarint(what)
+	if d.err != nil {
+		return ""
+	}
+	if n > uint64(len(d.buf)) {
+		d.fail(what)
+		return ""
+	}
+	s := string(d.buf[:n])
+	d.buf = d.buf[n:]
+	return s
+}
