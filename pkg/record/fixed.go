@@ -57,7 +57,7 @@ func ParseFixed(s []byte) (Fixed, error) {
 		if mant > 1<<63 {
 			return 0, ErrOutOfRange
 		}
-		return Fixed(-int64(mant - 1) - 1), nil
+		return Fixed(-int64(mant-1) - 1), nil
 	}
 	if mant > 1<<63-1 {
 		return 0, ErrOutOfRange

@@ -228,12 +228,31 @@ func (s *scanner) number() ([]byte, error) {
 		}
 	}
 	s.i = i
+	if !s.delimited() {
+		return nil, s.syntax("',', '}', ']' or whitespace after a number")
+	}
 	return b[start:i], nil
+}
+
+// delimited reports whether a number or literal token ends at s.i, so that
+// "01" or "truex" are not read as a value followed by garbage.
+func (s *scanner) delimited() bool {
+	if s.i >= len(s.b) {
+		return true
+	}
+	switch s.b[s.i] {
+	case ',', '}', ']', ' ', '\t', '\n', '\r':
+		return true
+	}
+	return false
 }
 
 func (s *scanner) literal(word string) error {
 	if len(s.b)-s.i >= len(word) && string(s.b[s.i:s.i+len(word)]) == word {
 		s.i += len(word)
+		if !s.delimited() {
+			return s.syntax("',', '}', ']' or whitespace after " + word)
+		}
 		return nil
 	}
 	return s.syntax("a JSON value")

@@ -181,12 +181,16 @@ func civilFromDays(z int64) (y, m, d int64) {
 // AppendTime appends ms (Unix milliseconds) as RFC 3339 UTC:
 // "2023-03-12T23:48:37Z", or "2023-03-12T23:48:37.123Z" when the
 // milliseconds are not zero. Years outside 0000–9999 are written with as
-// many digits (and a sign) as they need; ParseTimestamp does not read those.
+// a sign or as many digits as they need, like package time; ParseTimestamp does not read those.
 func AppendTime(b []byte, ms int64) []byte {
 	days := floorDiv(ms, msPerDay)
 	rem := ms - days*msPerDay
 	y, mo, d := civilFromDays(days)
-	if y >= 0 && y <= 9999 {
+	if y < 0 {
+		b = append(b, '-')
+		y = -y
+	}
+	if y <= 9999 {
 		b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10))
 	} else {
 		b = strconv.AppendInt(b, y, 10)
