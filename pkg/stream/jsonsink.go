@@ -18,9 +18,9 @@ type JSONWriters struct {
 // Writes are buffered; the first write error is kept and returned by Flush.
 type JSONSink struct {
 	trades, events, bars, sma, profit, rejects *bufio.Writer
-	all                                         []*bufio.Writer
-	buf                                         []byte
-	err                                         error
+	all                                        []*bufio.Writer
+	buf                                        []byte
+	err                                        error
 }
 
 // NewJSONSink makes a sink over the given writers.

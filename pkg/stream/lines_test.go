@@ -22,7 +22,7 @@ func (p *echoProc) Process(r *Record, out record.Emitter) {
 	p.offsets = append(p.offsets, r.Offset)
 	out.Reject(&record.Reject{Source: r.Source, Raw: string(r.Value)})
 }
-func (p *echoProc) Flush(record.Emitter)   { p.flushed = true }
+func (p *echoProc) Flush(record.Emitter)     { p.flushed = true }
 func (p *echoProc) Snapshot(b []byte) []byte { return b }
 func (p *echoProc) Restore([]byte) error     { return nil }
 
