@@ -1,0 +1,270 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// handleEvents applies queued assignment changes. Any revocation first
+// ends the session with an abort, which rewinds the consumer to the
+// committed offsets, and rolls every processor back to match; revoked
+// partitions are then dropped. New partitions are restored from the state
+// topic and checked against the committed offsets.
+func (r *runner) handleEvents(ctx context.Context) error {
+	r.mu.Lock()
+	evs := r.events
+	r.events = nil
+	r.mu.Unlock()
+	if len(evs) == 0 {
+		return nil
+	}
+	added := map[int32]bool{}
+	var revoked []int32
+	for _, ev := range evs {
+		for _, p := range ev.parts {
+			if ev.assigned {
+				added[p] = true
+			} else {
+				delete(added, p)
+				revoked = append(revoked, p)
+			}
+		}
+		if ev.assigned {
+			r.assignedOnce = true
+		}
+	}
+	if len(revoked) > 0 {
+		r.log.Info("partitions revoked", "partitions", revoked)
+		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		_, err := r.sess.End(ectx, kgo.TryAbort)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("run %s: ending session after revoke: %w", r.rc.Job, err)
+		}
+		if err := r.rollback(); err != nil {
+			return err
+		}
+		for _, p := range revoked {
+			delete(r.parts, p)
+		}
+		if r.rc.Global {
+			// Global state covers every partition: with any gone it is
+			// rebuilt from the state topic on the next full assignment.
+			clear(r.parts)
+			r.global, r.globalCommitted = nil, nil
+		}
+	}
+	if len(added) == 0 {
+		return nil
+	}
+	ps := make([]int32, 0, len(added))
+	for p := range added {
+		ps = append(ps, p)
+	}
+	slices.Sort(ps)
+	r.log.Info("partitions assigned", "partitions", ps)
+	if r.rc.Global {
+		if len(r.parts)+len(ps) != int(r.nparts) {
+			return fmt.Errorf("run %s: %w: assigned %d of the %d partitions of %s; run a single instance of a global job",
+				r.rc.Job, ErrGlobalSplit, len(r.parts)+len(ps), r.nparts, r.rc.Input)
+		}
+		all := make([]int32, r.nparts)
+		for i := range all {
+			all[i] = int32(i)
+		}
+		return r.restoreGlobal(ctx, all)
+	}
+	return r.restore(ctx, ps)
+}
+
+// restore builds the processors of partitions ps from their latest
+// snapshots (state partition p holds input partition p's snapshot).
+func (r *runner) restore(ctx context.Context, ps []int32) error {
+	t0 := time.Now()
+	offs, err := r.committedOffsets(ctx, ps)
+	if err != nil {
+		return err
+	}
+	vals, err := r.readState(ctx, ps)
+	if err != nil {
+		return err
+	}
+	starts, err := r.startOffsets(ctx)
+	if err != nil {
+		return err
+	}
+	get := func(k string) []byte { return vals[k] }
+	for _, p := range ps {
+		key := snapshotKey(r.rc.Group, r.rc.Input, p, false)
+		snap, found, err := decodeSnapshot(key, get)
+		if err != nil {
+			return fmt.Errorf("run %s: restoring partition %d: %w", r.rc.Job, p, err)
+		}
+		co, has := offs[p]
+		if err := r.verify(p, key, snap.next, found, co, has); err != nil {
+			return err
+		}
+		pt := &part{p: p, proc: r.rc.Factory(p), hasCommit: has}
+		if has {
+			if err := pt.proc.Restore(snap.data); err != nil {
+				return fmt.Errorf("run %s: restoring partition %d from %s: %w", r.rc.Job, p, key, err)
+			}
+			pt.committed, pt.next = snap.data, co
+		} else {
+			pt.next = starts[p]
+		}
+		pt.pos = pt.next
+		r.parts[p] = pt
+		r.log.Info("partition restored", "partition", p, "offset", pt.next, "snapshot_bytes", len(pt.committed))
+	}
+	r.log.Debug("restore took", "duration", time.Since(t0))
+	return nil
+}
+
+// restoreGlobal builds the single processor of a Global job.
+func (r *runner) restoreGlobal(ctx context.Context, all []int32) error {
+	offs, err := r.committedOffsets(ctx, all)
+	if err != nil {
+		return err
+	}
+	vals, err := r.readState(ctx, []int32{0})
+	if err != nil {
+		return err
+	}
+	starts, err := r.startOffsets(ctx)
+	if err != nil {
+		return err
+	}
+	key := snapshotKey(r.rc.Group, r.rc.Input, 0, true)
+	snap, found, err := decodeSnapshot(key, func(k string) []byte { return vals[k] })
+	if err != nil {
+		return fmt.Errorf("run %s: restoring global state: %w", r.rc.Job, err)
+	}
+	g := r.rc.Factory(-1)
+	if found {
+		if err := g.Restore(snap.data); err != nil {
+			return fmt.Errorf("run %s: restoring global state from %s: %w", r.rc.Job, key, err)
+		}
+		r.globalCommitted = snap.data
+	}
+	r.global = g
+	for _, p := range all {
+		co, has := offs[p]
+		if err := r.verify(p, key, snap.next, found, co, has); err != nil {
+			return err
+		}
+		pt := &part{p: p, hasCommit: has, next: starts[p]}
+		if has {
+			pt.next = co
+		}
+		pt.pos = pt.next
+		r.parts[p] = pt
+	}
+	r.log.Info("global state restored", "partitions", len(all), "snapshot_bytes", len(r.globalCommitted))
+	return nil
+}
+
+// verify fails loudly unless the snapshot's position for p is exactly the
+// group's committed offset (or neither exists).
+func (r *runner) verify(p int32, key string, next map[int32]int64, found bool, committed int64, hasCommit bool) error {
+	at, inSnap := next[p]
+	switch {
+	case hasCommit && inSnap && at == committed:
+		return nil
+	case !hasCommit && !inSnap:
+		return nil
+	case hasCommit && !found:
+		return fmt.Errorf("run %s: %w: group %s has committed offset %d on %s/%d but %s holds no snapshot %s (state topic deleted, or group reused?)",
+			r.rc.Job, ErrStateMismatch, r.rc.Group, committed, r.rc.Input, p, r.rc.StateTopic, key)
+	case hasCommit && !inSnap:
+		return fmt.Errorf("run %s: %w: group %s has committed offset %d on %s/%d but snapshot %s has no position for that partition",
+			r.rc.Job, ErrStateMismatch, r.rc.Group, committed, r.rc.Input, p, key)
+	case !hasCommit:
+		return fmt.Errorf("run %s: %w: snapshot %s is at offset %d of %s/%d but group %s has no committed offset there (offsets expired or deleted?)",
+			r.rc.Job, ErrStateMismatch, key, at, r.rc.Input, p, r.rc.Group)
+	default:
+		return fmt.Errorf("run %s: %w: snapshot %s is at offset %d of %s/%d but group %s committed offset %d",
+			r.rc.Job, ErrStateMismatch, key, at, r.rc.Input, p, r.rc.Group, committed)
+	}
+}
+
+// readState reads state partitions ps to their end (read_committed) and
+// returns the latest value of each of this group's keys.
+func (r *runner) readState(ctx context.Context, ps []int32) (map[string][]byte, error) {
+	prefix := r.rc.Group + "/" + r.rc.Input + "/"
+	vals := map[string][]byte{}
+	err := readToEnd(ctx, r.cfg, r.rc.StateTopic, ps, func(rec *kgo.Record) {
+		k := string(rec.Key)
+		if !strings.HasPrefix(k, prefix) {
+			return
+		}
+		if rec.Value == nil {
+			delete(vals, k)
+			return
+		}
+		vals[k] = rec.Value
+	})
+	if err != nil {
+		return nil, fmt.Errorf("run %s: reading state: %w", r.rc.Job, err)
+	}
+	return vals, nil
+}
+
+func (r *runner) startOffsets(ctx context.Context) (map[int32]int64, error) {
+	starts, _, err := bounds(ctx, r.adm, r.rc.Input)
+	return starts, err
+}
+
+// committedOffsets fetches the group's committed offsets on the input
+// (for ps, or all when nil), waiting out pending transactional commits so
+// that they pair with the snapshots a read_committed reader sees.
+func (r *runner) committedOffsets(ctx context.Context, ps []int32) (map[int32]int64, error) {
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		resp, err := r.adm.FetchOffsetsForTopics(kadm.RequireStable(ctx), r.rc.Group, r.rc.Input)
+		if errors.Is(err, kerr.GroupIDNotFound) {
+			return map[int32]int64{}, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("run %s: fetching committed offsets of group %s: %w", r.rc.Job, r.rc.Group, err)
+		}
+		out := map[int32]int64{}
+		var unstable bool
+		var perr error
+		for p, o := range resp[r.rc.Input] {
+			if ps != nil && !slices.Contains(ps, p) {
+				continue
+			}
+			switch {
+			case errors.Is(o.Err, kerr.UnstableOffsetCommit):
+				unstable = true
+			case o.Err != nil:
+				perr = fmt.Errorf("partition %d: %w", p, o.Err)
+			case o.At >= 0:
+				out[p] = o.At
+			}
+		}
+		if perr != nil {
+			return nil, fmt.Errorf("run %s: fetching committed offsets of group %s: %w", r.rc.Job, r.rc.Group, perr)
+		}
+		if !unstable {
+			return out, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("run %s: offsets of group %s stay unstable (a transaction is pending) after 2m", r.rc.Job, r.rc.Group)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}

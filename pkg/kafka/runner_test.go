@@ -1,0 +1,283 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/bourse/bourse/pkg/record"
+	"github.com/bourse/bourse/pkg/stream"
+)
+
+// rangeSink is a BatchSink that records the ranges it is asked to flush.
+type rangeSink struct {
+	record.Discard
+	mu     sync.Mutex
+	ranges []stream.Range
+}
+
+func (s *rangeSink) Flush(r stream.Range) error {
+	s.mu.Lock()
+	s.ranges = append(s.ranges, r)
+	s.mu.Unlock()
+	return nil
+}
+func (s *rangeSink) Close() error { return nil }
+
+func TestRunExactlyOnce(t *testing.T) {
+	forEachBroker(t, func(t *testing.T, b *broker) {
+		in, out, group := b.names(t)
+		b.createTopics(t, 4, in, out)
+		b.produceInput(t, in, 0, 2000)
+		rc := b.runConfig(in, out, group)
+		sink := &rangeSink{}
+		rc.Batches = sink
+		st, err := Run(runCtx(t), b.cfg, rc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.RecordsIn != 2000 || st.Out[KindSMA] != 2000 || st.Commits == 0 {
+			t.Fatalf("stats %+v: want 2000 in, 2000 sma out, some commits", st)
+		}
+		sameOutput(t, b.output(t, out), b.direct(t, in, false))
+		// Flushed ranges tile each partition's offsets without overlap.
+		byPart := map[int32][]stream.Range{}
+		for _, r := range sink.ranges {
+			byPart[r.Partition] = append(byPart[r.Partition], r)
+		}
+		var covered int64
+		for p, rs := range byPart {
+			for i, r := range rs {
+				if r.Source != in || r.Last < r.First || (i > 0 && r.First <= rs[i-1].Last) {
+					t.Fatalf("partition %d: bad range %d %+v after %+v", p, i, r, rs[max(i-1, 0)])
+				}
+				covered += r.Last - r.First + 1
+			}
+		}
+		if covered != 2000 {
+			t.Fatalf("ranges cover %d offsets, want 2000", covered)
+		}
+	})
+}
+
+func TestRunRestartResumesFromSnapshot(t *testing.T) {
+	forEachBroker(t, func(t *testing.T, b *broker) {
+		in, out, group := b.names(t)
+		b.createTopics(t, 4, in, out)
+		b.produceInput(t, in, 0, 1000)
+		rc := b.runConfig(in, out, group)
+		if _, err := Run(runCtx(t), b.cfg, rc); err != nil {
+			t.Fatal(err)
+		}
+		b.produceInput(t, in, 1000, 700)
+		st, err := Run(runCtx(t), b.cfg, rc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.RecordsIn != 700 {
+			t.Fatalf("second run processed %d records, want only the 700 new ones", st.RecordsIn)
+		}
+		sameOutput(t, b.output(t, out), b.direct(t, in, false))
+		// A third run has nothing to do and stops at once.
+		st, err = Run(runCtx(t), b.cfg, rc)
+		if err != nil || st.RecordsIn != 0 {
+			t.Fatalf("idle run: %+v, %v", st, err)
+		}
+	})
+}
+
+func TestRunGlobalRestart(t *testing.T) {
+	forEachBroker(t, func(t *testing.T, b *broker) {
+		in, out, group := b.names(t)
+		b.createTopics(t, 3, in, out)
+		b.produceInput(t, in, 0, 600)
+		rc := b.runConfig(in, out, group)
+		rc.Global = true
+		if _, err := Run(runCtx(t), b.cfg, rc); err != nil {
+			t.Fatal(err)
+		}
+		b.produceInput(t, in, 600, 400)
+		st, err := Run(runCtx(t), b.cfg, rc)
+		if err != nil || st.RecordsIn != 400 {
+			t.Fatalf("second global run: %+v, %v", st, err)
+		}
+		sameOutput(t, b.output(t, out), b.direct(t, in, true))
+	})
+}
+
+func TestRunForcedAbortsRollBack(t *testing.T) {
+	forEachBroker(t, func(t *testing.T, b *broker) {
+		in, out, group := b.names(t)
+		b.createTopics(t, 4, in, out)
+		b.produceInput(t, in, 0, 1500)
+		rc := b.runConfig(in, out, group)
+		rc.CommitRecords = 100
+		beforeEnd = func(n int) bool { return n%3 == 0 }
+		defer func() { beforeEnd = nil }()
+		st, err := Run(runCtx(t), b.cfg, rc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Aborts == 0 || st.RecordsIn != 1500 {
+			t.Fatalf("stats %+v: want aborts and exactly 1500 committed inputs", st)
+		}
+		sameOutput(t, b.output(t, out), b.direct(t, in, false))
+	})
+}
+
+func TestRunFollowCommitsOnCancel(t *testing.T) {
+	forEachBroker(t, func(t *testing.T, b *broker) {
+		in, out, group := b.names(t)
+		b.createTopics(t, 2, in, out)
+		b.produceInput(t, in, 0, 300)
+		rc := b.runConfig(in, out, group)
+		rc.Follow = true
+		ctx, cancel := context.WithCancel(runCtx(t))
+		done := make(chan error, 1)
+		var st Stats
+		go func() {
+			var err error
+			st, err = Run(ctx, b.cfg, rc)
+			done <- err
+		}()
+		time.Sleep(500 * time.Millisecond)
+		b.produceInput(t, in, 300, 200) // arrives while following
+		deadline := time.Now().Add(20 * time.Second)
+		for len(b.output(t, out)) < 500 && time.Now().Before(deadline) {
+			time.Sleep(200 * time.Millisecond)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if st.RecordsIn != 500 {
+			t.Fatalf("follow run committed %d inputs, want 500", st.RecordsIn)
+		}
+		sameOutput(t, b.output(t, out), b.direct(t, in, false))
+	})
+}
+
+func TestRunTwoRunnersSplitPartitions(t *testing.T) {
+	forEachBroker(t, func(t *testing.T, b *broker) {
+		in, out, group := b.names(t)
+		b.createTopics(t, 4, in, out)
+		b.produceInput(t, in, 0, 4000)
+		var wg sync.WaitGroup
+		stats := make([]Stats, 2)
+		errs := make([]error, 2)
+		for i := range 2 {
+			rc := b.runConfig(in, out, group)
+			rc.TransactionalID = group + "-txn-" + string(rune('a'+i))
+			rc.CommitRecords = 200
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				stats[i], errs[i] = Run(runCtx(t), b.cfg, rc)
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := stats[0].RecordsIn + stats[1].RecordsIn; n != 4000 {
+			t.Fatalf("runners committed %d + %d inputs, want 4000 in all", stats[0].RecordsIn, stats[1].RecordsIn)
+		}
+		t.Logf("split: %d / %d records, aborts %d / %d", stats[0].RecordsIn, stats[1].RecordsIn, stats[0].Aborts, stats[1].Aborts)
+		sameOutput(t, b.output(t, out), b.direct(t, in, false))
+	})
+}
+
+func TestRunBoundedStopsAtEndOffsets(t *testing.T) {
+	forEachBroker(t, func(t *testing.T, b *broker) {
+		in, out, group := b.names(t)
+		b.createTopics(t, 4, in, out)
+		// An empty input: the run stops at once.
+		rc := b.runConfig(in, out, group)
+		st, err := Run(runCtx(t), b.cfg, rc)
+		if err != nil || st.RecordsIn != 0 {
+			t.Fatalf("empty input: %+v, %v", st, err)
+		}
+		// Records produced while the run goes are left for the next run.
+		b.produceInput(t, in, 0, 1000)
+		stop := make(chan struct{})
+		produced := make(chan int)
+		go func() {
+			n := 0
+			for {
+				select {
+				case <-stop:
+					produced <- n
+					return
+				default:
+				}
+				b.produceInput(t, in, 1000+n, 50)
+				n += 50
+			}
+		}()
+		st, err = Run(runCtx(t), b.cfg, rc)
+		close(stop)
+		extra := <-produced
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.RecordsIn < 1000 || st.RecordsIn > int64(1000+extra) {
+			t.Fatalf("bounded run processed %d records; want between 1000 and %d", st.RecordsIn, 1000+extra)
+		}
+		st2, err := Run(runCtx(t), b.cfg, rc)
+		if err != nil || st.RecordsIn+st2.RecordsIn != int64(1000+extra) {
+			t.Fatalf("second run: %+v, %v; want the remaining %d", st2, err, int64(1000+extra)-st.RecordsIn)
+		}
+		sameOutput(t, b.output(t, out), b.direct(t, in, false))
+	})
+}
+
+func TestRunDetectsStateMismatch(t *testing.T) {
+	forEachBroker(t, func(t *testing.T, b *broker) {
+		in, out, group := b.names(t)
+		b.createTopics(t, 2, in, out)
+		b.produceInput(t, in, 0, 100)
+		rc := b.runConfig(in, out, group)
+		if _, err := Run(runCtx(t), b.cfg, rc); err != nil {
+			t.Fatal(err)
+		}
+		// A newer snapshot that claims another position for partition 0.
+		cl, err := newClient(b.cfg, kgo.RecordPartitioner(kgo.ManualPartitioner()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := snapshotKey(group, in, 0, false)
+		for _, e := range encodeSnapshot(key, snapshot{next: map[int32]int64{0: 99999}, data: nil}) {
+			if err := cl.ProduceSync(t.Context(), kgoRecord(rc.StateTopic, 0, e)).FirstErr(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cl.Close()
+		b.produceInput(t, in, 100, 10)
+		_, err = Run(runCtx(t), b.cfg, rc)
+		if !errors.Is(err, ErrStateMismatch) {
+			t.Fatalf("got %v, want ErrStateMismatch", err)
+		}
+	})
+}
+
+func TestRunConfigErrors(t *testing.T) {
+	cfg := Config{Brokers: []string{"127.0.0.1:1"}}
+	for _, rc := range []RunConfig{
+		{Input: "x", Factory: newCounter},
+		{Job: "j", Factory: newCounter},
+		{Job: "j", Input: "x"},
+		{Job: "j", Input: "x", Factory: newCounter, StateTopic: "x"},
+	} {
+		if _, err := Run(context.Background(), cfg, rc); !errors.Is(err, ErrConfig) {
+			t.Errorf("%+v: got %v, want ErrConfig", rc, err)
+		}
+	}
+	_ = slices.Sort[[]int]
+}

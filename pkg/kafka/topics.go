@@ -1,0 +1,122 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// Topics names the topics of the suite. An empty name means "not produced".
+type Topics struct {
+	Orders, Trades, Events, Bars, SMA, Profit, Instruments, Rejects string
+}
+
+// DefaultTopics returns the standard topic names.
+func DefaultTopics() Topics {
+	return Topics{
+		Orders:      "orders",
+		Trades:      "trades",
+		Events:      "order-events",
+		Bars:        "bars",
+		SMA:         "sma",
+		Profit:      "profit",
+		Instruments: "instruments",
+		Rejects:     "bourse-rejects",
+	}
+}
+
+// Names lists the non-empty topic names of t.
+func (t Topics) Names() []string {
+	var out []string
+	for _, n := range []string{t.Orders, t.Trades, t.Events, t.Bars, t.SMA, t.Profit, t.Instruments, t.Rejects} {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// StateTopic is the name of a job's compacted snapshot topic.
+func StateTopic(job string) string { return "bourse-" + job + "-state" }
+
+// StateMaxMessageBytes is the max.message.bytes of state topics, so large
+// snapshots fit (the runner also chunks snapshots it writes).
+const StateMaxMessageBytes = 64 << 20
+
+// CreateTopics creates the named topics with the given partition count and
+// replication factor (-1 for the broker defaults). Topics that exist are left
+// alone. Names in compacted get cleanup.policy=compact; names that look like
+// state topics (bourse-<job>-state) also get a large max.message.bytes.
+func CreateTopics(ctx context.Context, cfg Config, names []string, partitions int32, replication int16, compacted map[string]bool) error {
+	if partitions == 0 {
+		partitions = -1
+	}
+	cl, err := newClient(cfg)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	adm := kadm.NewClient(cl)
+	for _, name := range names {
+		if name == "" {
+			continue
+		}
+		configs := map[string]*string{}
+		if compacted[name] || isStateTopic(name) {
+			configs["cleanup.policy"] = ptr("compact")
+		}
+		if isStateTopic(name) {
+			configs["max.message.bytes"] = ptr(strconv.Itoa(StateMaxMessageBytes))
+		}
+		resp, err := adm.CreateTopic(ctx, partitions, replication, configs, name)
+		if err == nil {
+			err = resp.Err
+		}
+		if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
+			return fmt.Errorf("creating topic %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func isStateTopic(name string) bool {
+	return len(name) > len("bourse--state") && name[:7] == "bourse-" && name[len(name)-6:] == "-state"
+}
+
+func ptr(s string) *string { return &s }
+
+// newClient is a plain client (no group, no transactions) for admin work.
+func newClient(cfg Config, extra ...kgo.Opt) (*kgo.Client, error) {
+	opts, err := cfg.Opts()
+	if err != nil {
+		return nil, err
+	}
+	cl, err := kgo.NewClient(append(opts, extra...)...)
+	if err != nil {
+		return nil, fmt.Errorf("kafka client: %w", err)
+	}
+	return cl, nil
+}
+
+// partitionCount returns how many partitions topic has.
+func partitionCount(ctx context.Context, adm *kadm.Client, topic string) (int32, error) {
+	td, err := adm.ListTopics(ctx, topic)
+	if err != nil {
+		return 0, fmt.Errorf("describing topic %s: %w", topic, err)
+	}
+	d, ok := td[topic]
+	if !ok || d.Err != nil {
+		if ok {
+			err = d.Err
+		} else {
+			err = kerr.UnknownTopicOrPartition
+		}
+		return 0, fmt.Errorf("topic %s: %w", topic, err)
+	}
+	return int32(len(d.Partitions)), nil
+}
