@@ -12,24 +12,14 @@ func (b *Book) qty(lots int64) record.Fixed    { return record.Fixed(lots) * b.i
 // emitState reports an order-level event (ACCEPTED, REPLACED) for node n:
 // its limit price and open quantity.
 func (b *Book) emitState(h Handler, typ record.EventType, n *node) {
-	b.ev = record.Event{
-		Type: typ, OrderID: n.id, Instrument: b.inst.Symbol, TraderID: n.trader,
-		Side: n.side, OrderType: n.typ, TIF: n.tif,
-		Price: b.price(n.ticks), Quantity: b.qty(n.lots),
-		Leaves: b.qty(n.lots), Filled: b.qty(n.filled), Time: b.clock,
-	}
+	b.setEvent(typ, n, n.ticks, n.lots, n.lots, 0)
 	h.Event(&b.ev)
 }
 
 // emitDone reports that node n's open quantity leaves the book (CANCELLED,
 // EXPIRED, KILLED): Quantity is the open quantity removed, Leaves is 0.
 func (b *Book) emitDone(h Handler, n *node, typ record.EventType) {
-	b.ev = record.Event{
-		Type: typ, OrderID: n.id, Instrument: b.inst.Symbol, TraderID: n.trader,
-		Side: n.side, OrderType: n.typ, TIF: n.tif,
-		Price: b.price(n.ticks), Quantity: b.qty(n.lots),
-		Filled: b.qty(n.filled), Time: b.clock,
-	}
+	b.setEvent(typ, n, n.ticks, n.lots, 0, 0)
 	h.Event(&b.ev)
 }
 
@@ -40,14 +30,31 @@ func (b *Book) emitFill(h Handler, n *node, ticks, q int64) {
 	if n.lots == 0 {
 		typ = record.Fill
 	}
-	b.ev = record.Event{
-		Type: typ, OrderID: n.id, Instrument: b.inst.Symbol, TraderID: n.trader,
-		Side: n.side, OrderType: n.typ, TIF: n.tif,
-		Price: b.price(ticks), Quantity: b.qty(q),
-		Leaves: b.qty(n.lots), Filled: b.qty(n.filled),
-		TradeID: b.tradeSeq, Time: b.clock,
-	}
+	b.setEvent(typ, n, ticks, q, n.lots, b.tradeSeq)
 	h.Event(&b.ev)
+}
+
+// setEvent fills every field of the scratch event field by field (a
+// composite literal would build a temporary and copy it with write
+// barriers, which shows on the hot path).
+func (b *Book) setEvent(typ record.EventType, n *node, ticks, qty, leaves int64, tradeID uint64) {
+	e := &b.ev
+	e.Type = typ
+	e.OrderID = n.id
+	e.Instrument = b.inst.Symbol
+	e.TraderID = n.trader
+	e.Side = n.side
+	e.OrderType = n.typ
+	e.TIF = n.tif
+	e.Price = b.price(ticks)
+	e.Quantity = b.qty(qty)
+	e.Leaves = b.qty(leaves)
+	e.Filled = b.qty(n.filled)
+	e.TradeID = tradeID
+	e.Reason = ""
+	e.Message = ""
+	e.Raw = ""
+	e.Time = b.clock
 }
 
 // trade reports one execution of q lots at ticks between the aggressor a and
@@ -59,14 +66,18 @@ func (b *Book) trade(h Handler, a, r *node, ticks, q int64) {
 	if a.side == record.Sell {
 		buy, sell = r, a
 	}
-	b.tr = record.Trade{
-		TradeID: b.tradeSeq, Instrument: b.inst.Symbol,
-		Price: b.price(ticks), Quantity: b.qty(q),
-		BuyOrderID: buy.id, SellOrderID: sell.id,
-		BuyTrader: buy.trader, SellTrader: sell.trader,
-		Aggressor: a.side, Time: b.clock,
-	}
-	h.Trade(&b.tr)
+	t := &b.tr
+	t.TradeID = b.tradeSeq
+	t.Instrument = b.inst.Symbol
+	t.Price = b.price(ticks)
+	t.Quantity = b.qty(q)
+	t.BuyOrderID = buy.id
+	t.SellOrderID = sell.id
+	t.BuyTrader = buy.trader
+	t.SellTrader = sell.trader
+	t.Aggressor = a.side
+	t.Time = b.clock
+	h.Trade(t)
 	b.emitFill(h, a, ticks, q)
 	b.emitFill(h, r, ticks, q)
 }

@@ -20,10 +20,11 @@ type gen struct {
 	t       int64
 	traders []string
 	live    func() []uint64 // ids resting now, if the caller knows them
+	band    int64           // width of the usual price band in ticks
 }
 
 func newGen(seed uint64, policy Policy) *gen {
-	g := &gen{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), policy: policy, t: 1_700_000_000_000}
+	g := &gen{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), policy: policy, t: 1_700_000_000_000, band: 13}
 	for i := range 5 {
 		g.traders = append(g.traders, fmt.Sprintf("TR%d", i))
 	}
@@ -36,7 +37,7 @@ func (g *gen) price() int64 {
 	if g.pct(2) {
 		return 1 + g.rng.Int64N(1_000_000_000)
 	}
-	return 1000 + g.rng.Int64N(13) - 6
+	return 1000 + g.rng.Int64N(g.band) - g.band/2
 }
 
 func (g *gen) known() uint64 {

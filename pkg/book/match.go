@@ -33,11 +33,10 @@ func (b *Book) submitNew(o *record.Order, h Handler) {
 
 	ni := b.allocNode()
 	n := &b.nodes[ni]
-	*n = node{
-		id: o.ID, lots: o.Lots, expires: o.ExpiresAt, trader: o.TraderID,
-		prev: nilIdx, next: nilIdx, level: nilIdx, hpos: nilIdx,
-		side: o.Side, typ: o.Type, tif: o.TIF,
-	}
+	n.id, n.lots, n.filled, n.expires, n.trader = o.ID, o.Lots, 0, o.ExpiresAt, o.TraderID
+	n.prev, n.next, n.level, n.hpos = nilIdx, nilIdx, nilIdx, nilIdx
+	n.side, n.typ, n.tif = o.Side, o.Type, o.TIF
+	n.ticks = 0
 	if o.Type == record.Limit {
 		n.ticks = o.Ticks
 	}

@@ -45,7 +45,8 @@ func (b *Book) allocNode() int32 {
 
 func (b *Book) releaseNode(i int32) {
 	n := &b.nodes[i]
-	*n = node{next: b.freeNode, prev: nilIdx, level: nilIdx, hpos: nilIdx}
+	n.trader = "" // let the GC have it
+	n.next, n.prev, n.level, n.hpos = b.freeNode, nilIdx, nilIdx, nilIdx
 	b.freeNode = i
 }
 

@@ -117,6 +117,7 @@ func (b *Book) Restore(src []byte) error {
 	var orders []snapOrder
 	seen := idIndex{}
 	seen.init(16)
+	traders := map[string]string{} // trader ids repeat: keep one copy of each
 	for _, side := range [2]record.Side{record.Buy, record.Sell} {
 		count := d.uvarint("order count")
 		if d.err == nil && count > uint64(len(d.buf)/minOrderBytes) {
@@ -125,7 +126,7 @@ func (b *Book) Restore(src []byte) error {
 		for i := uint64(0); i < count && d.err == nil; i++ {
 			o := snapOrder{
 				id: d.uvarint("order id"), ticks: d.varint("price"), lots: d.varint("open quantity"),
-				filled: d.varint("filled quantity"), expire: d.varint("expiry"), trader: d.str("trader id"),
+				filled: d.varint("filled quantity"), expire: d.varint("expiry"), trader: d.intern("trader id", traders),
 				side: side,
 			}
 			if d.err != nil {
@@ -264,6 +265,26 @@ func (d *decoder) byte(what string) byte {
 	c := d.buf[0]
 	d.buf = d.buf[1:]
 	return c
+}
+
+// intern is str, returning the copy already in seen when there is one.
+func (d *decoder) intern(what string, seen map[string]string) string {
+	n := d.uvarint(what)
+	if d.err != nil {
+		return ""
+	}
+	if n > uint64(len(d.buf)) {
+		d.fail(what)
+		return ""
+	}
+	raw := d.buf[:n]
+	d.buf = d.buf[n:]
+	if s, ok := seen[string(raw)]; ok {
+		return s
+	}
+	s := string(raw)
+	seen[s] = s
+	return s
 }
 
 func (d *decoder) str(what string) string {

@@ -1,0 +1,247 @@
+package book
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/bourse/bourse/pkg/record"
+)
+
+var benchInst = record.Instrument{Symbol: "BNCH", TickSize: record.MustFixed("0.01"), LotSize: record.One}
+
+const (
+	benchMid     = 100_000 // ticks
+	benchHalf    = 250     // levels per side at seeding
+	benchPerLvl  = 20      // orders per level at seeding
+	benchResting = 2 * benchHalf * benchPerLvl
+	benchStream  = 1 << 17 // pre-generated orders, replayed in a loop
+)
+
+// counter is the cheapest Handler: it counts what it gets.
+type counter struct{ trades, events, rejects int }
+
+func (c *counter) Trade(*record.Trade) { c.trades++ }
+func (c *counter) Event(e *record.Event) {
+	c.events++
+	if e.Type == record.Rejected {
+		c.rejects++
+	}
+}
+
+// benchWorkload returns a snapshot of the seeded book (10,000 orders over
+// 500 levels) and a stream that, replayed from that snapshot, is the mix:
+// 60% LIMIT GTC (about 30% of them crossing), 25% CANCEL of a resting
+// order, 10% IOC and 5% MARKET. The stream is generated against a live book
+// so that every cancel hits a resting order and the book stays near 10,000
+// orders; replaying it is deterministic.
+func benchWorkload(tb testing.TB) (seed []byte, stream []record.Order) {
+	rng := rand.New(rand.NewPCG(42, 4242))
+	traders := []string{"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"}
+	b := New(benchInst, PriceTime, benchResting*2)
+	var h counter
+	id := uint64(0)
+	var ids []uint64 // candidate ids for cancels
+	mk := func(side record.Side, typ record.OrderType, tif record.TimeInForce, ticks, lots int64) record.Order {
+		id++
+		return record.Order{
+			ID: id, Instrument: benchInst.Symbol, Side: side, Type: typ, TIF: tif, Action: record.New,
+			Price: record.Fixed(ticks) * benchInst.TickSize, Quantity: record.Fixed(lots) * benchInst.LotSize,
+			Ticks: ticks, Lots: lots, Time: 1_700_000_000_000 + int64(id), TraderID: traders[id%8],
+		}
+	}
+	for lvl := int64(1); lvl <= benchHalf; lvl++ {
+		for range benchPerLvl {
+			o := mk(record.Buy, record.Limit, record.GTC, benchMid-lvl, 1+rng.Int64N(20))
+			b.Submit(&o, &h)
+			ids = append(ids, o.ID)
+			o = mk(record.Sell, record.Limit, record.GTC, benchMid+lvl, 1+rng.Int64N(20))
+			b.Submit(&o, &h)
+			ids = append(ids, o.ID)
+		}
+	}
+	seed = b.Snapshot(nil)
+	stream = make([]record.Order, 0, benchStream)
+	for len(stream) < benchStream {
+		side := record.Side(1 + rng.IntN(2))
+		bt, _, _ := b.BestBid()
+		at, _, _ := b.BestAsk()
+		opp := at
+		if side == record.Sell {
+			opp = bt
+		}
+		aggressive := func() int64 { // at or through the opposite best
+			if side == record.Buy {
+				return opp + rng.Int64N(3)
+			}
+			return max(1, opp-rng.Int64N(3))
+		}
+		var o record.Order
+		switch r := rng.IntN(100); {
+		case r < 60:
+			cross := 30
+			if b.Len() > benchResting+500 {
+				cross = 40
+			} else if b.Len() < benchResting-500 {
+				cross = 20
+			}
+			if opp != 0 && rng.IntN(100) < cross {
+				o = mk(side, record.Limit, record.GTC, aggressive(), 1+rng.Int64N(10))
+			} else {
+				off := 1 + rng.Int64N(benchHalf)
+				if side == record.Sell {
+					off = -off
+				}
+				o = mk(side, record.Limit, record.GTC, benchMid-off, 1+rng.Int64N(20))
+			}
+			ids = append(ids, o.ID)
+		case r < 85:
+			for {
+				i := rng.IntN(len(ids))
+				if _, _, _, ok := b.Resting(ids[i]); ok {
+					o = record.Order{ID: ids[i], Instrument: benchInst.Symbol, Action: record.Cancel, Side: record.Buy,
+						Time: 1_700_000_000_000 + int64(id), TraderID: "cxl"}
+					break
+				}
+				ids[i] = ids[len(ids)-1]
+				ids = ids[:len(ids)-1]
+			}
+		case r < 95:
+			if opp == 0 {
+				opp = benchMid
+			}
+			o = mk(side, record.Limit, record.IOC, aggressive(), 1+rng.Int64N(10))
+		default:
+			o = mk(side, record.Market, record.GTC, 0, 1+rng.Int64N(10))
+		}
+		b.Submit(&o, &h)
+		stream = append(stream, o)
+	}
+	if h.rejects != 0 {
+		tb.Fatalf("workload generation produced %d rejects", h.rejects)
+	}
+	if n := b.Len(); n < benchResting/2 || n > benchResting*2 {
+		tb.Fatalf("book drifted to %d resting orders", n)
+	}
+	return seed, stream
+}
+
+// BenchmarkBookMix measures Submit on the realistic mix against a book of
+// about 10,000 resting orders over about 500 levels. It reports orders/s and
+// the p50/p99 latency of single orders, sampled every 64th order and
+// corrected for the cost of reading the clock.
+func BenchmarkBookMix(b *testing.B) {
+	seed, stream := benchWorkload(b)
+	bk := New(benchInst, PriceTime, benchResting*2)
+	if err := bk.Restore(seed); err != nil {
+		b.Fatal(err)
+	}
+	var h counter
+	samples := make([]int64, 0, b.N/64+1)
+	overhead := clockOverhead()
+	b.ReportAllocs()
+	b.ResetTimer()
+	j := 0
+	for i := range b.N {
+		if j == len(stream) {
+			b.StopTimer()
+			if err := bk.Restore(seed); err != nil {
+				b.Fatal(err)
+			}
+			j = 0
+			b.StartTimer()
+		}
+		if i&63 == 0 {
+			t0 := time.Now()
+			bk.Submit(&stream[j], &h)
+			samples = append(samples, int64(time.Since(t0))-overhead)
+		} else {
+			bk.Submit(&stream[j], &h)
+		}
+		j++
+	}
+	b.StopTimer()
+	if h.rejects != 0 {
+		b.Fatalf("%d rejects in the replay", h.rejects)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
+	slices.Sort(samples)
+	b.ReportMetric(float64(max(0, samples[len(samples)/2])), "p50-ns")
+	b.ReportMetric(float64(max(0, samples[len(samples)*99/100])), "p99-ns")
+	b.ReportMetric(float64(h.trades)/float64(b.N), "trades/order")
+}
+
+// clockOverhead is the median cost of an empty time.Now/time.Since pair.
+func clockOverhead() int64 {
+	d := make([]int64, 1001)
+	for i := range d {
+		t0 := time.Now()
+		d[i] = int64(time.Since(t0))
+	}
+	slices.Sort(d)
+	return d[len(d)/2]
+}
+
+// BenchmarkDepth measures the top 10 levels of one side of the seeded book.
+func BenchmarkDepth(b *testing.B) {
+	seed, _ := seedOnly(b)
+	bk := New(benchInst, PriceTime, benchResting)
+	if err := bk.Restore(seed); err != nil {
+		b.Fatal(err)
+	}
+	dst := make([]Level, 0, 10)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		dst = bk.Depth(record.Side(1+i&1), 10, dst[:0])
+	}
+	if len(dst) != 10 {
+		b.Fatalf("depth %d levels", len(dst))
+	}
+}
+
+// BenchmarkSnapshot measures encoding the seeded book.
+func BenchmarkSnapshot(b *testing.B) {
+	seed, _ := seedOnly(b)
+	bk := New(benchInst, PriceTime, benchResting)
+	if err := bk.Restore(seed); err != nil {
+		b.Fatal(err)
+	}
+	buf := make([]byte, 0, 2*len(seed))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		buf = bk.Snapshot(buf[:0])
+	}
+	b.ReportMetric(float64(len(buf))/benchResting, "bytes/order")
+}
+
+var benchSeed []byte
+
+func seedOnly(tb testing.TB) ([]byte, error) {
+	if benchSeed == nil {
+		benchSeed, _ = benchWorkload(tb)
+	}
+	return benchSeed, nil
+}
+
+func TestBenchWorkloadShape(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates the benchmark stream")
+	}
+	seed, stream := benchWorkload(t)
+	bk := New(benchInst, PriceTime, 0)
+	if err := bk.Restore(seed); err != nil {
+		t.Fatal(err)
+	}
+	if bk.Len() != benchResting || bk.Levels(record.Buy)+bk.Levels(record.Sell) != 2*benchHalf {
+		t.Fatalf("seeded book %d orders over %d+%d levels", bk.Len(), bk.Levels(record.Buy), bk.Levels(record.Sell))
+	}
+	kinds := map[string]int{}
+	for _, o := range stream {
+		kinds[fmt.Sprint(o.Action, o.Type, o.TIF)]++
+	}
+	t.Logf("mix over %d orders: %v", len(stream), kinds)
+}

@@ -1,0 +1,123 @@
+package book
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/bourse/bourse/pkg/record"
+)
+
+var fuzzTraders = []string{"ann", "bob", "cat", "dan"}
+
+// decodeOrders turns fuzz bytes into a policy and an order stream: 7 bytes
+// an order, small id and price spaces so that orders meet each other.
+func decodeOrders(data []byte) (Policy, []*record.Order) {
+	if len(data) == 0 {
+		return PriceTime, nil
+	}
+	policy := Policy(data[0] & 1)
+	data = data[1:]
+	var orders []*record.Order
+	t := int64(1_000)
+	for ; len(data) >= 7; data = data[7:] {
+		b := data[:7]
+		s := ord{id: uint64(b[1]%24) + 1, side: record.Side(1 + (b[0]>>2)&1), trader: fuzzTraders[b[6]%4]}
+		switch b[0] & 3 {
+		case 0, 1:
+			s.act = record.New
+		case 2:
+			s.act = record.Cancel
+		case 3:
+			s.act = record.Replace
+		}
+		if b[0]&8 != 0 && s.act == record.New {
+			s.typ = record.Market
+		}
+		s.tif = record.TimeInForce((b[0] >> 4) & 3 % 3)
+		s.ticks = 92 + int64(b[2]%17)
+		switch {
+		case b[2] == 255:
+			s.ticks = 999_999_937
+		case s.typ == record.Market || (s.act == record.Replace && b[2]%5 == 0):
+			s.ticks = 0
+		}
+		s.lots = int64(b[3] % 9)
+		if b[0]&128 != 0 {
+			t -= int64(b[4] % 8)
+		} else {
+			t += int64(b[4] % 8)
+		}
+		s.time = t
+		if b[0]&64 != 0 {
+			s.exp = t + int64(b[5]%16) - 3
+		}
+		orders = append(orders, s.order())
+	}
+	return policy, orders
+}
+
+// FuzzBook checks, after every order of a fuzz-decoded stream, the book's
+// invariants and quantity conservation, and that it agrees with the naive
+// reference; at the end, that a snapshot restores to the same state.
+func FuzzBook(f *testing.F) {
+	f.Add([]byte{0, 0, 1, 8, 5, 1, 0, 0, 4, 2, 8, 3, 1, 0, 1})
+	f.Add([]byte{1, 0, 1, 8, 5, 1, 0, 0, 4, 2, 8, 5, 1, 0, 1, 2, 1, 0, 0, 0, 0, 0})
+	f.Add([]byte{0, 0x40, 1, 8, 5, 1, 2, 0, 0x24, 2, 8, 3, 5, 0, 1, 0x03, 1, 12, 7, 1, 0, 0, 0x0c, 3, 0, 9, 1, 0, 2})
+	f.Add(bytes.Repeat([]byte{0x21, 3, 200, 4, 1, 9, 2, 0x04, 3, 201, 3, 1, 0, 1, 0x33, 5, 100, 8, 2, 7, 0}, 6))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		policy, orders := decodeOrders(data)
+		b := New(testInst, policy, 2)
+		ref := newRef(testInst, policy)
+		for i, o := range orders {
+			got, err := checkConservation(b, o)
+			if err != nil {
+				t.Fatalf("order %d %+v: %v", i, *o, err)
+			}
+			if want := ref.submit(o); !sameOuts(got, want) {
+				t.Fatalf("order %d %+v:\nbook:\n%sreference:\n%s", i, *o, dump(got), dump(want))
+			}
+			if err := checkInvariants(b); err != nil {
+				t.Fatalf("after order %d %+v: %v", i, *o, err)
+			}
+			for _, side := range []record.Side{record.Buy, record.Sell} {
+				if g, w := b.Depth(side, 1<<30, nil), ref.depth(side); fmt.Sprint(g) != fmt.Sprint(w) {
+					t.Fatalf("after order %d: %s depth %v, reference %v", i, side, g, w)
+				}
+			}
+		}
+		snap := b.Snapshot(nil)
+		c := New(testInst, policy, 2)
+		if err := c.Restore(snap); err != nil {
+			t.Fatalf("restore: %v", err)
+		}
+		if !bytes.Equal(c.Snapshot(nil), snap) {
+			t.Fatal("restored snapshot differs")
+		}
+	})
+}
+
+// FuzzRestore feeds arbitrary bytes to Restore: it must return an error or
+// a book that passes the invariants and whose snapshot restores to itself.
+func FuzzRestore(f *testing.F) {
+	_, snap := someSnapshot(f)
+	f.Add(snap)
+	f.Add([]byte(snapMagic + "\x01"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b := New(testInst, PriceTime, 2)
+		if err := b.Restore(data); err != nil {
+			return
+		}
+		if err := checkInvariants(b); err != nil {
+			t.Fatal(err)
+		}
+		again := b.Snapshot(nil)
+		c := New(testInst, PriceTime, 2)
+		if err := c.Restore(again); err != nil {
+			t.Fatalf("re-encoded snapshot: %v", err)
+		}
+		if !bytes.Equal(c.Snapshot(nil), again) {
+			t.Fatal("re-encoded snapshot does not round-trip")
+		}
+	})
+}
