@@ -48,6 +48,13 @@ type RunConfig struct {
 	Logger          *slog.Logger
 	Metrics         *metrics.Job
 	ProgressEvery   time.Duration // progress log period; default 5s
+	// SessionTimeout is the group session timeout (default 45s): how long a
+	// crashed instance keeps its partitions before the group moves them.
+	SessionTimeout time.Duration
+	// TransactionTimeout bounds how long the broker keeps a transaction
+	// of a vanished instance open (blocking read_committed readers);
+	// default 40s.
+	TransactionTimeout time.Duration
 }
 
 // Stats counts what a run committed (aborted work is not counted).
@@ -86,6 +93,12 @@ func (rc *RunConfig) defaults() error {
 	}
 	if rc.ProgressEvery <= 0 {
 		rc.ProgressEvery = 5 * time.Second
+	}
+	if rc.TransactionTimeout <= 0 {
+		rc.TransactionTimeout = 40 * time.Second
+	}
+	if rc.SessionTimeout <= 0 {
+		rc.SessionTimeout = 45 * time.Second
 	}
 	if rc.TransactionalID == "" {
 		host, _ := os.Hostname()
@@ -215,6 +228,8 @@ func (r *runner) setup(ctx context.Context) error {
 		kgo.KeepControlRecords(),
 		kgo.ProducerBatchCompression(kgo.ZstdCompression()),
 		kgo.RecordPartitioner(statePartitioner{state: r.rc.StateTopic, def: kgo.StickyKeyPartitioner(nil)}),
+		kgo.SessionTimeout(r.rc.SessionTimeout),
+		kgo.TransactionTimeout(r.rc.TransactionTimeout),
 		kgo.OnPartitionsAssigned(r.onAssigned),
 		kgo.OnPartitionsRevoked(r.onRevoked),
 		kgo.OnPartitionsLost(r.onRevoked),

@@ -225,6 +225,7 @@ func (b *broker) runConfig(input, output, group string) RunConfig {
 		CommitInterval:  20 * time.Millisecond,
 		CommitRecords:   500,
 		TransactionalID: group + "-txn",
+		SessionTimeout:  6 * time.Second,
 	}
 }
 
