@@ -47,9 +47,9 @@ func tradeIndex(key []byte) int {
 // TradeDecoder decodes trade records as AppendTradeJSON writes them, with
 // the same JSON rules as OrderDecoder (unknown keys skipped, repeated keys
 // rejected, null = absent, numbers or numeric strings) and without
-// allocating in steady state. trade_id, instrument, price, quantity and
-// trade_timestamp are required. The zero value is ready to use; a
-// TradeDecoder is not safe for concurrent use.
+// allocating in steady state. trade_id, instrument, price, quantity,
+// buy_order_id, sell_order_id and trade_timestamp are required. The zero
+// value is ready to use; a TradeDecoder is not safe for concurrent use.
 type TradeDecoder struct {
 	scratch     []byte
 	instruments internTable
@@ -96,7 +96,7 @@ func (d *TradeDecoder) Decode(line []byte, t *Trade) error {
 		return err
 	})
 	if err == nil {
-		err = requireAll(present, tradeNames, tfID, tfInstrument, tfPrice, tfQuantity, tfTime)
+		err = requireAll(present, tradeNames, tfID, tfInstrument, tfPrice, tfQuantity, tfBuyOrder, tfSellOrder, tfTime)
 	}
 	if err != nil {
 		*t = Trade{}

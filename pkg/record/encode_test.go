@@ -180,7 +180,7 @@ func TestOutputDecodersReject(t *testing.T) {
 		{"trade missing price", DecodeTrade([]byte(`{"trade_id":1,"instrument":"X","quantity":1,"trade_timestamp":"1970-01-01T00:00:00Z"}`), new(Trade)), ReasonMissingField},
 		{"trade zero quantity", DecodeTrade([]byte(`{"trade_id":1,"instrument":"X","price":1,"quantity":0,"trade_timestamp":"1970-01-01T00:00:00Z"}`), new(Trade)), ReasonNonPositive},
 		{"trade bad aggressor", DecodeTrade([]byte(`{"trade_id":1,"instrument":"X","price":1,"quantity":1,"aggressor":"BOTH","trade_timestamp":"1970-01-01T00:00:00Z"}`), new(Trade)), ReasonBadField},
-		{"trade empty instrument", DecodeTrade([]byte(`{"trade_id":1,"instrument":"","price":1,"quantity":1,"trade_timestamp":"1970-01-01T00:00:00Z"}`), new(Trade)), ReasonBadField},
+		{"trade empty instrument", DecodeTrade([]byte(`{"trade_id":1,"instrument":"","price":1,"quantity":1,"buy_order_id":1,"sell_order_id":2,"trade_timestamp":"1970-01-01T00:00:00Z"}`), new(Trade)), ReasonBadField},
 		{"trade duplicate", DecodeTrade([]byte(`{"trade_id":1,"trade_id":2}`), new(Trade)), ReasonBadField},
 		{"trade oversize", DecodeTrade(make([]byte, MaxLineBytes+1), new(Trade)), ReasonOversize},
 	}

@@ -40,7 +40,7 @@ func FuzzDecodeOrder(f *testing.F) {
 
 func FuzzDecodeTrade(f *testing.F) {
 	f.Add(AppendTradeJSON(nil, &Trade{TradeID: 1, Instrument: "TCS", Price: 15 * One, Quantity: 5 * One, BuyOrderID: 2, SellOrderID: 3, BuyTrader: "A", SellTrader: "é", Aggressor: Buy, Time: t0}))
-	f.Add([]byte(`{"trade_id":"1","instrument":"X","price":"1e2","quantity":0.5,"aggressor":"sell","trade_timestamp":"2023/03/12, 23:48:37","zz":[{}]}`))
+	f.Add([]byte(`{"trade_id":"1","instrument":"X","price":"1e2","quantity":0.5,"buy_order_id":7,"sell_order_id":"8","aggressor":"sell","trade_timestamp":"2023/03/12, 23:48:37","zz":[{}]}`))
 	var d TradeDecoder
 	f.Fuzz(func(t *testing.T, line []byte) {
 		var tr Trade
