@@ -1,0 +1,20 @@
+// Package serve is the serving layer: the `bourse serve` job.
+//
+// It follows the committed output topics (trades, order-events, bars, sma,
+// profit) from the start with a read_committed, groupless consumer
+// (kafka.Tail) and keeps an in-memory View: recent trades, book depth
+// rebuilt from the execution reports, bars, SMA and profit windows, the
+// top-profit instrument per window and every trader's orders. The View is
+// pure (records in, queries out); the Server guards it and publishes every
+// record on the Hub, a ring buffer of Server-Sent Events with global,
+// resumable ids.
+//
+// The HTTP API (documented in openapi.json, served at /api/openapi.json)
+// answers market data to any authenticated trader, a trader's own orders
+// to that trader only, and takes orders (POST /api/orders, DELETE
+// /api/orders/{id}) that it validates with the match job's rules and
+// produces to the orders topic. Callers authenticate with bearer tokens
+// whose SHA-256 hashes are kept in a file (AddToken makes one); requests
+// are size-limited and rate-limited per token. The dashboard under web/ is
+// embedded and served at /.
+package serve

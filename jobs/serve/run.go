@@ -1,0 +1,180 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/bourse/bourse/pkg/kafka"
+	"github.com/bourse/bourse/pkg/record"
+)
+
+// topicSink sends orders to the orders topic with the idempotent producer,
+// waiting for the acknowledgement.
+type topicSink struct {
+	p     *kafka.Producer
+	topic string
+}
+
+func (t topicSink) Send(ctx context.Context, key, value []byte) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	return t.p.ProduceSync(ctx, t.topic, key, value)
+}
+
+// TopicKinds maps the topics the server follows to stream kinds.
+func TopicKinds(t kafka.Topics) map[string]Kind {
+	m := map[string]Kind{}
+	for _, tk := range []struct {
+		name string
+		k    Kind
+	}{{t.Trades, KindTrade}, {t.Events, KindOrder}, {t.Bars, KindBar}, {t.SMA, KindSMA}, {t.Profit, KindProfit}} {
+		if tk.name != "" {
+			m[tk.name] = tk.k
+		}
+	}
+	return m
+}
+
+// Run serves until ctx is done: it follows the output topics from the
+// start (read_committed) into the view and the stream, and answers HTTP on
+// cfg.Addr. It returns nil after a clean shutdown.
+func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	ins, err := loadInstruments(cfg.Instruments)
+	if err != nil {
+		return err
+	}
+	tokens, err := LoadTokens(cfg.Tokens)
+	if err != nil {
+		return fmt.Errorf("%w: --tokens: %v", ErrUsage, err)
+	}
+	if tokens.Len() == 0 {
+		log.Warn("the tokens file has no tokens: every API call will be refused; add one with `bourse serve token add`", "file", cfg.Tokens)
+	}
+	p, err := kafka.NewProducer(cfg.Kafka, kafka.ProducerConfig{Linger: time.Millisecond})
+	if err != nil {
+		return fmt.Errorf("order producer: %w", err)
+	}
+	defer p.Close()
+	srv, err := New(cfg, ins, tokens, topicSink{p, cfg.Topics.Orders}, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 3)
+	kinds := TopicKinds(cfg.Topics)
+	topics := make([]string, 0, len(kinds))
+	for t := range kinds {
+		topics = append(topics, t)
+	}
+	go func() {
+		errc <- kafka.Tail(ctx, cfg.Kafka, topics, true, func(topic string, _, value []byte, _ int32, _, _ int64) {
+			srv.Ingest(kinds[topic], value)
+		})
+	}()
+	go watchTokens(ctx, cfg.Tokens, cfg.TokenCheck, tokens, log)
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		BaseContext: func(net.Listener) context.Context { return ctx }, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("serving", "addr", ln.Addr().String(), "topics", topics, "orders_topic", cfg.Topics.Orders,
+		"tokens", tokens.Len(), "instruments", ins.Len(), "kafka", cfg.Kafka)
+	go progress(ctx, srv, log)
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+		if runErr != nil && !errors.Is(runErr, http.ErrServerClosed) {
+			runErr = fmt.Errorf("serve: %w", runErr)
+		} else {
+			runErr = nil
+		}
+	}
+	cancel()
+	sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer scancel()
+	hs.Shutdown(sctx)
+	return runErr
+}
+
+func loadInstruments(path string) (*record.Instruments, error) {
+	if path == "" {
+		return record.NewInstruments(record.DefaultInstruments())
+	}
+	ins, err := record.LoadInstruments(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: --instruments: %v", ErrUsage, err)
+	}
+	return ins, nil
+}
+
+// watchTokens reloads the tokens file when its modification time or size
+// changes (a rotated Kubernetes Secret), keeping the old tokens when the new
+// file does not parse.
+func watchTokens(ctx context.Context, path string, every time.Duration, tokens *Tokens, log *slog.Logger) {
+	if every <= 0 {
+		return
+	}
+	stat := func() (time.Time, int64) {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return time.Time{}, -1
+		}
+		return fi.ModTime(), fi.Size()
+	}
+	mt, sz := stat()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		m, s := stat()
+		if m.Equal(mt) && s == sz {
+			continue
+		}
+		mt, sz = m, s
+		u, err := LoadTokens(path)
+		if err != nil {
+			log.Error("tokens file changed but does not load; keeping the previous tokens", "err", err)
+			continue
+		}
+		tokens.replace(u)
+		log.Info("tokens reloaded", "file", path, "tokens", u.Len())
+	}
+}
+
+// progress logs the records ingested every 10 seconds when it changes.
+func progress(ctx context.Context, s *Server, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Second)
+	defer t.Stop()
+	var last int64
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n := s.ingested.Load(); n != last {
+			log.Info("view", "records", n, "records_per_s", float64(n-last)/10, "bad_records", s.bad.Load(), "last_event_id", s.hub.Last())
+			last = n
+		}
+	}
+}

@@ -1,0 +1,135 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bourse/bourse/pkg/record"
+)
+
+// OrderSink is where order entry writes orders, keyed by instrument: the
+// orders topic through the idempotent producer in production. Send returns
+// once the order is durable, or an error.
+type OrderSink interface {
+	Send(ctx context.Context, key, value []byte) error
+}
+
+// Server is the serving layer: it keeps the View and the stream's Hub up to
+// date from the records it is given (Ingest) and answers the HTTP API,
+// the stream and the dashboard (Handler).
+type Server struct {
+	cfg    Config
+	ins    *record.Instruments
+	tokens *Tokens
+	sink   OrderSink
+	log    *slog.Logger
+	now    func() time.Time
+
+	mu   sync.RWMutex // guards view
+	view *View
+	hub  *Hub
+	lim  *limiter
+	ids  idGen
+	mux  *http.ServeMux
+
+	ingested atomic.Int64
+	bad      atomic.Int64
+}
+
+// New makes a Server. ins validates order entry (and lists the
+// instruments); tokens authenticates the callers; sink receives the orders
+// placed and cancelled. Only the limits of cfg are used (History, Trades,
+// Series, Orders, Rate, Burst, MaxBody, Heartbeat).
+func New(cfg Config, ins *record.Instruments, tokens *Tokens, sink OrderSink, log *slog.Logger) (*Server, error) {
+	if err := cfg.checkLimits(); err != nil {
+		return nil, err
+	}
+	if ins == nil || tokens == nil || sink == nil {
+		return nil, errors.New("serve: instruments, tokens and an order sink are required")
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Server{cfg: cfg, ins: ins, tokens: tokens, sink: sink, log: log, now: time.Now,
+		view: NewView(ins, Limits{Trades: cfg.Trades, Series: cfg.Series, Orders: cfg.Orders}),
+		lim:  newLimiter(cfg.Rate, cfg.Burst)}
+	s.hub = NewHub(cfg.History, uint64(s.now().UnixMilli())*1000)
+	s.routes()
+	return s, nil
+}
+
+// Handler returns the HTTP handler: the API under /api/, the dashboard at /.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Ingest decodes one record of kind k (a value of the trades, order-events,
+// bars, sma or profit topic), applies it to the view and publishes it on
+// the stream. A record that does not decode is counted and reported, never
+// applied.
+func (s *Server) Ingest(k Kind, value []byte) error {
+	var (
+		payload            []byte
+		instrument, trader string
+		apply              func(v *View)
+	)
+	switch k {
+	case KindTrade:
+		var t record.Trade
+		if err := record.DecodeTrade(value, &t); err != nil {
+			return s.badRecord(k, err)
+		}
+		payload, instrument = record.AppendTradeJSON(nil, &t), t.Instrument
+		apply = func(v *View) { v.ApplyTrade(&t) }
+	case KindOrder:
+		var e record.Event
+		if err := record.DecodeEvent(value, &e); err != nil {
+			return s.badRecord(k, err)
+		}
+		payload, instrument, trader = record.AppendEventJSON(nil, &e), e.Instrument, e.TraderID
+		apply = func(v *View) { v.ApplyEvent(&e) }
+	case KindBar:
+		var b record.Bar
+		if err := record.DecodeBar(value, &b); err != nil {
+			return s.badRecord(k, err)
+		}
+		payload, instrument = record.AppendBarJSON(nil, &b), b.Instrument
+		apply = func(v *View) { v.ApplyBar(&b) }
+	case KindSMA:
+		var m record.SMA
+		if err := record.DecodeSMA(value, &m); err != nil {
+			return s.badRecord(k, err)
+		}
+		payload, instrument = record.AppendSMAJSON(nil, &m), m.Instrument
+		apply = func(v *View) { v.ApplySMA(&m) }
+	case KindProfit:
+		var p record.Profit
+		if err := record.DecodeProfit(value, &p); err != nil {
+			return s.badRecord(k, err)
+		}
+		payload, instrument = record.AppendProfitJSON(nil, &p), p.Instrument
+		apply = func(v *View) { v.ApplyProfit(&p) }
+	default:
+		return fmt.Errorf("ingest: unknown kind %d", k)
+	}
+	s.mu.Lock()
+	apply(s.view)
+	s.hub.Publish(k, instrument, trader, payload)
+	s.mu.Unlock()
+	s.ingested.Add(1)
+	return nil
+}
+
+func (s *Server) badRecord(k Kind, err error) error {
+	if s.bad.Add(1) <= 10 {
+		s.log.Warn("skipping a record that does not decode", "kind", k.String(), "err", err)
+	}
+	return fmt.Errorf("ingest %s: %w", k, err)
+}
+
+// LastEventID is the id of the newest stream event.
+func (s *Server) LastEventID() uint64 { return s.hub.Last() }
