@@ -27,7 +27,7 @@ type Engine struct {
 	windows bool  // SMA or Profit wanted
 
 	insts []*inst // in order of first trade
-	index map[string]int32
+	index index
 	last  *inst // the instrument of the previous trade
 
 	maxWM    int64 // greatest watermark of all instruments
@@ -68,7 +68,7 @@ func New(cfg Config, opt Options) (*Engine, error) {
 
 func (e *Engine) reset() {
 	e.insts = nil
-	e.index = make(map[string]int32)
+	e.index = index{}
 	e.last = nil
 	e.maxWM = math.MinInt64
 	e.late, e.rejected = 0, 0
@@ -83,8 +83,8 @@ func (e *Engine) Late() int64 { return e.late }
 
 // LateFor returns how many of instrument's trades arrived late.
 func (e *Engine) LateFor(instrument string) int64 {
-	if i, ok := e.index[instrument]; ok {
-		return e.insts[i].late
+	if in := e.index.get(instrument); in != nil {
+		return in.late
 	}
 	return 0
 }
@@ -100,8 +100,8 @@ func (e *Engine) Unranked() int64 { return e.rk.unranked }
 // Watermark returns instrument's watermark (its largest trade time minus
 // Lateness) and whether the instrument has had trades.
 func (e *Engine) Watermark(instrument string) (int64, bool) {
-	if i, ok := e.index[instrument]; ok {
-		return e.insts[i].wm, true
+	if in := e.index.get(instrument); in != nil {
+		return in.wm, true
 	}
 	return 0, false
 }
@@ -162,13 +162,13 @@ func (e *Engine) Add(t *record.Trade, h Handler) {
 
 // lookup finds or creates the state of an instrument.
 func (e *Engine) lookup(name string) *inst {
-	if i, ok := e.index[name]; ok {
-		e.last = e.insts[i]
-		return e.last
+	if in := e.index.get(name); in != nil {
+		e.last = in
+		return in
 	}
 	in := newInst(strings.Clone(name))
 	in.id = int32(len(e.insts))
-	e.index[in.name] = int32(len(e.insts))
+	e.index.put(in)
 	e.insts = append(e.insts, in)
 	e.last = in
 	return in

@@ -18,10 +18,16 @@ type output struct {
 	Log     []string // kinds in emission order, for determinism checks
 }
 
-func (o *output) Bar(b *record.Bar)       { o.Bars = append(o.Bars, *b); o.Log = append(o.Log, "bar") }
-func (o *output) SMA(s *record.SMA)       { o.SMAs = append(o.SMAs, *s); o.Log = append(o.Log, "sma") }
-func (o *output) Profit(p *record.Profit) { o.Profits = append(o.Profits, *p); o.Log = append(o.Log, "profit") }
-func (o *output) Reject(r *record.Reject) { o.Rejects = append(o.Rejects, *r); o.Log = append(o.Log, "reject") }
+func (o *output) Bar(b *record.Bar) { o.Bars = append(o.Bars, *b); o.Log = append(o.Log, "bar") }
+func (o *output) SMA(s *record.SMA) { o.SMAs = append(o.SMAs, *s); o.Log = append(o.Log, "sma") }
+func (o *output) Profit(p *record.Profit) {
+	o.Profits = append(o.Profits, *p)
+	o.Log = append(o.Log, "profit")
+}
+func (o *output) Reject(r *record.Reject) {
+	o.Rejects = append(o.Rejects, *r)
+	o.Log = append(o.Log, "reject")
+}
 
 // sorted returns a copy with every list in a canonical order, for
 // comparing outputs as sets.

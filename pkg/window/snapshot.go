@@ -142,7 +142,7 @@ func (e *Engine) decode(d *decoder) error {
 		if name == "" {
 			return d.invalid("empty instrument name")
 		}
-		if _, dup := e.index[name]; dup {
+		if e.index.get(name) != nil {
 			return d.invalid("instrument %q twice", name)
 		}
 		in := newInst(name)
@@ -192,7 +192,7 @@ func (e *Engine) decode(d *decoder) error {
 			in.wins = append(in.wins, w)
 		}
 		in.resetNext()
-		e.index[name] = in.id
+		e.index.put(in)
 		e.insts = append(e.insts, in)
 	}
 	rk := &e.rk
