@@ -1,0 +1,56 @@
+package main
+
+import (
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"github.com/bourse/bourse/jobs/runner"
+	"github.com/bourse/bourse/pkg/kafka"
+)
+
+// addKafkaFlags binds the connection flags. SASL credentials are read from
+// BOURSE_SASL_USERNAME and BOURSE_SASL_PASSWORD only: never from flags, so
+// they appear neither in shell history nor in --help.
+func addKafkaFlags(fs *pflag.FlagSet, c *kafka.Config) {
+	fs.StringSliceVar(&c.Brokers, "brokers", nil, "Kafka bootstrap brokers (host:port,...); empty = file mode")
+	fs.StringVar(&c.ClientID, "client-id", "bourse", "Kafka client id")
+	fs.BoolVar(&c.TLS, "tls", false, "connect with TLS")
+	fs.StringVar(&c.CAFile, "tls-ca", "", "PEM file of CA certificates to trust (with --tls)")
+	fs.StringVar(&c.CertFile, "tls-cert", "", "PEM client certificate for mutual TLS")
+	fs.StringVar(&c.KeyFile, "tls-key", "", "PEM client key for mutual TLS")
+	fs.StringVar(&c.SASLMechanism, "sasl-mechanism", "", "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (credentials from BOURSE_SASL_USERNAME / BOURSE_SASL_PASSWORD)")
+}
+
+// kafkaCredentials fills the SASL credentials from the environment.
+func kafkaCredentials(c *kafka.Config) {
+	c.SASLUser = os.Getenv("BOURSE_SASL_USERNAME")
+	c.SASLPassword = os.Getenv("BOURSE_SASL_PASSWORD")
+}
+
+// addTopicFlags binds the topic names.
+func addTopicFlags(fs *pflag.FlagSet, t *kafka.Topics) {
+	fs.StringVar(&t.Orders, "orders-topic", t.Orders, "orders topic")
+	fs.StringVar(&t.Trades, "trades-topic", t.Trades, "trades topic")
+	fs.StringVar(&t.Events, "events-topic", t.Events, "execution reports topic")
+	fs.StringVar(&t.Bars, "bars-topic", t.Bars, "bars topic")
+	fs.StringVar(&t.SMA, "sma-topic", t.SMA, "SMA topic")
+	fs.StringVar(&t.Profit, "profit-topic", t.Profit, "profit topic")
+	fs.StringVar(&t.Instruments, "instruments-topic", t.Instruments, "compacted instruments reference topic")
+	fs.StringVar(&t.Rejects, "rejects-topic", t.Rejects, "rejected input records topic")
+}
+
+// addRunnerFlags binds what every stream job shares.
+func addRunnerFlags(fs *pflag.FlagSet, c *runner.Config) {
+	fs.StringVar(&c.In, "in", c.In, "input: JSON Lines file (- = stdin), .arrow or .parquet file, or dataset directory (file mode)")
+	fs.StringVar(&c.BatchDir, "batch-dir", "", "also keep every output batch as Arrow IPC files under DIR/<dataset>/dt=YYYY-MM-DD/")
+	fs.IntVar(&c.BatchLines, "batch-lines", c.BatchLines, "input lines per Arrow micro-batch (file mode)")
+	fs.StringVar(&c.Group, "group", "", "consumer group (default bourse-<job>)")
+	fs.BoolVar(&c.Follow, "follow", false, "Kafka mode: run until SIGINT/SIGTERM instead of stopping at the end offsets seen at start")
+	fs.DurationVar(&c.CommitInterval, "commit-interval", c.CommitInterval, "Kafka mode: commit a transaction at least this often")
+	fs.IntVar(&c.CommitRecords, "commit-records", c.CommitRecords, "Kafka mode: commit a transaction after this many input records")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve Prometheus metrics on this address, e.g. :9102")
+	addKafkaFlags(fs, &c.Kafka)
+	addTopicFlags(fs, &c.Topics)
+	fs.StringVar(&c.Files.Rejects, "rejects", c.Files.Rejects, "file mode: write rejected input records as JSON Lines here")
+}

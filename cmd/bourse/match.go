@@ -1,0 +1,50 @@
+package main
+
+import (
+	"errors"
+	"log/slog"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bourse/bourse/jobs/match"
+)
+
+func newMatchCmd() *cobra.Command {
+	cfg := match.DefaultConfig()
+	cmd := &cobra.Command{
+		Use:   "match",
+		Short: "Match orders into trades and execution reports (price-time priority, partial fills)",
+		Long: `match reads orders and writes one trade per execution. Per instrument, in
+input order, an order trades against the best-priced, oldest resting orders
+of the other side; the remainder of a GTC limit order rests. Execution
+reports (ACCEPTED, REJECTED, FILL, PARTIAL_FILL, CANCELLED, EXPIRED, KILLED,
+REPLACED) go to --events. Bad records become REJECTED reports; they never stop
+the job. A human line per trade goes to stderr (--quiet turns it off).`,
+		Example: `  bourse produce --count 1000 --out orders.jsonl
+  bourse match --in orders.jsonl --out trades.jsonl --events events.jsonl
+  bourse match --brokers 127.0.0.1:9092 --batch-dir /data/batches   # bounded Kafka run`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			kafkaCredentials(&cfg.Kafka)
+			sum, err := match.Run(cmd.Context(), cfg, stderr(cmd), slog.Default())
+			summarize(cmd, sum.String(), err)
+			return err
+		},
+	}
+	fs := cmd.Flags()
+	addRunnerFlags(fs, &cfg.Config)
+	fs.StringVar(&cfg.Files.Trades, "out", cfg.Files.Trades, "trades output (- = stdout)")
+	fs.StringVar(&cfg.Files.Events, "events", "", "execution reports output")
+	fs.StringVar(&cfg.Instruments, "instruments", "", "instruments reference: CSV (symbol,name,tick_size,lot_size,ref_price) or JSON; default: the instruments topic or the built-in RIL, INFY, ONGC, TCS")
+	fs.StringVar(&cfg.Policy, "policy", cfg.Policy, "matching policy: price-time, or exact (the original rule: equal price and quantity only)")
+	fs.BoolVar(&cfg.Quiet, "quiet", false, "no human trade lines on stderr")
+	return cmd
+}
+
+// summarize prints a run's summary line on stderr.
+func summarize(cmd *cobra.Command, line string, err error) {
+	var ue *usageError
+	if err == nil || !(isUsage(err) || errors.As(err, &ue)) {
+		cmd.PrintErrln(line)
+	}
+}

@@ -1,0 +1,39 @@
+package match
+
+import (
+	"context"
+	"io"
+	"log/slog"
+
+	"github.com/bourse/bourse/jobs/runner"
+	"github.com/bourse/bourse/pkg/columnar"
+	"github.com/bourse/bourse/pkg/kafka"
+)
+
+// Run runs the match job: orders from cfg.In (or the orders topic) to
+// trades and execution reports. Human trade lines go to human unless
+// cfg.Quiet.
+func Run(ctx context.Context, cfg Config, human io.Writer, log *slog.Logger) (runner.Summary, error) {
+	if err := cfg.Validate(); err != nil {
+		return runner.Summary{Job: "match"}, err
+	}
+	policy, _ := cfg.policy()
+	ins, err := runner.LoadInstruments(ctx, cfg.Instruments, cfg.Config, log)
+	if err != nil {
+		return runner.Summary{Job: "match"}, err
+	}
+	job := runner.Job{
+		Name:         "match",
+		Factory:      Factory(ins, policy),
+		Input:        func(t kafka.Topics) string { return t.Orders },
+		Outputs:      func(t kafka.Topics) kafka.Topics { return kafka.Topics{Trades: t.Trades, Events: t.Events} },
+		InputDataset: "orders",
+		Datasets:     []columnar.Dataset{columnar.Trades, columnar.Events},
+	}
+	if !cfg.Quiet && human != nil {
+		h := NewHumanLines(human)
+		defer h.Flush()
+		job.Human = h
+	}
+	return runner.Run(ctx, cfg.Config, job, log)
+}

@@ -1,0 +1,167 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/bourse/bourse/jobs/match"
+	"github.com/bourse/bourse/jobs/produce"
+	"github.com/bourse/bourse/jobs/profit"
+	"github.com/bourse/bourse/jobs/runner"
+	"github.com/bourse/bourse/jobs/sma"
+	"github.com/bourse/bourse/pkg/kafka"
+	"github.com/bourse/bourse/pkg/record"
+)
+
+// Config configures `bourse run`.
+type Config struct {
+	Kafka      kafka.Config // no brokers = embedded broker
+	Partitions int32
+	Count      int
+	Seed       uint64
+	BatchDir   string
+}
+
+// DefaultConfig: 60,000 orders (about 50 minutes of simulated trading) on
+// an embedded broker with 6 partitions.
+func DefaultConfig() Config {
+	return Config{Partitions: 6, Count: 60_000, Seed: 1}
+}
+
+// Result is what the run produced.
+type Result struct {
+	Orders  int
+	Match   runner.Summary
+	SMA     runner.Summary
+	Profit  runner.Summary
+	LastSMA []record.SMA    // the last window of each instrument
+	Top     []record.Profit // rank 1 of each window, by window
+	Elapsed time.Duration
+}
+
+// Run runs the pipeline and writes the summary to w.
+func Run(ctx context.Context, cfg Config, w io.Writer, log *slog.Logger) (Result, error) {
+	start := time.Now()
+	var res Result
+	if cfg.Count < 1 || cfg.Partitions < 1 {
+		return res, fmt.Errorf("%w: --count and --partitions must be >= 1", runner.ErrUsage)
+	}
+	if len(cfg.Kafka.Brokers) == 0 {
+		brokers, stop, err := kafka.StartEmbedded(cfg.Partitions)
+		if err != nil {
+			return res, fmt.Errorf("start embedded broker: %w", err)
+		}
+		defer stop()
+		cfg.Kafka.Brokers = brokers
+		log.Info("embedded broker started", "brokers", brokers)
+	}
+	topics := kafka.DefaultTopics()
+	names := []string{topics.Orders, topics.Trades, topics.Events, topics.Bars, topics.SMA, topics.Profit, topics.Rejects, topics.Instruments}
+	compacted := map[string]bool{topics.Instruments: true}
+	for _, job := range []string{"match", "sma", "profit"} {
+		names = append(names, kafka.StateTopic(job))
+		compacted[kafka.StateTopic(job)] = true
+	}
+	if err := kafka.CreateTopics(ctx, cfg.Kafka, names, cfg.Partitions, 1, compacted); err != nil {
+		return res, err
+	}
+
+	pc := produce.DefaultConfig()
+	pc.Kafka, pc.Count, pc.Gen.Seed, pc.Quiet = cfg.Kafka, cfg.Count, cfg.Seed, true
+	ps, err := produce.Run(ctx, pc, nil, log)
+	if err != nil {
+		return res, fmt.Errorf("produce: %w", err)
+	}
+	res.Orders = ps.Orders
+	log.Info(ps.String())
+
+	base := runner.Defaults()
+	base.Kafka, base.BatchDir = cfg.Kafka, cfg.BatchDir
+	mc := match.DefaultConfig()
+	mc.Config, mc.Quiet = base, true
+	if res.Match, err = match.Run(ctx, mc, nil, log); err != nil {
+		return res, fmt.Errorf("match: %w", err)
+	}
+	log.Info(res.Match.String())
+
+	sc, pfc := sma.DefaultConfig(), profit.DefaultConfig()
+	sc.Config, pfc.Config = base, base
+	errs := make(chan error, 2)
+	go func() { var e error; res.SMA, e = sma.Run(ctx, sc, log); errs <- e }()
+	go func() { var e error; res.Profit, e = profit.Run(ctx, pfc, log); errs <- e }()
+	for range 2 {
+		if e := <-errs; e != nil && err == nil {
+			err = e
+		}
+	}
+	if err != nil {
+		return res, err
+	}
+	log.Info(res.SMA.String())
+	log.Info(res.Profit.String())
+
+	if res.LastSMA, res.Top, err = collect(ctx, cfg.Kafka, topics); err != nil {
+		return res, err
+	}
+	res.Elapsed = time.Since(start)
+	printSummary(w, &res)
+	return res, nil
+}
+
+// collect reads the committed sma and profit topics.
+func collect(ctx context.Context, kc kafka.Config, t kafka.Topics) ([]record.SMA, []record.Profit, error) {
+	last := map[string]record.SMA{}
+	err := kafka.ReadAll(ctx, kc, t.SMA, func(r *kgo.Record) {
+		var s record.SMA
+		if record.DecodeSMA(r.Value, &s) == nil {
+			if cur, ok := last[s.Instrument]; !ok || s.WindowStart >= cur.WindowStart {
+				last[s.Instrument] = s
+			}
+		}
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", t.SMA, err)
+	}
+	var top []record.Profit
+	err = kafka.ReadAll(ctx, kc, t.Profit, func(r *kgo.Record) {
+		var p record.Profit
+		if record.DecodeProfit(r.Value, &p) == nil && p.Rank == 1 {
+			top = append(top, p)
+		}
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", t.Profit, err)
+	}
+	sort.Slice(top, func(i, j int) bool { return top[i].WindowStart < top[j].WindowStart })
+	smas := make([]record.SMA, 0, len(last))
+	for _, s := range last {
+		smas = append(smas, s)
+	}
+	sort.Slice(smas, func(i, j int) bool { return smas[i].Instrument < smas[j].Instrument })
+	return smas, top, nil
+}
+
+func printSummary(w io.Writer, r *Result) {
+	if w == nil {
+		return
+	}
+	c := r.Match.Out
+	fmt.Fprintf(w, "\nbourse run: %d orders -> %d trades, %d execution reports, %d rejected (%s)\n",
+		r.Orders, c.Trades, c.Events, c.Rejected, r.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "\nlast SMA per instrument (window of bar closes):\n")
+	for _, s := range r.LastSMA {
+		fmt.Fprintf(w, "  %-6s %s .. %s  sma %s over %d bars\n", s.Instrument, hm(s.WindowStart), hm(s.WindowEnd), s.SMA, s.Bars)
+	}
+	fmt.Fprintf(w, "\ntop-profit instrument per window:\n")
+	for _, p := range r.Top {
+		fmt.Fprintf(w, "  %s .. %s  %-6s profit %s (avg open %s, avg close %s)\n", hm(p.WindowStart), hm(p.WindowEnd), p.Instrument, p.Profit, p.AvgOpen, p.AvgClose)
+	}
+}
+
+func hm(ms int64) string { return time.UnixMilli(ms).UTC().Format("2006-01-02 15:04") }

@@ -1,0 +1,64 @@
+package produce
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/bourse/bourse/jobs/runner"
+	"github.com/bourse/bourse/pkg/kafka"
+)
+
+// Config configures the producer.
+type Config struct {
+	Out         string // JSON Lines path ("-" = stdout) in file mode
+	Kafka       kafka.Config
+	Topics      kafka.Topics
+	Instruments string
+	Count       int
+	Rate        float64 // orders per second; 0 = as fast as possible
+	Gen         GenConfig
+	Quiet       bool
+}
+
+// DefaultConfig: 1000 orders to stdout as fast as possible, seed 1.
+func DefaultConfig() Config {
+	return Config{Out: "-", Topics: kafka.DefaultTopics(), Count: 1000, Gen: DefaultGenConfig()}
+}
+
+// Validate checks the configuration; errors wrap runner.ErrUsage.
+func (c *Config) Validate() error {
+	if c.Count < 0 {
+		return fmt.Errorf("%w: --count must be >= 0, got %d", runner.ErrUsage, c.Count)
+	}
+	if c.Rate < 0 {
+		return fmt.Errorf("%w: --rate must be >= 0, got %g", runner.ErrUsage, c.Rate)
+	}
+	if err := c.Gen.Validate(); err != nil {
+		return fmt.Errorf("%w: %v", runner.ErrUsage, err)
+	}
+	if len(c.Kafka.Brokers) > 0 {
+		if err := c.Kafka.Validate(); err != nil {
+			return fmt.Errorf("%w: %v", runner.ErrUsage, err)
+		}
+	} else if c.Out == "" {
+		return fmt.Errorf("%w: --out must name a file or - for stdout", runner.ErrUsage)
+	}
+	return nil
+}
+
+// pacer spaces writes to honour a rate.
+type pacer struct {
+	start time.Time
+	rate  float64
+}
+
+// wait blocks until the i-th record may be sent.
+func (p pacer) wait(i int) {
+	if p.rate <= 0 {
+		return
+	}
+	due := p.start.Add(time.Duration(float64(i) / p.rate * float64(time.Second)))
+	if d := time.Until(due); d > 0 {
+		time.Sleep(d)
+	}
+}

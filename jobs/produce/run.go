@@ -1,0 +1,184 @@
+package produce
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/bourse/bourse/jobs/runner"
+	"github.com/bourse/bourse/pkg/kafka"
+	"github.com/bourse/bourse/pkg/record"
+)
+
+// Summary says what a produce run wrote.
+type Summary struct {
+	Orders  int
+	Elapsed time.Duration
+}
+
+// String is the summary line printed at the end of a run.
+func (s Summary) String() string {
+	rate := float64(s.Orders) / max(s.Elapsed.Seconds(), 1e-9)
+	return fmt.Sprintf("produce: wrote %d orders in %s (%.0f orders/s)", s.Orders, s.Elapsed.Round(time.Millisecond), rate)
+}
+
+// orderWriter is where orders go: a file or the orders topic.
+type orderWriter interface {
+	write(o *record.Order, line []byte) error
+	close(ctx context.Context) error
+}
+
+// Run writes cfg.Count synthetic orders. Each order is echoed as a human
+// line to human unless cfg.Quiet.
+func Run(ctx context.Context, cfg Config, human io.Writer, log *slog.Logger) (Summary, error) {
+	start := time.Now()
+	if err := cfg.Validate(); err != nil {
+		return Summary{}, err
+	}
+	ins, err := loadInstruments(cfg)
+	if err != nil {
+		return Summary{}, err
+	}
+	gen, err := NewGenerator(cfg.Gen, ins.List())
+	if err != nil {
+		return Summary{}, fmt.Errorf("%w: %v", runner.ErrUsage, err)
+	}
+	w, err := openWriter(ctx, cfg, ins)
+	if err != nil {
+		return Summary{}, err
+	}
+	echo := newEcho(human, cfg.Quiet)
+	var o record.Order
+	var line []byte
+	p := pacer{start: time.Now(), rate: cfg.Rate}
+	n := 0
+	for ; n < cfg.Count; n++ {
+		if ctx.Err() != nil {
+			break
+		}
+		p.wait(n)
+		gen.Next(&o)
+		line = record.AppendOrderJSON(line[:0], &o)
+		if err = w.write(&o, line); err != nil {
+			break
+		}
+		echo.order(&o)
+	}
+	echo.flush()
+	if cerr := w.close(ctx); cerr != nil && err == nil {
+		err = cerr
+	}
+	return Summary{Orders: n, Elapsed: time.Since(start)}, err
+}
+
+// WriteOrder writes one order (the manual `produce order` command).
+func WriteOrder(ctx context.Context, cfg Config, o *record.Order, human io.Writer) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	ins, err := loadInstruments(cfg)
+	if err != nil {
+		return err
+	}
+	check := *o
+	if err := ins.Validate(&check); err != nil && o.Action != record.Cancel {
+		return fmt.Errorf("%w: %v", runner.ErrUsage, err)
+	}
+	w, err := openWriter(ctx, cfg, ins)
+	if err != nil {
+		return err
+	}
+	err = w.write(o, record.AppendOrderJSON(nil, o))
+	if cerr := w.close(ctx); cerr != nil && err == nil {
+		err = cerr
+	}
+	if err == nil {
+		e := newEcho(human, cfg.Quiet)
+		e.order(o)
+		e.flush()
+	}
+	return err
+}
+
+func loadInstruments(cfg Config) (*record.Instruments, error) {
+	if cfg.Instruments != "" {
+		ins, err := record.LoadInstruments(cfg.Instruments)
+		if err != nil {
+			return nil, fmt.Errorf("%w: --instruments: %v", runner.ErrUsage, err)
+		}
+		return ins, nil
+	}
+	return record.NewInstruments(record.DefaultInstruments())
+}
+
+func openWriter(ctx context.Context, cfg Config, ins *record.Instruments) (orderWriter, error) {
+	if len(cfg.Kafka.Brokers) > 0 {
+		if err := kafka.PublishInstruments(ctx, cfg.Kafka, cfg.Topics.Instruments, ins.List()); err != nil {
+			return nil, fmt.Errorf("publish instruments: %w", err)
+		}
+		p, err := kafka.NewProducer(cfg.Kafka, kafka.ProducerConfig{})
+		if err != nil {
+			return nil, fmt.Errorf("connect to Kafka: %w", err)
+		}
+		return &topicWriter{p: p, topic: cfg.Topics.Orders}, nil
+	}
+	if cfg.Out == "-" {
+		return &fileWriter{w: bufio.NewWriterSize(os.Stdout, 64<<10)}, nil
+	}
+	f, err := os.Create(cfg.Out)
+	if err != nil {
+		return nil, fmt.Errorf("create output: %w", err)
+	}
+	return &fileWriter{f: f, w: bufio.NewWriterSize(f, 64<<10)}, nil
+}
+
+type fileWriter struct {
+	f *os.File
+	w *bufio.Writer
+}
+
+func (fw *fileWriter) write(_ *record.Order, line []byte) error {
+	if _, err := fw.w.Write(line); err != nil {
+		return fmt.Errorf("write order: %w", err)
+	}
+	return fw.w.WriteByte('\n')
+}
+
+func (fw *fileWriter) close(context.Context) error {
+	err := fw.w.Flush()
+	if fw.f != nil {
+		if cerr := fw.f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("write orders: %w", err)
+	}
+	return nil
+}
+
+type topicWriter struct {
+	p     *kafka.Producer
+	topic string
+}
+
+// write hands the record to the asynchronous producer, which keeps the
+// slices until the broker acknowledges them: hence the copy.
+func (tw *topicWriter) write(o *record.Order, line []byte) error {
+	tw.p.Produce(tw.topic, []byte(o.Instrument), bytes.Clone(line))
+	return nil
+}
+
+func (tw *topicWriter) close(ctx context.Context) error {
+	err := tw.p.Flush(ctx)
+	tw.p.Close()
+	if err != nil {
+		return fmt.Errorf("flush orders to topic %q: %w", tw.topic, err)
+	}
+	return nil
+}

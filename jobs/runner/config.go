@@ -1,0 +1,79 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/bourse/bourse/pkg/kafka"
+)
+
+// ErrUsage marks configuration errors: the CLI maps them to exit code 2.
+var ErrUsage = errors.New("usage")
+
+// Files are the file-mode output paths of a job, by kind: "-" is stdout,
+// "" writes nothing of that kind.
+type Files struct {
+	Trades, Events, Bars, SMA, Profit, Rejects string
+}
+
+// Config is what every stream job takes besides its own rules.
+type Config struct {
+	// In is the file-mode input: a JSON Lines path ("-" = stdin), an .arrow
+	// or .parquet file, or a dataset directory of them.
+	In    string
+	Files Files
+	// BatchDir, when set, keeps every output batch as Arrow IPC files.
+	BatchDir string
+	// BatchLines is the number of input lines per micro-batch in file mode.
+	BatchLines int
+
+	// Kafka mode is on when Kafka.Brokers is set.
+	Kafka          kafka.Config
+	Topics         kafka.Topics
+	Group          string // consumer group; default "bourse-<job>"
+	Follow         bool
+	CommitInterval time.Duration
+	CommitRecords  int
+	MetricsAddr    string
+}
+
+// Defaults returns a Config with the defaults the CLI shows.
+func Defaults() Config {
+	return Config{
+		In:             "-",
+		BatchLines:     100_000,
+		Topics:         kafka.DefaultTopics(),
+		CommitInterval: 100 * time.Millisecond,
+		CommitRecords:  10_000,
+	}
+}
+
+// KafkaMode reports whether the job runs on Kafka.
+func (c *Config) KafkaMode() bool { return len(c.Kafka.Brokers) > 0 }
+
+// Validate checks the configuration; its errors wrap ErrUsage.
+func (c *Config) Validate() error {
+	if c.KafkaMode() {
+		if c.CommitInterval <= 0 {
+			return fmt.Errorf("%w: --commit-interval must be > 0, got %s", ErrUsage, c.CommitInterval)
+		}
+		if c.CommitRecords <= 0 {
+			return fmt.Errorf("%w: --commit-records must be > 0, got %d", ErrUsage, c.CommitRecords)
+		}
+		if err := c.Kafka.Validate(); err != nil {
+			return fmt.Errorf("%w: %v", ErrUsage, err)
+		}
+		return nil
+	}
+	if c.Follow {
+		return fmt.Errorf("%w: --follow needs --brokers (Kafka mode)", ErrUsage)
+	}
+	if c.In == "" {
+		return fmt.Errorf("%w: --in must name a file, a directory or - for stdin", ErrUsage)
+	}
+	if c.BatchLines <= 0 {
+		c.BatchLines = 100_000
+	}
+	return nil
+}

@@ -1,0 +1,58 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/bourse/bourse/pkg/columnar"
+	"github.com/bourse/bourse/pkg/record"
+)
+
+// isArchived reports whether path names an Arrow or Parquet file.
+func isArchived(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".arrow", ".parquet", ".ipc", ".feather":
+		return true
+	}
+	return false
+}
+
+// replay streams archived records of the given dataset ("orders" or
+// "trades") as JSON Lines through a pipe.
+func replay(ctx context.Context, path, dataset string) io.ReadCloser {
+	pr, pw := io.Pipe()
+	go func() {
+		var buf []byte
+		write := func() error {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			buf = append(buf, '\n')
+			_, err := pw.Write(buf)
+			return err
+		}
+		var err error
+		switch dataset {
+		case "orders":
+			err = columnar.ReadBatches(columnar.OrderCodec, path, func(o *record.Order, _ int64) error {
+				buf = record.AppendOrderJSON(buf[:0], o)
+				return write()
+			})
+		case "trades":
+			err = columnar.ReadBatches(columnar.TradeCodec, path, func(t *record.Trade, _ int64) error {
+				buf = record.AppendTradeJSON(buf[:0], t)
+				return write()
+			})
+		default:
+			err = fmt.Errorf("replay: no archived input for dataset %q", dataset)
+		}
+		if err != nil {
+			err = fmt.Errorf("replay %s: %w", path, err)
+		}
+		pw.CloseWithError(err)
+	}()
+	return pr
+}

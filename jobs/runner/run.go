@@ -1,0 +1,165 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/bourse/bourse/pkg/columnar"
+	"github.com/bourse/bourse/pkg/kafka"
+	"github.com/bourse/bourse/pkg/metrics"
+	"github.com/bourse/bourse/pkg/record"
+	"github.com/bourse/bourse/pkg/stream"
+)
+
+// Job describes a stream job to the runner.
+type Job struct {
+	Name    string // match | sma | profit
+	Factory stream.Factory
+	// Global runs one processor over every input partition (profit ranks
+	// across instruments); the job must then own all partitions.
+	Global bool
+	// Input picks the input topic; Outputs blanks the topics a job does not
+	// write.
+	Input   func(kafka.Topics) string
+	Outputs func(kafka.Topics) kafka.Topics
+	// InputDataset is what the job reads: "orders" or "trades" (for
+	// replays of archived data).
+	InputDataset string
+	// Datasets are the Arrow micro-batch datasets the job writes.
+	Datasets []columnar.Dataset
+	// Human, if set, also receives every output (stderr echo lines).
+	Human record.Emitter
+}
+
+// Summary says what a run did.
+type Summary struct {
+	Job     string
+	Read    int64 // input records handed to the processor
+	Out     stream.Counts
+	Commits int64 // Kafka transactions committed
+	Aborts  int64
+	Elapsed time.Duration
+}
+
+// String is the one-line summary printed at the end of a run.
+func (s Summary) String() string {
+	c := s.Out
+	line := fmt.Sprintf("%s: read %d, wrote %d (trades %d, events %d, bars %d, sma %d, profit %d), rejected %d",
+		s.Job, s.Read, c.Total()-c.Rejects, c.Trades, c.Events, c.Bars, c.SMAs, c.Profits, c.Rejects+c.Rejected)
+	if s.Commits+s.Aborts > 0 {
+		line += fmt.Sprintf(", transactions %d committed %d aborted", s.Commits, s.Aborts)
+	}
+	return line + fmt.Sprintf(" in %s", s.Elapsed.Round(time.Millisecond))
+}
+
+// Run runs job with cfg until its input ends (file mode, bounded Kafka
+// mode) or ctx is cancelled (Kafka --follow).
+func Run(ctx context.Context, cfg Config, job Job, log *slog.Logger) (Summary, error) {
+	start := time.Now()
+	sum := Summary{Job: job.Name}
+	if err := cfg.Validate(); err != nil {
+		return sum, err
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	var batches stream.BatchSink
+	if cfg.BatchDir != "" {
+		bw, err := columnar.NewBatchWriter(cfg.BatchDir, job.Datasets...)
+		if err != nil {
+			return sum, fmt.Errorf("open batch dir: %w", err)
+		}
+		batches = bw
+	}
+	var err error
+	if cfg.KafkaMode() {
+		sum, err = runKafka(ctx, cfg, job, batches, log)
+	} else {
+		sum, err = runFiles(ctx, cfg, job, batches, log)
+	}
+	if batches != nil {
+		if cerr := batches.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close batch dir: %w", cerr)
+		}
+	}
+	sum.Job = job.Name
+	sum.Elapsed = time.Since(start)
+	return sum, err
+}
+
+func runKafka(ctx context.Context, cfg Config, job Job, batches stream.BatchSink, log *slog.Logger) (Summary, error) {
+	var m *metrics.Job
+	if cfg.MetricsAddr != "" {
+		stop, err := metrics.Serve(cfg.MetricsAddr)
+		if err != nil {
+			return Summary{}, fmt.Errorf("serve metrics on %s: %w", cfg.MetricsAddr, err)
+		}
+		defer stop()
+		log.Info("serving metrics", "addr", cfg.MetricsAddr)
+	}
+	m = metrics.NewJob(job.Name)
+	group := cfg.Group
+	if group == "" {
+		group = "bourse-" + job.Name
+	}
+	sink := batches
+	if job.Human != nil {
+		sink = &teeSink{BatchSink: batches, human: job.Human}
+	}
+	st, err := kafka.Run(ctx, cfg.Kafka, kafka.RunConfig{
+		Job:            job.Name,
+		Group:          group,
+		Input:          job.Input(cfg.Topics),
+		StateTopic:     kafka.StateTopic(job.Name),
+		Factory:        job.Factory,
+		Global:         job.Global,
+		Outputs:        job.Outputs(cfg.Topics),
+		Batches:        sink,
+		Follow:         cfg.Follow,
+		CommitInterval: cfg.CommitInterval,
+		CommitRecords:  cfg.CommitRecords,
+		Logger:         log,
+		Metrics:        m,
+	})
+	out := stream.Counts{
+		Trades: st.Out[kafka.KindTrade], Events: st.Out[kafka.KindEvent], Bars: st.Out[kafka.KindBar],
+		SMAs: st.Out[kafka.KindSMA], Profits: st.Out[kafka.KindProfit], Rejects: st.Out[kafka.KindReject],
+		Rejected: st.Rejects - st.Out[kafka.KindReject],
+	}
+	return Summary{Read: st.RecordsIn, Out: out, Commits: st.Commits, Aborts: st.Aborts}, err
+}
+
+// teeSink adds a human echo to a (possibly absent) batch sink.
+type teeSink struct {
+	stream.BatchSink
+	human record.Emitter
+}
+
+func (t *teeSink) each(f func(record.Emitter)) {
+	f(t.human)
+	if t.BatchSink != nil {
+		f(t.BatchSink)
+	}
+}
+func (t *teeSink) Trade(v *record.Trade)   { t.each(func(e record.Emitter) { e.Trade(v) }) }
+func (t *teeSink) Event(v *record.Event)   { t.each(func(e record.Emitter) { e.Event(v) }) }
+func (t *teeSink) Bar(v *record.Bar)       { t.each(func(e record.Emitter) { e.Bar(v) }) }
+func (t *teeSink) SMA(v *record.SMA)       { t.each(func(e record.Emitter) { e.SMA(v) }) }
+func (t *teeSink) Profit(v *record.Profit) { t.each(func(e record.Emitter) { e.Profit(v) }) }
+func (t *teeSink) Reject(v *record.Reject) { t.each(func(e record.Emitter) { e.Reject(v) }) }
+func (t *teeSink) Flush(r stream.Range) error {
+	if t.BatchSink == nil {
+		return nil
+	}
+	return t.BatchSink.Flush(r)
+}
+func (t *teeSink) Close() error { return nil }
+
+// SetOffset passes the input offset on to a batch sink that records it.
+func (t *teeSink) SetOffset(off int64) {
+	if s, ok := t.BatchSink.(interface{ SetOffset(int64) }); ok {
+		s.SetOffset(off)
+	}
+}

@@ -1,0 +1,42 @@
+package windowed
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/bourse/bourse/jobs/runner"
+	"github.com/bourse/bourse/pkg/window"
+)
+
+// Windows are the window flags the sma and profit jobs share.
+type Windows struct {
+	Bar      time.Duration
+	Window   time.Duration
+	Slide    time.Duration
+	Lateness time.Duration
+	Idle     time.Duration // 0 = the window length
+}
+
+// DefaultWindows: 1m bars, 10m windows advancing by 5m, no lateness.
+func DefaultWindows() Windows {
+	return Windows{Bar: time.Minute, Window: 10 * time.Minute, Slide: 5 * time.Minute}
+}
+
+// Engine converts the flags into a window.Config and validates it; its
+// errors wrap runner.ErrUsage.
+func (w Windows) Engine() (window.Config, error) {
+	c := window.Config{
+		Bar: w.Bar.Milliseconds(), Window: w.Window.Milliseconds(), Slide: w.Slide.Milliseconds(),
+		Lateness: w.Lateness.Milliseconds(), Idle: w.Idle.Milliseconds(),
+	}
+	if c.Idle == 0 {
+		c.Idle = c.Window
+	}
+	if w.Lateness < 0 {
+		return c, fmt.Errorf("%w: --lateness must be >= 0, got %s", runner.ErrUsage, w.Lateness)
+	}
+	if err := c.Validate(); err != nil {
+		return c, fmt.Errorf("%w: %v", runner.ErrUsage, err)
+	}
+	return c, nil
+}

@@ -1,0 +1,82 @@
+package windowed
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/bourse/bourse/pkg/record"
+	"github.com/bourse/bourse/pkg/stream"
+	"github.com/bourse/bourse/pkg/window"
+)
+
+const maxRaw = 1024
+
+// Processor turns trades into bars, SMA or profit windows.
+type Processor struct {
+	eng   *window.Engine
+	dec   record.TradeDecoder
+	trade record.Trade
+	rej   record.Reject
+}
+
+// New makes a processor; cfg must be valid.
+func New(cfg window.Config, opt window.Options) (*Processor, error) {
+	eng, err := window.New(cfg, opt)
+	if err != nil {
+		return nil, err
+	}
+	return &Processor{eng: eng}, nil
+}
+
+// Factory returns a stream.Factory for cfg and opt; cfg must be valid
+// (checked by the job's Config.Validate).
+func Factory(cfg window.Config, opt window.Options) stream.Factory {
+	return func(int32) stream.Processor {
+		p, err := New(cfg, opt)
+		if err != nil {
+			panic(fmt.Sprintf("windowed: config was not validated: %v", err))
+		}
+		return p
+	}
+}
+
+// Process decodes one trade and adds it to the windows.
+func (p *Processor) Process(rec *stream.Record, out record.Emitter) {
+	t := &p.trade
+	*t = record.Trade{}
+	if err := p.dec.Decode(rec.Value, t); err != nil {
+		r := &p.rej
+		*r = record.Reject{Source: source(rec), Reason: record.ReasonBadJSON, Message: err.Error()}
+		var re *record.Error
+		if errors.As(err, &re) {
+			r.Reason, r.Message = re.Reason, re.Message
+		}
+		raw := rec.Value
+		if len(raw) > maxRaw {
+			raw = raw[:maxRaw]
+		}
+		r.Raw = string(raw)
+		out.Reject(r)
+		return
+	}
+	p.eng.Add(t, out)
+}
+
+// Flush emits every open bar and window.
+func (p *Processor) Flush(out record.Emitter) { p.eng.Flush(out) }
+
+// Late is the number of trades that came after their window was emitted.
+func (p *Processor) Late() int64 { return p.eng.Late() }
+
+// Snapshot encodes the engine's state.
+func (p *Processor) Snapshot(dst []byte) []byte { return p.eng.Snapshot(dst) }
+
+// Restore replaces the engine's state.
+func (p *Processor) Restore(src []byte) error { return p.eng.Restore(src) }
+
+func source(rec *stream.Record) string {
+	if rec.Source == "" {
+		return fmt.Sprintf("p%d@%d", rec.Partition, rec.Offset)
+	}
+	return fmt.Sprintf("%s/%d@%d", rec.Source, rec.Partition, rec.Offset)
+}
