@@ -166,4 +166,3 @@ func parseEnum[T any](s, flag string, values map[string]T) (T, error) {
 	}
 	return v, nil
 }
-
