@@ -254,3 +254,38 @@ func TestDeterministicOrder(t *testing.T) {
 		}
 	}
 }
+
+// After every trade no pending window may be ready: the ranker's cheap
+// triggers must never miss the moment a window completes.
+func TestRankerEmitsAsSoonAsReady(t *testing.T) {
+	for seed := range uint64(200) {
+		r := rand.New(rand.NewPCG(seed, 8))
+		cfg := randConfig(r)
+		cfg.Idle = int64(r.IntN(int(2*cfg.Window))) - 1
+		trades := randTrades(r, cfg, 400, true)
+		if seed%2 == 0 {
+			cfg.Lateness = cfg.Bar * 2
+			trades = disorder(r, cfg, trades)
+		}
+		e, err := New(cfg, Options{Profit: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range trades {
+			e.Add(&trades[i], record.Discard{})
+			if len(e.rk.pending) == 0 {
+				continue
+			}
+			end := e.rk.pending[0].k*cfg.Slide + cfg.Window
+			blocked := false
+			for _, in := range e.insts {
+				if in.wm < end && (cfg.Idle < 0 || e.maxWM-in.wm <= e.idle) {
+					blocked = true
+				}
+			}
+			if !blocked {
+				t.Fatalf("seed %d trade %d: window ending %d is complete but still pending", seed, i, end)
+			}
+		}
+	}
+}
