@@ -174,7 +174,7 @@ func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, trader strin
 		return
 	}
 	var o record.Order
-	if err := record.DecodeOrder(line, &o); err == nil {
+	if err = record.DecodeOrder(line, &o); err == nil {
 		err = s.ins.Validate(&o)
 	}
 	if err == nil && o.ExpiresAt != 0 && o.ExpiresAt <= now {

@@ -1,7 +1,9 @@
 package serve
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -14,6 +16,13 @@ type num record.Fixed
 // MarshalJSON writes the exact decimal text.
 func (n num) MarshalJSON() ([]byte, error) { return record.Fixed(n).AppendText(nil), nil }
 
+// UnmarshalJSON reads an exact decimal number.
+func (n *num) UnmarshalJSON(b []byte) error {
+	f, err := record.ParseFixed(b)
+	*n = num(f)
+	return err
+}
+
 // stamp is Unix milliseconds written as an RFC 3339 UTC string.
 type stamp int64
 
@@ -21,6 +30,16 @@ type stamp int64
 func (t stamp) MarshalJSON() ([]byte, error) {
 	b := append([]byte{'"'}, record.AppendTime(nil, int64(t))...)
 	return append(b, '"'), nil
+}
+
+// UnmarshalJSON reads a quoted timestamp.
+func (t *stamp) UnmarshalJSON(b []byte) error {
+	ms, ok := record.ParseTimestamp(bytes.Trim(b, `"`))
+	if !ok {
+		return fmt.Errorf("expected an RFC 3339 time, got %s", b)
+	}
+	*t = stamp(ms)
+	return nil
 }
 
 // apiError is the body of every error answer.

@@ -40,7 +40,7 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 		b.tokens = min(l.burst, b.tokens+el*l.rate)
 		b.at = now
 	}
-	if b.tokens >= 1 {
+	if b.tokens >= 1-1e-9 { // float drift must not cost a request
 		b.tokens--
 		return true, 0
 	}

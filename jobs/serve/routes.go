@@ -68,7 +68,7 @@ func (s *Server) routes() {
 		writeError(w, http.StatusNotFound, "no such API endpoint: "+r.Method+" "+r.URL.Path+" (see /api/openapi.json)")
 	})
 	web, _ := fs.Sub(webFS, "web")
-	m.Handle("GET /", http.FileServerFS(web))
+	m.Handle("/", http.FileServerFS(web))
 	s.mux = http.NewServeMux()
 	s.mux.Handle("/", securityHeaders(m))
 }
