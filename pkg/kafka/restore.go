@@ -233,11 +233,12 @@ func (r *runner) committedOffsets(ctx context.Context, ps []int32) (map[int32]in
 		if errors.Is(err, kerr.GroupIDNotFound) {
 			return map[int32]int64{}, nil
 		}
-		if err != nil {
+		retriable := errors.Is(err, kerr.CoordinatorNotAvailable) || errors.Is(err, kerr.CoordinatorLoadInProgress) || errors.Is(err, kerr.NotCoordinator)
+		if err != nil && !retriable {
 			return nil, fmt.Errorf("run %s: fetching committed offsets of group %s: %w", r.rc.Job, r.rc.Group, err)
 		}
 		out := map[int32]int64{}
-		var unstable bool
+		unstable := retriable
 		var perr error
 		for p, o := range resp[r.rc.Input] {
 			if ps != nil && !slices.Contains(ps, p) {
@@ -259,7 +260,7 @@ func (r *runner) committedOffsets(ctx context.Context, ps []int32) (map[int32]in
 			return out, nil
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("run %s: offsets of group %s stay unstable (a transaction is pending) after 2m", r.rc.Job, r.rc.Group)
+			return nil, fmt.Errorf("run %s: offsets of group %s unavailable or unstable (a transaction is pending) after 2m: %v", r.rc.Job, r.rc.Group, err)
 		}
 		select {
 		case <-ctx.Done():

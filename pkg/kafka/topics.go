@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -103,8 +104,24 @@ func newClient(cfg Config, extra ...kgo.Opt) (*kgo.Client, error) {
 	return cl, nil
 }
 
-// partitionCount returns how many partitions topic has.
+// partitionCount returns how many partitions topic has, waiting up to 15s
+// for a just-created topic's metadata to reach the brokers.
 func partitionCount(ctx context.Context, adm *kadm.Client, topic string) (int32, error) {
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		n, err := partitionCountOnce(ctx, adm, topic)
+		if err == nil || !errors.Is(err, kerr.UnknownTopicOrPartition) || time.Now().After(deadline) {
+			return n, err
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+func partitionCountOnce(ctx context.Context, adm *kadm.Client, topic string) (int32, error) {
 	td, err := adm.ListTopics(ctx, topic)
 	if err != nil {
 		return 0, fmt.Errorf("describing topic %s: %w", topic, err)
