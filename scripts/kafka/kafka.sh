@@ -105,21 +105,36 @@ write_config() {
 	cp "$here/log4j2.xml" "$run/log4j2.xml"
 }
 
+# format gives the broker an empty, formatted data dir. The formatting JVM (kafka-storage
+# format) runs once per configuration: its output is kept in .cache/kafka/<version>/formatted-<hash>
+# and copied for every fresh start, which saves a JVM start each time.
 format() {
 	if [[ "${KAFKA_KEEP_DATA:-0}" == 1 && -f "$data/meta.properties" ]]; then
 		say "KAFKA_KEEP_DATA=1: reusing ${data#"$root"/}"
 		return 0
 	fi
-	rm -rf "$data"
-	local cid
-	# a cluster id is 16 random bytes in URL-safe base64 without padding (what `random-uuid` prints)
-	cid="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-	if ! "$(java_bin)" -Xmx256m -Dlog4j2.configurationFile="$run/log4j2.xml" -Dkafka.logs.dir="$logs" \
-		-cp "$libs/*" kafka.tools.StorageTool format -t "$cid" -c "$run/server.properties" \
-		>"$logs/format.log" 2>&1; then
-		cat "$logs/format.log" >&2
-		die "kafka-storage format failed (log: $logs/format.log)"
+	local key tmpl tmp cid
+	key="$(grep -v '^log\.dirs=' "$run/server.properties" | sha256sum | cut -c1-12)"
+	tmpl="$cache/$version/formatted-$key"
+	if [[ ! -f "$tmpl/meta.properties" ]]; then
+		tmp="$tmpl.tmp.$$"
+		rm -rf "$tmp"
+		sed "s|^log\.dirs=.*|log.dirs=$tmp|" "$run/server.properties" >"$run/format.properties"
+		# a cluster id is 16 random bytes in URL-safe base64 without padding (what `random-uuid`
+		# prints); it may start with "-", hence --cluster-id=ID in one argument
+		cid="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+		if ! "$(java_bin)" -Xmx256m -Dlog4j2.configurationFile="$run/log4j2.xml" -Dkafka.logs.dir="$logs" \
+			-cp "$libs/*" kafka.tools.StorageTool format --cluster-id="$cid" --config "$run/format.properties" \
+			>"$logs/format.log" 2>&1; then
+			cat "$logs/format.log" >&2
+			rm -rf "$tmp"
+			die "kafka-storage format failed (log: $logs/format.log)"
+		fi
+		rm -rf "$tmpl"
+		mv "$tmp" "$tmpl"
 	fi
+	rm -rf "$data"
+	cp -a "$tmpl" "$data"
 }
 
 logtail() {
@@ -144,8 +159,10 @@ up() {
 	port_open "$port" && die "port $port is taken by another process (not ours): stop it or set KAFKA_PORT"
 	port_open "$cport" && die "controller port $cport is taken by another process: set KAFKA_CONTROLLER_PORT"
 	check_java
+	build_ready &
+	local build=$!
 	fetch
-	build_ready
+	wait "$build" || die "cannot build the readiness probe scripts/kafka/ready"
 	write_config
 	format
 	local heap="${KAFKA_HEAP_OPTS:--Xms512m -Xmx1g}"
@@ -162,11 +179,27 @@ up() {
 	say "started Apache Kafka $version (pid $pid), waiting for $bootstrap"
 	if ! "$ready_bin" -brokers "$bootstrap" -pid "$pid" -timeout "${KAFKA_READY_TIMEOUT:-120s}"; then
 		logtail
-		kill "$pid" 2>/dev/null || true
+		stop_pid "$pid" 20
 		rm -f "$pidfile"
 		die "broker did not become ready on $bootstrap (logs: ${logs#"$root"/})"
 	fi
 	echo "$bootstrap"
+}
+
+# stop_pid sends SIGTERM (controlled shutdown) and waits up to $2 seconds, then SIGKILL.
+stop_pid() {
+	local pid="$1" secs="$2" i
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for ((i = 0; i < secs * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	say "pid $pid still up after ${secs}s of SIGTERM: sending SIGKILL"
+	kill -KILL "$pid" 2>/dev/null || true
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
 }
 
 down() {
@@ -176,17 +209,7 @@ down() {
 		say "not running"
 		return 0
 	fi
-	kill -TERM "$pid"
-	local i
-	for ((i = 0; i < 600; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		say "pid $pid still up after 60s of SIGTERM: sending SIGKILL"
-		kill -KILL "$pid" 2>/dev/null || true
-		sleep 0.5
-	fi
+	stop_pid "$pid" 60
 	rm -f "$pidfile"
 	say "stopped (pid $pid)"
 }
