@@ -51,7 +51,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if log == nil {
 		log = slog.Default()
 	}
-	ins, err := loadInstruments(cfg.Instruments)
+	ins, err := loadInstruments(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -112,15 +112,27 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	return runErr
 }
 
-func loadInstruments(path string) (*record.Instruments, error) {
-	if path == "" {
-		return record.NewInstruments(record.DefaultInstruments())
+// loadInstruments reads the reference as the match job does: the
+// --instruments file, else the instruments topic, else the built-in list.
+func loadInstruments(ctx context.Context, cfg Config, log *slog.Logger) (*record.Instruments, error) {
+	if cfg.Instruments != "" {
+		ins, err := record.LoadInstruments(cfg.Instruments)
+		if err != nil {
+			return nil, fmt.Errorf("%w: --instruments: %v", ErrUsage, err)
+		}
+		return ins, nil
 	}
-	ins, err := record.LoadInstruments(path)
-	if err != nil {
-		return nil, fmt.Errorf("%w: --instruments: %v", ErrUsage, err)
+	if cfg.Topics.Instruments != "" {
+		ins, err := kafka.LoadInstruments(ctx, cfg.Kafka, cfg.Topics.Instruments)
+		if err != nil {
+			return nil, fmt.Errorf("read instruments topic %q: %w", cfg.Topics.Instruments, err)
+		}
+		if ins != nil && ins.Len() > 0 {
+			return ins, nil
+		}
+		log.Warn("instruments topic is empty; using the built-in instruments", "topic", cfg.Topics.Instruments)
 	}
-	return ins, nil
+	return record.NewInstruments(record.DefaultInstruments())
 }
 
 // watchTokens reloads the tokens file when its modification time or size
