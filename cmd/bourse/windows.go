@@ -56,8 +56,10 @@ func newProfitCmd() *cobra.Command {
 		Long: `profit reads trades and writes, per window and instrument, the average open
 and close of the bars in the window, profit = avg_close - avg_open, and the
 instrument's rank in the window (1 = most profitable; ties by name). A window
-is ranked once every instrument that trades has passed its end (an
-instrument silent for longer than --idle does not hold it up).`,
+is ranked once every instrument of the reference has passed its end, so ranks
+are exact and the same on files and on Kafka whatever the partitions'
+interleaving. With --idle, an instrument silent for that long (in event
+time) no longer holds windows up; its late windows then come with rank 0.`,
 		Example: `  bourse profit --in trades.jsonl --out profit.jsonl
   bourse profit --in trades.jsonl | grep '"rank":1'`,
 		Args: cobra.NoArgs,
@@ -71,7 +73,8 @@ instrument silent for longer than --idle does not hold it up).`,
 	fs := cmd.Flags()
 	addRunnerFlags(fs, &cfg.Config)
 	addWindowFlags(fs, &cfg.Windows)
-	fs.DurationVar(&cfg.Idle, "idle", 0, "an instrument this far behind the newest one stops holding windows open (default: --window)")
+	fs.DurationVar(&cfg.Idle, "idle", 0, "an instrument whose newest trade is this far behind the newest of all stops holding windows open (0 = never: exact ranks; set it where instruments can halt)")
 	fs.StringVar(&cfg.Files.Profit, "out", cfg.Files.Profit, "profit output (- = stdout)")
+	fs.StringVar(&cfg.Instruments, "instruments", "", "instruments reference (CSV or JSON): windows are ranked once every listed instrument has passed them; default: the instruments topic or the built-in list")
 	return cmd
 }

@@ -15,6 +15,10 @@ import (
 type Config struct {
 	runner.Config
 	windowed.Windows
+	// Instruments is the instruments reference (file); empty = the
+	// instruments topic (Kafka mode) or the built-in list. A window is
+	// ranked once every listed instrument has passed it (or is --idle).
+	Instruments string
 }
 
 // DefaultConfig returns the defaults: profit lines to stdout.
@@ -38,9 +42,17 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) (runner.Summary, err
 		return runner.Summary{Job: "profit"}, err
 	}
 	wc, _ := cfg.Engine()
+	ins, err := runner.LoadInstruments(ctx, cfg.Instruments, cfg.Config, log)
+	if err != nil {
+		return runner.Summary{Job: "profit"}, err
+	}
+	var expect []string
+	for _, in := range ins.List() {
+		expect = append(expect, in.Symbol)
+	}
 	job := runner.Job{
 		Name:    "profit",
-		Factory: windowed.Factory(wc, window.Options{Profit: true}),
+		Factory: windowed.Factory(wc, window.Options{Profit: true}, expect),
 		Global:  true,
 		Input:   func(t kafka.Topics) string { return t.Trades },
 		Outputs: func(t kafka.Topics) kafka.Topics {

@@ -29,13 +29,18 @@ type Config struct {
 	BatchLines int
 
 	// Kafka mode is on when Kafka.Brokers is set.
-	Kafka          kafka.Config
-	Topics         kafka.Topics
-	Group          string // consumer group; default "bourse-<job>"
-	Follow         bool
-	CommitInterval time.Duration
-	CommitRecords  int
-	MetricsAddr    string
+	Kafka  kafka.Config
+	Topics kafka.Topics
+	Group  string // consumer group; default "bourse-<job>"
+	// TransactionalID names this instance's transactional producer; a
+	// restarted instance with the same id fences its crashed predecessor.
+	// Default "bourse-<group>-<hostname>"; instances of one group need
+	// distinct ids.
+	TransactionalID string
+	Follow          bool
+	CommitInterval  time.Duration
+	CommitRecords   int
+	MetricsAddr     string
 }
 
 // Defaults returns a Config with the defaults the CLI shows.

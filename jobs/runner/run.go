@@ -109,19 +109,20 @@ func runKafka(ctx context.Context, cfg Config, job Job, batches stream.BatchSink
 		sink = &teeSink{BatchSink: batches, human: job.Human}
 	}
 	st, err := kafka.Run(ctx, cfg.Kafka, kafka.RunConfig{
-		Job:            job.Name,
-		Group:          group,
-		Input:          job.Input(cfg.Topics),
-		StateTopic:     kafka.StateTopic(job.Name),
-		Factory:        job.Factory,
-		Global:         job.Global,
-		Outputs:        job.Outputs(cfg.Topics),
-		Batches:        sink,
-		Follow:         cfg.Follow,
-		CommitInterval: cfg.CommitInterval,
-		CommitRecords:  cfg.CommitRecords,
-		Logger:         log,
-		Metrics:        m,
+		Job:             job.Name,
+		Group:           group,
+		TransactionalID: cfg.TransactionalID,
+		Input:           job.Input(cfg.Topics),
+		StateTopic:      kafka.StateTopic(job.Name),
+		Factory:         job.Factory,
+		Global:          job.Global,
+		Outputs:         job.Outputs(cfg.Topics),
+		Batches:         sink,
+		Follow:          cfg.Follow,
+		CommitInterval:  cfg.CommitInterval,
+		CommitRecords:   cfg.CommitRecords,
+		Logger:          log,
+		Metrics:         m,
 	})
 	out := stream.Counts{
 		Trades: st.Out[kafka.KindTrade], Events: st.Out[kafka.KindEvent], Bars: st.Out[kafka.KindBar],

@@ -40,7 +40,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) (runner.Summary, err
 	wc, _ := cfg.Engine()
 	job := runner.Job{
 		Name:    "sma",
-		Factory: windowed.Factory(wc, window.Options{Bars: true, SMA: true}),
+		Factory: windowed.Factory(wc, window.Options{Bars: true, SMA: true}, nil),
 		Input:   func(t kafka.Topics) string { return t.Trades },
 		Outputs: func(t kafka.Topics) kafka.Topics {
 			return kafka.Topics{SMA: t.SMA, Bars: t.Bars, Rejects: t.Rejects}

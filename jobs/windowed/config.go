@@ -14,7 +14,7 @@ type Windows struct {
 	Window   time.Duration
 	Slide    time.Duration
 	Lateness time.Duration
-	Idle     time.Duration // 0 = the window length
+	Idle     time.Duration // 0 = never idle: ranks wait for every instrument
 }
 
 // DefaultWindows: 1m bars, 10m windows advancing by 5m, no lateness.
@@ -30,7 +30,10 @@ func (w Windows) Engine() (window.Config, error) {
 		Lateness: w.Lateness.Milliseconds(), Idle: w.Idle.Milliseconds(),
 	}
 	if c.Idle == 0 {
-		c.Idle = c.Window
+		c.Idle = -1 // never idle: exact ranks, whatever the partition interleaving
+	}
+	if w.Idle < 0 {
+		return c, fmt.Errorf("%w: --idle must be >= 0, got %s", runner.ErrUsage, w.Idle)
 	}
 	if w.Lateness < 0 {
 		return c, fmt.Errorf("%w: --lateness must be >= 0, got %s", runner.ErrUsage, w.Lateness)

@@ -19,20 +19,22 @@ type Processor struct {
 	rej   record.Reject
 }
 
-// New makes a processor; cfg must be valid.
-func New(cfg window.Config, opt window.Options) (*Processor, error) {
+// New makes a processor; cfg must be valid. The instruments in expect are
+// waited for before a window is ranked (see window.Engine.Expect).
+func New(cfg window.Config, opt window.Options, expect []string) (*Processor, error) {
 	eng, err := window.New(cfg, opt)
 	if err != nil {
 		return nil, err
 	}
+	eng.Expect(expect...)
 	return &Processor{eng: eng}, nil
 }
 
 // Factory returns a stream.Factory for cfg and opt; cfg must be valid
 // (checked by the job's Config.Validate).
-func Factory(cfg window.Config, opt window.Options) stream.Factory {
+func Factory(cfg window.Config, opt window.Options, expect []string) stream.Factory {
 	return func(int32) stream.Processor {
-		p, err := New(cfg, opt)
+		p, err := New(cfg, opt, expect)
 		if err != nil {
 			panic(fmt.Sprintf("windowed: config was not validated: %v", err))
 		}

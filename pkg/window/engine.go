@@ -241,8 +241,29 @@ func (e *Engine) emitBar(in *inst, b *bar, h Handler) {
 }
 
 // isIdle reports whether in's watermark lags the greatest by more than Idle.
+// An expected instrument that has not traded yet lags infinitely.
 func (e *Engine) isIdle(in *inst) bool {
-	return e.idle >= 0 && e.maxWM-in.wm > e.idle
+	if e.idle < 0 {
+		return false
+	}
+	if in.wm == math.MinInt64 {
+		return e.maxWM != math.MinInt64
+	}
+	return e.maxWM-in.wm > e.idle
+}
+
+// Expect registers instruments before their first trade, so that the
+// ranker waits for them too: a window is ranked only once every expected
+// instrument has passed it (or is idle). Without it, an instrument is known
+// from its first trade on, and a window ranked before that first trade
+// arrives cannot include it — which happens when a stream delivers one
+// instrument's trades well after another's (Kafka partitions consumed
+// unevenly). The profit job expects the whole instruments reference.
+func (e *Engine) Expect(names ...string) {
+	for _, n := range names {
+		e.lookup(n)
+	}
+	e.last = nil
 }
 
 func (e *Engine) invalid(t *record.Trade, h Handler) {

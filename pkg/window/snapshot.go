@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"math"
 
 	"github.com/bourse/bourse/pkg/record"
 )
@@ -148,11 +149,14 @@ func (e *Engine) decode(d *decoder) error {
 		in := newInst(name)
 		in.id = int32(i)
 		in.maxTime, in.closed, in.late = d.varint(), d.varint(), d.varint()
-		if d.err == nil && (in.maxTime < 0 || in.maxTime > MaxTime || in.late < 0) {
+		if in.maxTime == math.MinInt64 {
+			// expected (Engine.Expect) but not traded yet
+		} else if d.err == nil && (in.maxTime < 0 || in.maxTime > MaxTime || in.late < 0) {
 			return d.invalid("instrument %q: time %d or late count %d out of range", name, in.maxTime, in.late)
+		} else {
+			in.wm = in.maxTime - cfg.Lateness
+			e.maxWM = max(e.maxWM, in.wm)
 		}
-		in.wm = in.maxTime - cfg.Lateness
-		e.maxWM = max(e.maxWM, in.wm)
 		nb := d.count()
 		for j := 0; j < nb && d.err == nil; j++ {
 			var x bar
