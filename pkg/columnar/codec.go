@@ -321,3 +321,18 @@ var RejectCodec = &Codec[record.Reject]{
 
 // DatasetOf returns the dataset a record type belongs to, for messages.
 func DatasetOf[T any](c *Codec[T]) string { return fmt.Sprint(c.Dataset) }
+
+// ParseSide returns the Side named s ("BUY", "SELL"), or 0.
+func ParseSide(s string) record.Side { return sideByName[s] }
+
+// ParseOrderType returns the OrderType named s ("LIMIT", "MARKET"), or LIMIT.
+func ParseOrderType(s string) record.OrderType { return typeByName[s] }
+
+// ParseTIF returns the TimeInForce named s ("GTC", "IOC", "FOK"), or GTC.
+func ParseTIF(s string) record.TimeInForce { return tifByName[s] }
+
+// ParseAction returns the Action named s ("NEW", "CANCEL", "REPLACE"), or NEW.
+func ParseAction(s string) record.Action { return actByName[s] }
+
+// ParseEventType returns the EventType named s ("FILL", ...), or 0.
+func ParseEventType(s string) record.EventType { return evByName[s] }

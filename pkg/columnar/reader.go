@@ -83,3 +83,19 @@ func ReadBatches[T any](c *Codec[T], path string, fn func(v *T, srcOffset int64)
 	}
 	return nil
 }
+
+// ReadArrowFileRows calls fn for every row of a planned micro-batch file,
+// saying whether the row is kept (its source offset is past sel.After) or
+// is a duplicate of an earlier file's row.
+func ReadArrowFileRows[T any](c *Codec[T], sel Selection, fn func(v *T, keep bool)) error {
+	return ReadArrowFile(sel.Path, func(rec arrow.Record) error {
+		err := c.Decode(rec, func(v *T, off int64) error {
+			fn(v, off > sel.After)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("%s: %w", sel.Path, err)
+		}
+		return nil
+	})
+}

@@ -98,23 +98,40 @@ func Edge(n int) *Set {
 	return s
 }
 
-// BulkTrades returns n trades over the instruments in trade-id order, one
-// millisecond apart from Day0, with realistic prices and quantities.
+// BulkTrades returns n trades over the instruments in trade-id order from
+// Day0, pseudo-random but deterministic: prices walk by whole ticks around
+// 1500, quantities 1..500, 2000 traders, 0..20 ms between trades.
 func BulkTrades(n int) []record.Trade {
 	out := make([]record.Trade, n)
+	k := len(Instruments)
+	x := uint64(88172645463325252)
+	rnd := func(m uint64) uint64 { // xorshift64
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		return x % m
+	}
+	ticks := make([]int64, k)
+	for i := range ticks {
+		ticks[i] = 150000
+	}
+	t, oid := Day0, uint64(0)
 	for i := range out {
-		k := len(Instruments)
+		j := i % k
+		ticks[j] += int64(rnd(21)) - 10
+		t += int64(rnd(21))
+		oid += 1 + rnd(5)
 		out[i] = record.Trade{
 			TradeID:     uint64(i/k + 1),
-			Instrument:  Instruments[i%k],
-			Price:       record.Fixed(1500_00+(i*7919)%400) * record.One / 100,
-			Quantity:    record.Fixed(1+(i*31)%100) * record.One,
-			BuyOrderID:  uint64(2*i + 1),
-			SellOrderID: uint64(2*i + 2),
-			BuyTrader:   fmt.Sprintf("T%d", (i*13)%50),
-			SellTrader:  fmt.Sprintf("T%d", (i*17)%50),
-			Aggressor:   record.Side(1 + i%2),
-			Time:        Day0 + int64(i),
+			Instrument:  Instruments[j],
+			Price:       record.Fixed(ticks[j]) * record.One / 100,
+			Quantity:    record.Fixed(1+rnd(500)) * record.One,
+			BuyOrderID:  oid - rnd(1000),
+			SellOrderID: oid,
+			BuyTrader:   fmt.Sprintf("T%04d", rnd(2000)),
+			SellTrader:  fmt.Sprintf("T%04d", rnd(2000)),
+			Aggressor:   record.Side(1 + rnd(2)),
+			Time:        t,
 		}
 	}
 	return out

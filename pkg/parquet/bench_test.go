@@ -1,0 +1,85 @@
+package parquet_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	pqv15 "github.com/apache/arrow/go/v15/parquet"
+	"github.com/apache/arrow/go/v15/parquet/compress"
+	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+
+	"github.com/bourse/bourse/pkg/columnar"
+	"github.com/bourse/bourse/pkg/columnar/columnartest"
+	"github.com/bourse/bourse/pkg/record"
+)
+
+const benchRows = 1 << 18
+
+// benchTrades is one instrument's trades, as one archive file holds them.
+func benchTrades() []record.Trade {
+	all := columnartest.BulkTrades(benchRows * len(columnartest.Instruments))
+	out := make([]record.Trade, 0, benchRows)
+	for _, t := range all {
+		if t.Instrument == columnartest.Instruments[0] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func report(b *testing.B, rows int, bytes int) {
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(bytes)/float64(rows), "bytes/row")
+}
+
+// BenchmarkParquetArchive writes one instrument-day file of trades with
+// xitongsys/parquet-go (zstd, dictionary and delta encodings).
+func BenchmarkParquetArchive(b *testing.B) {
+	rows := benchTrades()
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		buf.Reset()
+		if err := parquetTradeWrite(&buf, rows); err != nil {
+			b.Fatal(err)
+		}
+	}
+	report(b, len(rows), buf.Len())
+}
+
+// BenchmarkPqarrowYardstick writes the same rows with Arrow's own Parquet
+// writer (pqarrow, zstd, dictionary on), as a yardstick for the archive.
+func BenchmarkPqarrowYardstick(b *testing.B) {
+	rows := benchTrades()
+	schema := arrow.NewSchema(columnar.TradeSchema.Fields()[:10], nil)
+	rb := array.NewRecordBuilder(memory.DefaultAllocator, columnar.TradeSchema)
+	for i := range rows {
+		columnar.TradeCodec.Append(rb, &rows[i], 0)
+	}
+	full := rb.NewRecord()
+	rec := array.NewRecord(schema, full.Columns()[:10], full.NumRows())
+	props := pqv15.NewWriterProperties(pqv15.WithCompression(compress.Codecs.Zstd),
+		pqv15.WithDictionaryDefault(true), pqv15.WithMaxRowGroupLength(128*1024))
+	aprops := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		buf.Reset()
+		w, err := pqarrow.NewFileWriter(schema, &buf, props, aprops)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := w.Write(rec); err != nil {
+			b.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	report(b, len(rows), buf.Len())
+}

@@ -1,0 +1,145 @@
+package parquet
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/xitongsys/parquet-go-source/local"
+	"github.com/xitongsys/parquet-go/common"
+	"github.com/xitongsys/parquet-go/reader"
+)
+
+// ErrFile reports a Parquet file that is not one of the layout's.
+var ErrFile = errors.New("unexpected parquet file")
+
+// readBatchRows is how many rows ReadFile decodes at a time.
+const readBatchRows = 64 * 1024
+
+// ReadFile calls fn for each row of the Parquet file at path. The
+// instrument, which is a partition key, is taken from an "instrument=..."
+// directory of the path. The record passed to fn is reused between calls.
+func (l *Layout[T]) ReadFile(path string, fn func(*T) error) (err error) {
+	instrument, err := InstrumentOf(path)
+	if err != nil {
+		return err
+	}
+	pf, err := local.NewLocalFileReader(path)
+	if err != nil {
+		return err
+	}
+	defer pf.Close()
+	defer func() {
+		// parquet-go panics on some corrupt files.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s: %w: %v", path, ErrFile, r)
+		}
+	}()
+	pr, err := reader.NewParquetColumnReader(pf, 1)
+	if err != nil {
+		return fmt.Errorf("%s: %w: %v", path, ErrFile, err)
+	}
+	defer pr.ReadStop()
+	root := pr.SchemaHandler.GetRootExName()
+	for _, c := range l.cols {
+		p := common.ReformPathStr(root + "." + c.name)
+		if _, err := pr.SchemaHandler.ConvertToInPathStr(p); err != nil {
+			return fmt.Errorf("%s: %w: no column %q", path, ErrFile, c.name)
+		}
+	}
+	total := pr.GetNumRows()
+	rows := make([]T, 0, min(total, readBatchRows))
+	for done := int64(0); done < total; {
+		n := min(total-done, readBatchRows)
+		rows = rows[:n]
+		clear(rows)
+		for _, c := range l.cols {
+			vals, _, defs, err := pr.ReadColumnByPath(common.ReformPathStr(root+"."+c.name), n)
+			if err != nil {
+				return fmt.Errorf("%s: column %s: %w", path, c.name, err)
+			}
+			if int64(len(vals)) != n {
+				return fmt.Errorf("%s: column %s: %w: %d values, want %d", path, c.name, ErrFile, len(vals), n)
+			}
+			for i, v := range vals {
+				if v == nil || (len(defs) > i && c.kind == kTSOpt && defs[i] == 0) {
+					continue
+				}
+				if err := set(&rows[i], c, v); err != nil {
+					return fmt.Errorf("%s: column %s: %w", path, c.name, err)
+				}
+			}
+		}
+		for i := range rows {
+			if l.SetInstrument != nil {
+				l.SetInstrument(&rows[i], instrument)
+			}
+			if err := fn(&rows[i]); err != nil {
+				return err
+			}
+		}
+		done += n
+	}
+	return nil
+}
+
+func set[T any](row *T, c column[T], v interface{}) error {
+	if c.kind.isString() {
+		s, ok := v.(string)
+		if !ok {
+			return fmt.Errorf("%w: value %T, want string", ErrFile, v)
+		}
+		c.setStr(row, s)
+		return nil
+	}
+	x, ok := v.(int64)
+	if !ok {
+		return fmt.Errorf("%w: value %T, want int64", ErrFile, v)
+	}
+	c.setI64(row, x)
+	return nil
+}
+
+// NullPartition is the Hive name of an empty (null) partition value.
+const NullPartition = "__HIVE_DEFAULT_PARTITION__"
+
+// PartitionValue escapes a partition value for a directory name: bytes
+// outside [A-Za-z0-9._-] are percent-encoded (as pyarrow and DuckDB
+// decode them), and "" becomes NullPartition.
+func PartitionValue(v string) string {
+	if v == "" {
+		return NullPartition
+	}
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' && i > 0 || c == '_' || c == '-' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+// InstrumentOf returns the instrument of the nearest "instrument=..."
+// directory in path, or "" if there is none.
+func InstrumentOf(path string) (string, error) {
+	for dir := filepath.Dir(path); dir != "." && dir != "/" && dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
+		v, ok := strings.CutPrefix(filepath.Base(dir), "instrument=")
+		if !ok {
+			continue
+		}
+		if v == NullPartition {
+			return "", nil
+		}
+		s, err := url.PathUnescape(v)
+		if err != nil {
+			return "", fmt.Errorf("%s: bad instrument partition %q: %w", path, v, err)
+		}
+		return s, nil
+	}
+	return "", nil
+}
