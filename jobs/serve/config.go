@@ -28,6 +28,7 @@ type Config struct {
 	Burst      int           // token bucket size per token
 	MaxBody    int64         // request body limit in bytes
 	Heartbeat  time.Duration // stream comment interval
+	Coalesce   time.Duration // least time between two writes to one stream client
 	TokenCheck time.Duration // how often the tokens file is checked for changes
 }
 
@@ -44,6 +45,7 @@ func Defaults() Config {
 		Burst:      40,
 		MaxBody:    4096,
 		Heartbeat:  15 * time.Second,
+		Coalesce:   5 * time.Millisecond,
 		TokenCheck: 5 * time.Second,
 	}
 }
@@ -78,6 +80,9 @@ func (c *Config) checkLimits() error {
 	}
 	if c.Rate <= 0 {
 		return fmt.Errorf("%w: --rate must be > 0 requests a second, got %g", ErrUsage, c.Rate)
+	}
+	if c.Coalesce < 0 || c.Coalesce > time.Second {
+		return fmt.Errorf("%w: --coalesce must be from 0 to 1s, got %s", ErrUsage, c.Coalesce)
 	}
 	if c.Heartbeat <= 0 {
 		return fmt.Errorf("%w: --heartbeat must be > 0, got %s", ErrUsage, c.Heartbeat)

@@ -99,6 +99,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, trader string) {
 	defer hb.Stop()
 	buf := make([]Frame, 0, streamBatch)
 	ctx := r.Context()
+	var flushed time.Time
 	for {
 		frames, last, gap, wake := s.hub.Read(cursor, buf[:0], streamBatch)
 		if gap {
@@ -119,12 +120,19 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, trader string) {
 			if bw.Flush() != nil || rc.Flush() != nil {
 				return
 			}
+			flushed = time.Now()
 		}
 		if len(frames) == streamBatch {
 			continue
 		}
 		select {
 		case <-wake:
+			// let events gather for a moment: one write and flush carries
+			// many of them, which is what lets one server feed thousands
+			// of clients at thousands of events a second.
+			if d := s.cfg.Coalesce - time.Since(flushed); d > 0 {
+				time.Sleep(d)
+			}
 		case <-hb.C:
 			bw.WriteString(": heartbeat\n\n")
 			if bw.Flush() != nil || rc.Flush() != nil {
