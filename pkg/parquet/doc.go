@@ -10,8 +10,8 @@
 // column of the files: pyarrow.dataset, pandas and DuckDB all add it from
 // the path, and pandas fails to merge a file column with the partition's
 // dictionary type. Readers here add it back from the path too. An empty
-// instrument is stored as instrument=__HIVE_DEFAULT_PARTITION__ (read as
-// null by the analysts' tools, as "" here).
+// instrument (an execution report of an undecodable order) is stored as
+// "instrument=", which all three read as "".
 //
 // Column types: timestamps INT64 TIMESTAMP(MILLIS, isAdjustedToUTC=true);
 // prices and quantities INT64 DECIMAL(18,8) holding record.Fixed unchanged;

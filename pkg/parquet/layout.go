@@ -27,12 +27,12 @@ func (k kind) tag() string {
 		return "type=INT64, convertedtype=UINT_64, encoding=DELTA_BINARY_PACKED, repetitiontype=REQUIRED"
 	case kI64:
 		return "type=INT64, convertedtype=INT_64, encoding=DELTA_BINARY_PACKED, repetitiontype=REQUIRED"
-	case kTS, kTSOpt:
-		rep := "REQUIRED"
-		if k == kTSOpt {
-			rep = "OPTIONAL"
-		}
-		return "type=INT64, convertedtype=TIMESTAMP_MILLIS, logicaltype=TIMESTAMP, logicaltype.isadjustedtoutc=true, logicaltype.unit=MILLIS, encoding=DELTA_BINARY_PACKED, repetitiontype=" + rep
+	case kTS:
+		return "type=INT64, convertedtype=TIMESTAMP_MILLIS, logicaltype=TIMESTAMP, logicaltype.isadjustedtoutc=true, logicaltype.unit=MILLIS, encoding=DELTA_BINARY_PACKED, repetitiontype=REQUIRED"
+	case kTSOpt:
+		// PLAIN: parquet-go writes an unreadable DELTA_BINARY_PACKED page
+		// when every value of the page is null.
+		return "type=INT64, convertedtype=TIMESTAMP_MILLIS, logicaltype=TIMESTAMP, logicaltype.isadjustedtoutc=true, logicaltype.unit=MILLIS, encoding=PLAIN, repetitiontype=OPTIONAL"
 	case kDec:
 		return "type=INT64, convertedtype=DECIMAL, scale=8, precision=18, encoding=PLAIN_DICTIONARY, repetitiontype=REQUIRED"
 	case kStr:

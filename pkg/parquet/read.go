@@ -102,16 +102,17 @@ func set[T any](row *T, c column[T], v interface{}) error {
 	return nil
 }
 
-// NullPartition is the Hive name of an empty (null) partition value.
+// NullPartition is Hive's name for a null partition value. Archives
+// written here never use it (an empty instrument is "instrument="), but
+// readers accept it as "".
 const NullPartition = "__HIVE_DEFAULT_PARTITION__"
 
 // PartitionValue escapes a partition value for a directory name: bytes
 // outside [A-Za-z0-9._-] are percent-encoded (as pyarrow and DuckDB
-// decode them), and "" becomes NullPartition.
+// decode them). "" stays empty: pyarrow, pandas and DuckDB all read
+// "instrument=" as the empty string, whereas pandas cannot load a
+// NullPartition next to other values.
 func PartitionValue(v string) string {
-	if v == "" {
-		return NullPartition
-	}
 	var b strings.Builder
 	for i := 0; i < len(v); i++ {
 		c := v[i]
