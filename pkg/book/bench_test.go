@@ -134,7 +134,7 @@ func benchWorkload(tb testing.TB) (seed []byte, stream []record.Order) {
 // corrected for the cost of reading the clock.
 func BenchmarkBookMix(b *testing.B) {
 	seed, stream := benchWorkload(b)
-	bk := New(benchInst, PriceTime, benchResting*2)
+	bk := New(benchInst, PriceTime, benchResting)
 	if err := bk.Restore(seed); err != nil {
 		b.Fatal(err)
 	}

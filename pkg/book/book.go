@@ -36,6 +36,9 @@ type Book struct {
 
 	tr record.Trade // scratch records handed to the Handler
 	ev record.Event
+
+	restoreBuf  []snapOrder // Restore's decode scratch
+	restoreSeen idIndex
 }
 
 // New returns an empty book for inst. capacityHint is the number of resting

@@ -114,9 +114,15 @@ func (b *Book) Restore(src []byte) error {
 	if policy != b.policy {
 		return fmt.Errorf("%w: expected policy %s, received %s", ErrBadSnapshot, b.policy, policy)
 	}
-	var orders []snapOrder
-	seen := idIndex{}
-	seen.init(16)
+	// Decode into scratch space kept on the Book, so that restoring a
+	// large book repeatedly does not churn the heap.
+	orders := b.restoreBuf[:0]
+	seen := &b.restoreSeen
+	if seen.slots == nil {
+		seen.init(16)
+	} else {
+		seen.clear()
+	}
 	traders := map[string]string{} // trader ids repeat: keep one copy of each
 	for _, side := range [2]record.Side{record.Buy, record.Sell} {
 		count := d.uvarint("order count")
@@ -154,6 +160,8 @@ func (b *Book) Restore(src []byte) error {
 		}
 	}
 	b.load(clock, seq, orders)
+	clear(orders) // drop the trader strings
+	b.restoreBuf = orders[:0]
 	return nil
 }
 
