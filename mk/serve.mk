@@ -1,0 +1,22 @@
+# Serving layer: API tests on the real broker, the dashboard's browser test,
+# the SSE fan-out benchmark.
+.PHONY: chromium test-serve bench-serve
+
+# chromium installs Debian's headless-capable browser for the browser test (idempotent).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@chromium --version
+
+# test-serve runs the API tests (match + serve on the real broker) and the
+# browser test; neither may skip here.
+test-serve: kafka-up chromium
+	BOURSE_KAFKA_BROKERS=$(KAFKA_BROKERS) BOURSE_REQUIRE_KAFKA=1 $(GO) test -count=1 ./pkg/kafka/ -run Tail
+	BOURSE_KAFKA_BROKERS=$(KAFKA_BROKERS) BOURSE_REQUIRE_KAFKA=1 $(GO) test -count=1 ./jobs/serve/
+	BOURSE_KAFKA_BROKERS=$(KAFKA_BROKERS) BOURSE_REQUIRE_KAFKA=1 BOURSE_REQUIRE_BROWSER=1 \
+		$(GO) test -count=1 -artifacts -outputdir .cache/browser ./tests/browser/
+
+# bench-serve: 1,000 SSE clients, 10,000 trades/s for 2 s.
+bench-serve:
+	$(GO) test -run '^$$' -bench SSEFanout -benchtime 20000x ./jobs/serve/
+
+test: test-serve
