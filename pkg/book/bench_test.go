@@ -240,8 +240,61 @@ func TestBenchWorkloadShape(t *testing.T) {
 		t.Fatalf("seeded book %d orders over %d+%d levels", bk.Len(), bk.Levels(record.Buy), bk.Levels(record.Sell))
 	}
 	kinds := map[string]int{}
-	for _, o := range stream {
-		kinds[fmt.Sprint(o.Action, o.Type, o.TIF)]++
+	var limits, crossing int
+	minLen, maxLen := bk.Len(), bk.Len()
+	for i := range stream {
+		o := &stream[i]
+		kinds[fmt.Sprint(o.Action, " ", o.Type, " ", o.TIF)]++
+		var h counter
+		bk.Submit(o, &h)
+		if h.rejects != 0 {
+			t.Fatalf("order %d rejected", i)
+		}
+		if o.Action == record.New && o.Type == record.Limit && o.TIF == record.GTC {
+			limits++
+			if h.trades > 0 {
+				crossing++
+			}
+		}
+		minLen, maxLen = min(minLen, bk.Len()), max(maxLen, bk.Len())
 	}
+	pct := func(n int) float64 { return 100 * float64(n) / float64(len(stream)) }
 	t.Logf("mix over %d orders: %v", len(stream), kinds)
+	t.Logf("limit GTC %.1f%% (%.1f%% of them trade), cancel %.1f%%, IOC %.1f%%, market %.1f%%; book %d..%d orders",
+		pct(limits), 100*float64(crossing)/float64(limits), pct(kinds["CANCEL LIMIT GTC"]),
+		pct(kinds["NEW LIMIT IOC"]), pct(kinds["NEW MARKET GTC"]), minLen, maxLen)
+	if minLen < benchResting*7/10 || maxLen > benchResting*13/10 {
+		t.Errorf("book size left 10,000 ± 30%%: %d..%d", minLen, maxLen)
+	}
+	if crossing < limits/5 {
+		t.Errorf("only %d of %d limit orders cross", crossing, limits)
+	}
+}
+
+// TestSubmitDoesNotAllocate replays the benchmark mix and requires zero
+// allocations per order once the book has reached its size.
+func TestSubmitDoesNotAllocate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates the benchmark stream")
+	}
+	seed, stream := benchWorkload(t)
+	bk := New(benchInst, PriceTime, benchResting)
+	if err := bk.Restore(seed); err != nil {
+		t.Fatal(err)
+	}
+	var h counter
+	for i := range stream[:20000] { // warm up: pools and tables reach their size
+		bk.Submit(&stream[i], &h)
+	}
+	j := 20000
+	allocs := testing.AllocsPerRun(50000, func() {
+		bk.Submit(&stream[j], &h)
+		j++
+	})
+	if allocs != 0 {
+		t.Errorf("%.3f allocations per order, want 0", allocs)
+	}
+	if h.rejects != 0 {
+		t.Errorf("%d rejects", h.rejects)
+	}
 }

@@ -145,11 +145,21 @@ func (b *Book) Resting(id uint64) (side record.Side, ticks, lots int64, ok bool)
 	return n.side, n.ticks, n.lots, true
 }
 
+// discard is the Handler used when Submit is given nil.
+type discard struct{}
+
+func (discard) Trade(*record.Trade) {}
+func (discard) Event(*record.Event) {}
+
 // Submit applies one validated order (NEW, CANCEL or REPLACE) and reports
-// the trades and execution reports that follow to h. Submit first advances
+// the trades and execution reports that follow to h (nil drops them).
+// Submit first advances
 // the clock to o.Time and expires resting orders whose expiry is earlier
 // than the clock.
 func (b *Book) Submit(o *record.Order, h Handler) {
+	if h == nil {
+		h = discard{}
+	}
 	if o.Time > b.clock {
 		b.clock = o.Time
 	}

@@ -78,7 +78,15 @@
 // so expiry never scans the book. Events and trades are written into two
 // scratch records owned by the Book. In steady state Submit allocates
 // nothing; the slices grow (amortised) only when the book reaches a new
-// size. A book holds at most 2^31-1 orders.
+// size. A book holds at most 2^31-1 orders, and a level's aggregate lots
+// must fit in an int64 (no concern for lot sizes of 1e-4 or more at
+// bourse's 1e9 quantity cap).
+//
+// Not chosen: a dense tick ladder array (O(1) level access but memory
+// proportional to the price range, needing re-centring and a fallback for
+// outliers), a balanced tree of levels (O(log n) best price and pointer
+// chasing), Go maps (no guarantee of allocation-free churn, and tempting to
+// iterate).
 //
 // # Snapshots
 //

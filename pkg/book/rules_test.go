@@ -447,3 +447,12 @@ func TestParsePolicy(t *testing.T) {
 		}
 	}
 }
+
+func TestNilHandler(t *testing.T) {
+	b := New(testInst, PriceTime, 4)
+	b.Submit(sell(1, 100, 5).order(), nil)
+	b.Submit(buy(2, 100, 2).order(), nil)
+	if bookString(b) != "B | A 100x3/1" || b.TradeSeq() != 1 {
+		t.Errorf("book %q, trade seq %d", bookString(b), b.TradeSeq())
+	}
+}
