@@ -1,8 +1,6 @@
 package columnar
 
 import (
-	"fmt"
-
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 
@@ -318,9 +316,6 @@ var RejectCodec = &Codec[record.Reject]{
 		}
 	},
 }
-
-// DatasetOf returns the dataset a record type belongs to, for messages.
-func DatasetOf[T any](c *Codec[T]) string { return fmt.Sprint(c.Dataset) }
 
 // ParseSide returns the Side named s ("BUY", "SELL"), or 0.
 func ParseSide(s string) record.Side { return sideByName[s] }

@@ -3,6 +3,7 @@ package columnar
 import (
 	"errors"
 	"fmt"
+	"unsafe"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -154,6 +155,8 @@ func appendDec(b array.Builder, v record.Fixed) {
 }
 func appendStr(b array.Builder, v string) { b.(*array.StringBuilder).Append(v) }
 func appendDict(b array.Builder, v string) {
-	// AppendString only fails on a type mismatch, which the schema rules out.
-	_ = b.(*array.BinaryDictionaryBuilder).AppendString(v)
+	// The memo table copies new values, so the string's bytes can be lent
+	// without a copy. Append only fails on a type mismatch, which the
+	// schema rules out.
+	_ = b.(*array.BinaryDictionaryBuilder).Append(unsafe.Slice(unsafe.StringData(v), len(v)))
 }

@@ -89,6 +89,11 @@ func (m *marshaller[T]) marshal(src []interface{}, sh *schema.SchemaHandler) (*m
 	if m.values == nil {
 		m.values = make([][]interface{}, len(m.l.cols))
 	}
+	for ci := range m.values {
+		if cap(m.values[ci]) < n {
+			m.values[ci] = make([]interface{}, 0, n)
+		}
+	}
 	res := make(map[string]*layout.Table, len(m.l.cols))
 	for ci, col := range m.l.cols {
 		idx := int32(ci + 1) // element 0 is the root
@@ -104,9 +109,12 @@ func (m *marshaller[T]) marshal(src []interface{}, sh *schema.SchemaHandler) (*m
 		rows := m.rows
 		switch {
 		case col.kind.isString():
+			slab := make([]string, n) // fresh: the previous row group's dictionary may still point into the old one
 			for i := range rows {
-				vals = append(vals, col.str(&rows[i]))
+				slab[i] = col.str(&rows[i])
 			}
+			vals = vals[:n]
+			boxStrings(vals, slab)
 		case col.kind == kTSOpt:
 			t.MaxDefinitionLevel = 1
 			defs := make([]int32, n)
@@ -120,9 +128,12 @@ func (m *marshaller[T]) marshal(src []interface{}, sh *schema.SchemaHandler) (*m
 			}
 			t.DefinitionLevels = defs
 		default:
+			slab := make([]int64, n)
 			for i := range rows {
-				vals = append(vals, col.i64(&rows[i]))
+				slab[i] = col.i64(&rows[i])
 			}
+			vals = vals[:n]
+			boxInt64s(vals, slab)
 		}
 		m.values[ci] = vals
 		t.Values = vals
