@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -33,6 +34,9 @@ func BenchmarkSSEFanout(b *testing.B) {
 	cfg := Defaults()
 	cfg.Rate, cfg.Burst = 1e9, 1<<30
 	cfg.History = 1 << 20
+	if d, err := time.ParseDuration(os.Getenv("BOURSE_BENCH_COALESCE")); err == nil {
+		cfg.Coalesce = d
+	}
 	path := filepath.Join(b.TempDir(), "tokens")
 	token, err := AddToken(path, "bench")
 	if err != nil {
@@ -118,15 +122,17 @@ func BenchmarkSSEFanout(b *testing.B) {
 	}
 	b.ResetTimer()
 	start := time.Now()
-	for i := 0; i < n; i++ {
-		// pace: trade i is due at start + i/rate.
-		if d := time.Until(start.Add(time.Duration(i) * time.Second / rate)); d > 0 {
-			time.Sleep(d)
+	for i := 0; i < n; {
+		// pace: publish every trade due by now (trade i is due at
+		// start + i/rate), then sleep a millisecond.
+		due := min(n, int(time.Since(start)*rate/time.Second)+1)
+		for ; i < due; i++ {
+			pub[i].Store(int64(time.Since(origin)))
+			if err := srv.Ingest(KindTrade, lines[i%len(lines)]); err != nil {
+				b.Fatal(err)
+			}
 		}
-		pub[i].Store(int64(time.Since(origin)))
-		if err := srv.Ingest(KindTrade, lines[i%len(lines)]); err != nil {
-			b.Fatal(err)
-		}
+		time.Sleep(time.Millisecond)
 	}
 	published := time.Since(start)
 	finished := make(chan struct{})

@@ -45,7 +45,7 @@ func Defaults() Config {
 		Burst:      40,
 		MaxBody:    4096,
 		Heartbeat:  15 * time.Second,
-		Coalesce:   5 * time.Millisecond,
+		Coalesce:   25 * time.Millisecond,
 		TokenCheck: 5 * time.Second,
 	}
 }
