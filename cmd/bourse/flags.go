@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -49,6 +50,7 @@ func addRunnerFlags(fs *pflag.FlagSet, c *runner.Config) {
 	fs.StringVar(&c.TransactionalID, "txn-id", "", "transactional id of this instance (default bourse-<group>-<hostname>; distinct per instance)")
 	fs.BoolVar(&c.Follow, "follow", false, "Kafka mode: run until SIGINT/SIGTERM instead of stopping at the end offsets seen at start")
 	fs.DurationVar(&c.CommitInterval, "commit-interval", c.CommitInterval, "Kafka mode: commit a transaction at least this often")
+	fs.DurationVar(&c.SessionTimeout, "session-timeout", 45*time.Second, "Kafka mode: how long a crashed instance keeps its partitions before the group moves them")
 	fs.IntVar(&c.CommitRecords, "commit-records", c.CommitRecords, "Kafka mode: commit a transaction after this many input records")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve Prometheus metrics on this address, e.g. :9102")
 	addKafkaFlags(fs, &c.Kafka)

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bourse/bourse/jobs/runner"
+	"github.com/bourse/bourse/jobs/serve"
 )
 
 // usageError marks a command-line mistake (exit code 2).
@@ -18,7 +19,9 @@ type usageError struct{ err error }
 func (u *usageError) Error() string { return u.err.Error() }
 func (u *usageError) Unwrap() error { return u.err }
 
-func isUsage(err error) bool { return errors.Is(err, runner.ErrUsage) }
+func isUsage(err error) bool {
+	return errors.Is(err, runner.ErrUsage) || errors.Is(err, serve.ErrUsage)
+}
 
 // globals are the flags every command has.
 type globals struct {
@@ -41,6 +44,7 @@ func newRootCmd() *cobra.Command {
   archive   compact Arrow micro-batches into partitioned Parquet
   topics    create the Kafka topics
   run       the whole pipeline in one command (embedded broker by default)
+  serve     the traders' API, live stream, order entry and dashboard
 
 Every job reads and writes JSON Lines files by default and Kafka topics with
 --brokers. Settings come from defaults < --config file < BOURSE_* environment
@@ -59,7 +63,7 @@ variables < flags.`,
 	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "text", "log format: text or json")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(newProduceCmd(), newMatchCmd(), newSMACmd(), newProfitCmd(),
-		newArchiveCmd(), newTopicsCmd(), newRunCmd(), newVersionCmd())
+		newArchiveCmd(), newTopicsCmd(), newRunCmd(), newServeCmd(), newVersionCmd())
 	return root
 }
 

@@ -38,9 +38,12 @@ type Config struct {
 	// distinct ids.
 	TransactionalID string
 	Follow          bool
-	CommitInterval  time.Duration
-	CommitRecords   int
-	MetricsAddr     string
+	// SessionTimeout is how long a crashed instance keeps its partitions
+	// before the group hands them to another (Kafka allows 6s and up).
+	SessionTimeout time.Duration
+	CommitInterval time.Duration
+	CommitRecords  int
+	MetricsAddr    string
 }
 
 // Defaults returns a Config with the defaults the CLI shows.

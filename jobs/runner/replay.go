@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/bourse/bourse/pkg/columnar"
+	"github.com/bourse/bourse/pkg/parquet"
 	"github.com/bourse/bourse/pkg/record"
 )
 
@@ -37,12 +37,12 @@ func replay(ctx context.Context, path, dataset string) io.ReadCloser {
 		var err error
 		switch dataset {
 		case "orders":
-			err = columnar.ReadBatches(columnar.OrderCodec, path, func(o *record.Order, _ int64) error {
+			err = parquet.ReadOrders(path, func(o *record.Order) error {
 				buf = record.AppendOrderJSON(buf[:0], o)
 				return write()
 			})
 		case "trades":
-			err = columnar.ReadBatches(columnar.TradeCodec, path, func(t *record.Trade, _ int64) error {
+			err = parquet.ReadTrades(path, func(t *record.Trade) error {
 				buf = record.AppendTradeJSON(buf[:0], t)
 				return write()
 			})

@@ -119,6 +119,7 @@ func runKafka(ctx context.Context, cfg Config, job Job, batches stream.BatchSink
 		Outputs:         job.Outputs(cfg.Topics),
 		Batches:         sink,
 		Follow:          cfg.Follow,
+		SessionTimeout:  cfg.SessionTimeout,
 		CommitInterval:  cfg.CommitInterval,
 		CommitRecords:   cfg.CommitRecords,
 		Logger:          log,

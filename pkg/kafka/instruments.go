@@ -30,7 +30,8 @@ func PublishInstruments(ctx context.Context, cfg Config, topic string, list []re
 }
 
 // LoadInstruments reads the instruments reference from topic: the latest
-// value per symbol wins, a null value deletes the symbol.
+// value per symbol wins, a null value deletes the symbol. An empty topic
+// gives (nil, nil): the caller falls back to its default.
 func LoadInstruments(ctx context.Context, cfg Config, topic string) (*record.Instruments, error) {
 	latest := map[string][]byte{}
 	var order []string
@@ -43,6 +44,9 @@ func LoadInstruments(ctx context.Context, cfg Config, topic string) (*record.Ins
 	})
 	if err != nil {
 		return nil, fmt.Errorf("loading instruments from %s: %w", topic, err)
+	}
+	if len(order) == 0 {
+		return nil, nil // an empty topic: the caller picks its default
 	}
 	var list []record.Instrument
 	for _, k := range order {
