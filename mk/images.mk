@@ -64,6 +64,7 @@ images: $(if $(filter podman,$(CONTAINER_ENGINE)),podman) image-context
 	  --build-arg CREATED=$(IMAGE_CREATED) \
 	  -t $(IMAGE) -t $(IMAGE_NAME):latest \
 	  -f $(IMAGE_CTX)/Containerfile $(IMAGE_CTX)
+	$(CONTAINER_ENGINE) image prune -f >/dev/null
 	$(CONTAINER_ENGINE) run --rm $(IMAGE) version
 
 image-push:
