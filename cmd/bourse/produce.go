@@ -51,6 +51,8 @@ compacted instruments topic.`,
 	fs.BoolVar(&cfg.Quiet, "quiet", false, "no human line per order on stderr")
 	lf := cmd.Flags()
 	lf.IntVar(&cfg.Count, "count", cfg.Count, "number of orders")
+	lf.StringVar(&cfg.BatchDir, "batch-dir", "", "also keep the orders as Arrow micro-batches under DIR/orders/dt=YYYY-MM-DD/")
+	lf.IntVar(&cfg.BatchSize, "batch-size", cfg.BatchSize, "orders per Arrow micro-batch")
 	lf.Float64Var(&cfg.Rate, "rate", 0, "orders per second (0 = as fast as possible)")
 	lf.Uint64Var(&seed, "seed", cfg.Gen.Seed, "random seed: the same seed gives the same orders")
 	lf.StringVar(&start, "start", "2023-03-13T09:15:00Z", "order_timestamp of the first order (RFC 3339), or \"now\"")

@@ -18,11 +18,15 @@ type Config struct {
 	Rate        float64 // orders per second; 0 = as fast as possible
 	Gen         GenConfig
 	Quiet       bool
+	// BatchDir, when set, also keeps the orders as Arrow micro-batches
+	// (dataset orders), BatchSize orders a file.
+	BatchDir  string
+	BatchSize int
 }
 
 // DefaultConfig: 1000 orders to stdout as fast as possible, seed 1.
 func DefaultConfig() Config {
-	return Config{Out: "-", Topics: kafka.DefaultTopics(), Count: 1000, Gen: DefaultGenConfig()}
+	return Config{Out: "-", Topics: kafka.DefaultTopics(), Count: 1000, Gen: DefaultGenConfig(), BatchSize: 100_000}
 }
 
 // Validate checks the configuration; errors wrap runner.ErrUsage.

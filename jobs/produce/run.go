@@ -53,6 +53,11 @@ func Run(ctx context.Context, cfg Config, human io.Writer, log *slog.Logger) (Su
 		return Summary{}, err
 	}
 	echo := newEcho(human, cfg.Quiet)
+	batches, err := openBatches(cfg)
+	if err != nil {
+		w.close(ctx)
+		return Summary{}, err
+	}
 	var o record.Order
 	var line []byte
 	p := pacer{start: time.Now(), rate: cfg.Rate}
@@ -67,9 +72,15 @@ func Run(ctx context.Context, cfg Config, human io.Writer, log *slog.Logger) (Su
 		if err = w.write(&o, line); err != nil {
 			break
 		}
+		if err = batches.add(&o, n+1); err != nil {
+			break
+		}
 		echo.order(&o)
 	}
 	echo.flush()
+	if berr := batches.close(n); berr != nil && err == nil {
+		err = berr
+	}
 	if cerr := w.close(ctx); cerr != nil && err == nil {
 		err = cerr
 	}

@@ -104,7 +104,7 @@ var OrderCodec = &Codec[record.Order]{
 	Dataset:    Orders,
 	Schema:     OrderSchema,
 	Time:       func(o *record.Order) int64 { return o.Time },
-	Key:        func(o *record.Order) uint64 { return o.ID },
+	Key:        func(*record.Order) uint64 { return 0 }, // input order within a millisecond: replays match the same way
 	Instrument: func(o *record.Order) string { return o.Instrument },
 	check:      func(o *record.Order) error { return checkFixed(Orders, o.Price, o.Quantity) },
 	append: func(b []array.Builder, o *record.Order) {
@@ -173,7 +173,7 @@ var EventCodec = &Codec[record.Event]{
 	Dataset:    Events,
 	Schema:     EventSchema,
 	Time:       func(e *record.Event) int64 { return e.Time },
-	Key:        func(e *record.Event) uint64 { return e.OrderID },
+	Key:        func(*record.Event) uint64 { return 0 }, // emission order within a millisecond
 	Instrument: func(e *record.Event) string { return e.Instrument },
 	check: func(e *record.Event) error {
 		return checkFixed(Events, e.Price, e.Quantity, e.Leaves, e.Filled)
