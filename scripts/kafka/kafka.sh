@@ -167,13 +167,14 @@ up() {
 	format
 	local heap="${KAFKA_HEAP_OPTS:--Xms512m -Xmx1g}"
 	: >"$logs/stdout.log"
-	# setsid + no inherited descriptors: the broker outlives make and holds no pipe of its caller.
+	# setsid + no inherited descriptors: the broker outlives make, holds no pipe of its caller
+	# and not the lock (fd 9).
 	# shellcheck disable=SC2086 # heap is a list of JVM options
 	setsid "$(java_bin)" $heap -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
 		-XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true \
 		-Dlog4j2.configurationFile="$run/log4j2.xml" -Dkafka.logs.dir="$logs" \
 		-cp "$libs/*" kafka.Kafka "$run/server.properties" \
-		</dev/null >>"$logs/stdout.log" 2>&1 &
+		</dev/null >>"$logs/stdout.log" 2>&1 9>&- &
 	pid=$!
 	echo "$pid" >"$pidfile"
 	say "started Apache Kafka $version (pid $pid), waiting for $bootstrap"
@@ -254,14 +255,21 @@ kcat_check() {
 	say "kcat produced and consumed 3 records on $bootstrap"
 }
 
+# lock serialises up/down/kcat between make runs sharing this tree (parallel test runs).
+lock() {
+	mkdir -p "$cache"
+	exec 9>"$cache/.lock"
+	flock -w 600 9 || die "another kafka.sh held $cache/.lock for 10 minutes"
+}
+
 case "${1:-}" in
-up) up ;;
-down) down ;;
+up) lock; up ;;
+down) lock; down ;;
 status)
 	if pid="$(running)"; then say "up (pid $pid) on $bootstrap"; else say "not running"; exit 1; fi ;;
 logs) logtail "${KAFKA_LOG_LINES:-100}" 2>&1 ;;
 fetch) check_java; fetch ;;
-kcat) kcat_install ;;
+kcat) lock; kcat_install ;;
 kcat-check) kcat_check ;;
 *) die "usage: $0 up|down|status|logs|fetch|kcat|kcat-check (got '${1:-}')" ;;
 esac
