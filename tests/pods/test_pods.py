@@ -151,18 +151,27 @@ def _trade_days(run: Run) -> list[str]:
 def test_archive_pod_writes_parquet(podman, run, dagbag, broker):
     days = _trade_days(run)
     assert days, "no trade day found in the micro-batches to archive"
+    day = days[0]
     dag = dagbag.dags["bourse_archive"]
-    play(podman, run, dag, "archive", broker, date=days[0])
+    play(podman, run, dag, "archive", broker, date=day)
     archive = run.data / "archive"
     files = sorted(archive.rglob("*.parquet"))
-    assert files, f"bourse archive --date {days[0]} wrote no Parquet file under {archive}"
-    assert any(f"dt={days[0]}" in str(p) for p in files), [str(p) for p in files]
+    assert files, f"bourse archive --date {day} wrote no Parquet file under {archive}"
+    assert all(f"dt={day}" in str(p) for p in files), [str(p) for p in files]
 
     import duckdb
     import pyarrow.parquet as pq
 
-    rows = sum(pq.read_metadata(p).num_rows for p in files)
-    assert rows > 0
-    pattern = str(archive / "**" / "*.parquet")
-    (count,) = duckdb.sql(f"select count(*) from read_parquet('{pattern}', hive_partitioning = true)").fetchone()
-    assert count == rows
+    # Every trade of that day's micro-batches is in the archive, once.
+    batch_trades = sum(
+        t.num_rows for p, t in _arrow_tables(run.data / "batches") if "trade_id" in t.column_names and f"dt={day}" in str(p)
+    )
+    trade_files = [p for p in files if "trade_id" in pq.read_schema(p).names]
+    assert trade_files, f"no Parquet file with trades among {[str(p) for p in files]}"
+    rows = sum(pq.read_metadata(p).num_rows for p in trade_files)
+    assert rows == batch_trades > 0
+    listing = ", ".join(f"'{p}'" for p in trade_files)
+    [(count, instruments)] = duckdb.sql(
+        f"select count(*), count(distinct instrument) from read_parquet([{listing}], hive_partitioning = true)"
+    ).fetchall()
+    assert count == rows and instruments > 0
