@@ -49,7 +49,7 @@ func (s Summary) String() string {
 	line := fmt.Sprintf("%s: read %d, wrote %d (trades %d, events %d, bars %d, sma %d, profit %d), rejected %d",
 		s.Job, s.Read, c.Total()-c.Rejects, c.Trades, c.Events, c.Bars, c.SMAs, c.Profits, c.Rejects+c.Rejected)
 	if s.Commits+s.Aborts > 0 {
-		line += fmt.Sprintf(", transactions %d committed %d aborted", s.Commits, s.Aborts)
+		line += fmt.Sprintf(", %d transactions committed, %d aborted", s.Commits, s.Aborts)
 	}
 	return line + fmt.Sprintf(" in %s", s.Elapsed.Round(time.Millisecond))
 }
@@ -71,7 +71,7 @@ func Run(ctx context.Context, cfg Config, job Job, log *slog.Logger) (Summary, e
 		if err != nil {
 			return sum, fmt.Errorf("open batch dir: %w", err)
 		}
-		batches = bw
+		batches = &jobBatches{BatchSink: bw, job: job.Name}
 	}
 	var err error
 	if cfg.KafkaMode() {
@@ -131,6 +131,26 @@ func runKafka(ctx context.Context, cfg Config, job Job, batches stream.BatchSink
 		Rejected: st.Rejects - st.Out[kafka.KindReject],
 	}
 	return Summary{Read: st.RecordsIn, Out: out, Commits: st.Commits, Aborts: st.Aborts}, err
+}
+
+// jobBatches names a job's batch files after the job as well as the input
+// range ("sma.trades-p3-…"), so that two jobs writing one dataset (sma and
+// profit both write rejects) into one batch directory never collide.
+type jobBatches struct {
+	stream.BatchSink
+	job string
+}
+
+func (j *jobBatches) Flush(r stream.Range) error {
+	r.Source = j.job + "." + r.Source
+	return j.BatchSink.Flush(r)
+}
+
+// SetOffset passes the input offset on to the writer.
+func (j *jobBatches) SetOffset(off int64) {
+	if s, ok := j.BatchSink.(interface{ SetOffset(int64) }); ok {
+		s.SetOffset(off)
+	}
 }
 
 // teeSink adds a human echo to a (possibly absent) batch sink.

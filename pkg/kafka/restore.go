@@ -80,9 +80,35 @@ func (r *runner) handleEvents(ctx context.Context) error {
 		for i := range all {
 			all[i] = int32(i)
 		}
-		return r.restoreGlobal(ctx, all)
+		return r.settled(ctx, func() error { return r.restoreGlobal(ctx, all) })
 	}
-	return r.restore(ctx, ps)
+	return r.settled(ctx, func() error { return r.restore(ctx, ps) })
+}
+
+// settleTimeout bounds how long a restore waits for state and offsets to
+// agree.
+var settleTimeout = time.Minute
+
+// settled runs a restore until the snapshots agree with the committed
+// offsets. Right after a crash they may briefly disagree: the coordinator
+// completes the dead instance's committing transaction by writing markers
+// to each partition, so the group's offsets can become stable a moment
+// before the snapshot in the state partition becomes readable. A
+// disagreement that outlasts settleTimeout is real and fails the run.
+func (r *runner) settled(ctx context.Context, restore func() error) error {
+	deadline := time.Now().Add(settleTimeout)
+	for {
+		err := restore()
+		if !errors.Is(err, ErrStateMismatch) || time.Now().After(deadline) {
+			return err
+		}
+		r.log.Info("state and offsets disagree, waiting for pending transaction markers", "err", err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }
 
 // restore builds the processors of partitions ps from their latest
@@ -233,7 +259,8 @@ func (r *runner) committedOffsets(ctx context.Context, ps []int32) (map[int32]in
 		if errors.Is(err, kerr.GroupIDNotFound) {
 			return map[int32]int64{}, nil
 		}
-		retriable := errors.Is(err, kerr.CoordinatorNotAvailable) || errors.Is(err, kerr.CoordinatorLoadInProgress) || errors.Is(err, kerr.NotCoordinator)
+		retriable := errors.Is(err, kerr.CoordinatorNotAvailable) || errors.Is(err, kerr.CoordinatorLoadInProgress) ||
+			errors.Is(err, kerr.NotCoordinator) || errors.Is(err, kerr.UnstableOffsetCommit)
 		if err != nil && !retriable {
 			return nil, fmt.Errorf("run %s: fetching committed offsets of group %s: %w", r.rc.Job, r.rc.Group, err)
 		}

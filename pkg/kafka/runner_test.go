@@ -239,6 +239,8 @@ func TestRunBoundedStopsAtEndOffsets(t *testing.T) {
 }
 
 func TestRunDetectsStateMismatch(t *testing.T) {
+	defer func(d time.Duration) { settleTimeout = d }(settleTimeout)
+	settleTimeout = time.Second // a real mismatch outlasts any pending marker
 	forEachBroker(t, func(t *testing.T, b *broker) {
 		in, out, group := b.names(t)
 		b.createTopics(t, 2, in, out)

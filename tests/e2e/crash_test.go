@@ -1,0 +1,98 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestCrashSafety kills match, then sma, with SIGKILL at random moments, at
+// least 10 times each, restarting each time, and checks that the topics end
+// up with exactly the file-mode results: no trade missing, none twice.
+func TestCrashSafety(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test is long; it runs in make test")
+	}
+	e := newEnv(t)
+	seed := []string{"--count", "60000", "--seed", "23", "--step-ms", "30", "--quiet"}
+	orders := filepath.Join(e.dir, "orders.jsonl")
+	file(t, append([]string{"produce", "--out", orders}, seed...)...)
+	trades, events, sma := filepath.Join(e.dir, "trades.jsonl"), filepath.Join(e.dir, "events.jsonl"), filepath.Join(e.dir, "sma.jsonl")
+	file(t, "match", "--quiet", "--in", orders, "--out", trades, "--events", events)
+	file(t, "sma", "--in", trades, "--out", sma)
+	e.bourse(60*time.Second, append([]string{"produce"}, seed...)...)
+
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
+	small := []string{"--session-timeout", "6s", "--commit-interval", "20ms", "--commit-records", "100"}
+	e.killRepeatedly(t, rng, 10, append([]string{"match", "--quiet"}, small...))
+	e.killRepeatedly(t, rng, 10, append([]string{"sma"}, small...))
+
+	tp := e.topics()
+	fileTrades := groupLines(t, mustRead(t, trades))
+	sameGroups(t, "trades after kill -9", readTopic(t, tp.Trades), fileTrades)
+	sameGroups(t, "execution reports after kill -9", readTopic(t, tp.Events), groupLines(t, mustRead(t, events)))
+	sameGroups(t, "sma after kill -9", readTopic(t, tp.SMA), closedWindows(t, groupLines(t, mustRead(t, sma)), fileTrades, false))
+}
+
+// killRepeatedly starts the job, waits until it has restored its
+// partitions and is working, kills it with SIGKILL after a further random
+// 50-700 ms, kills times, then runs it to completion. A run that finishes
+// before its kill fails the test: the flow must be large enough.
+func (e *env) killRepeatedly(t *testing.T, rng *rand.Rand, kills int, args []string) {
+	t.Helper()
+	for i := 0; i < kills; i++ {
+		cmd := e.command(context.Background(), args...)
+		pr, pw := io.Pipe()
+		cmd.Stdout, cmd.Stderr = pw, pw
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		working := make(chan struct{})
+		var log strings.Builder
+		go func() {
+			sc := bufio.NewScanner(pr)
+			once := false
+			for sc.Scan() {
+				log.WriteString(sc.Text() + "\n")
+				if !once && strings.Contains(sc.Text(), "restored") {
+					once = true
+					close(working)
+				}
+			}
+		}()
+		done := make(chan error, 1)
+		go func() { err := cmd.Wait(); pw.Close(); done <- err }()
+		select {
+		case <-working:
+		case err := <-done:
+			time.Sleep(100 * time.Millisecond) // let the scanner take the last lines
+			t.Fatalf("%s ended (err %v) before restoring its partitions:\n%s", args[0], err, tail(log.String(), 15))
+		case <-time.After(90 * time.Second):
+			t.Fatalf("%s did not restore its partitions within 90s", args[0])
+		}
+		wait := time.Duration(50+rng.IntN(650)) * time.Millisecond
+		select {
+		case err := <-done:
+			t.Fatalf("%s finished (err %v) before kill %d; make the flow larger:\n%s", args[0], err, i+1, tail(log.String(), 10))
+		case <-time.After(wait):
+		}
+		if err := cmd.Process.Kill(); err != nil {
+			t.Fatal(err)
+		}
+		<-done
+		t.Logf("%s: kill -9 #%d %s after restoring", args[0], i+1, wait)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	final := e.command(ctx, args...)
+	if out, err := final.CombinedOutput(); err != nil {
+		t.Fatalf("%s after the kills: %v\n%s", args[0], err, tail(string(out), 20))
+	} else {
+		t.Logf("%s after the kills: %s", args[0], tail(string(out), 1))
+	}
+}
