@@ -85,9 +85,19 @@ func (r *runner) transact(ctx context.Context) error {
 		globalData = r.global.Snapshot(nil)
 		r.produceSnapshot(0, snapshot{next: next, data: globalData})
 	}
-	if err := r.checkOffsets(ps); err != nil {
+	if revoked, err := r.checkOffsets(ps); err != nil {
 		r.abortQuietly()
 		return err
+	} else if revoked {
+		// A rebalance took partitions away while the records were being
+		// processed: this transaction cannot commit them. Abort, roll back,
+		// and let the new owner (or this instance, after the rebalance)
+		// redo the work from the committed snapshots.
+		r.abortQuietly()
+		r.stats.Aborts++
+		r.rc.Metrics.Abort()
+		r.log.Warn("transaction aborted: partitions revoked during processing; rolling back to the last commit", "records", in)
+		return r.rollback()
 	}
 
 	commit := kgo.TryCommit
@@ -140,16 +150,23 @@ func (r *runner) transact(ctx context.Context) error {
 }
 
 // checkOffsets verifies that the offsets the session will commit are the
-// positions the snapshots were taken at.
-func (r *runner) checkOffsets(ps []int32) error {
+// positions the snapshots were taken at. A partition missing from the
+// session's offsets was revoked by a rebalance in the meantime: revoked is
+// true and the transaction must abort.
+func (r *runner) checkOffsets(ps []int32) (revoked bool, err error) {
 	unc := r.sess.Client().UncommittedOffsets()[r.rc.Input]
 	for _, p := range ps {
+		if _, ok := unc[p]; !ok {
+			return true, nil
+		}
+	}
+	for _, p := range ps {
 		if eo, ok := unc[p]; !ok || eo.Offset != r.parts[p].pos {
-			return fmt.Errorf("run %s: %w: partition %d would commit offset %d (present %t) but its snapshot is at %d",
+			return false, fmt.Errorf("run %s: %w: partition %d would commit offset %d (present %t) but its snapshot is at %d",
 				r.rc.Job, ErrStateMismatch, p, eo.Offset, ok, r.parts[p].pos)
 		}
 	}
-	return nil
+	return false, nil
 }
 
 func (r *runner) produceSnapshot(statePart int32, s snapshot) {
