@@ -8,8 +8,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kgo"
-
 	"github.com/bourse/bourse/jobs/match"
 	"github.com/bourse/bourse/jobs/produce"
 	"github.com/bourse/bourse/jobs/profit"
@@ -117,9 +115,9 @@ func Run(ctx context.Context, cfg Config, w io.Writer, log *slog.Logger) (Result
 // collect reads the committed sma and profit topics.
 func collect(ctx context.Context, kc kafka.Config, t kafka.Topics) ([]record.SMA, []record.Profit, error) {
 	last := map[string]record.SMA{}
-	err := kafka.ReadAll(ctx, kc, t.SMA, func(r *kgo.Record) {
+	err := kafka.ReadValues(ctx, kc, t.SMA, func(_, v []byte) {
 		var s record.SMA
-		if record.DecodeSMA(r.Value, &s) == nil {
+		if record.DecodeSMA(v, &s) == nil {
 			if cur, ok := last[s.Instrument]; !ok || s.WindowStart >= cur.WindowStart {
 				last[s.Instrument] = s
 			}
@@ -129,9 +127,9 @@ func collect(ctx context.Context, kc kafka.Config, t kafka.Topics) ([]record.SMA
 		return nil, nil, fmt.Errorf("read %s: %w", t.SMA, err)
 	}
 	var top []record.Profit
-	err = kafka.ReadAll(ctx, kc, t.Profit, func(r *kgo.Record) {
+	err = kafka.ReadValues(ctx, kc, t.Profit, func(_, v []byte) {
 		var p record.Profit
-		if record.DecodeProfit(r.Value, &p) == nil && p.Rank == 1 {
+		if record.DecodeProfit(v, &p) == nil && p.Rank == 1 {
 			top = append(top, p)
 		}
 	})

@@ -15,6 +15,13 @@ func ReadAll(ctx context.Context, cfg Config, topic string, fn func(*kgo.Record)
 	return readToEnd(ctx, cfg, topic, nil, fn)
 }
 
+// ReadValues is ReadAll for callers outside this package, which do not
+// import franz-go: fn gets each record's key and value (valid only during
+// the call).
+func ReadValues(ctx context.Context, cfg Config, topic string, fn func(key, value []byte)) error {
+	return readToEnd(ctx, cfg, topic, nil, func(r *kgo.Record) { fn(r.Key, r.Value) })
+}
+
 // readToEnd is ReadAll for some partitions (all when parts is nil).
 func readToEnd(ctx context.Context, cfg Config, topic string, parts []int32, fn func(*kgo.Record)) error {
 	adm, err := newClient(cfg)

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kgo"
-
 	"github.com/bourse/bourse/pkg/kafka"
 	"github.com/bourse/bourse/pkg/record"
 )
@@ -21,8 +19,8 @@ func readTopic(t *testing.T, topic string) map[string][]string {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	byKey := map[string][]string{}
-	err := kafka.ReadAll(ctx, kafka.Config{Brokers: brokers}, topic, func(r *kgo.Record) {
-		byKey[string(r.Key)] = append(byKey[string(r.Key)], string(r.Value))
+	err := kafka.ReadValues(ctx, kafka.Config{Brokers: brokers}, topic, func(k, v []byte) {
+		byKey[string(k)] = append(byKey[string(k)], string(v))
 	})
 	if err != nil {
 		t.Fatalf("read %s: %v", topic, err)
