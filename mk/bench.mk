@@ -1,0 +1,15 @@
+# Pipeline benchmarks on the real Apache Kafka broker (tests/kafkabench).
+#
+#   make bench-kafka                      one run: raw produce, produce ->
+#                                         match -> trades, latency at a fixed
+#                                         rate (commit interval 100ms, 10ms)
+#   make bench-kafka BENCH_KAFKA_COUNT=3  three runs, for medians
+#
+# The broker is started if needed (kafka-up) and left running. Figures go
+# to stdout, one `kafkabench:` summary line per run, with the load average.
+
+BENCH_KAFKA_COUNT ?= 1
+
+bench-kafka: kafka-up
+	BOURSE_KAFKA_BROKERS=$(KAFKA_BROKERS) $(GO) test -run '^$$' -bench . -benchtime 1x \
+	  -count $(BENCH_KAFKA_COUNT) -timeout 20m ./tests/kafkabench/

@@ -1,0 +1,276 @@
+package kafkabench
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bourse/bourse/pkg/kafka"
+)
+
+// The workload and the load of the latency runs. Counts and durations are
+// bounded: one `make bench-kafka` takes well under a minute on an idle
+// machine.
+const (
+	throughputOrders = 400_000
+	latencyOrders    = 100_000
+	latencyRate      = 20_000 // orders/s
+	partitions       = 6
+	seed             = 7
+	commitDefault    = 100 * time.Millisecond // the jobs' --commit-interval default
+	commitLow        = 10 * time.Millisecond
+	latencyTargetP99 = 25 * time.Millisecond
+	pipelineTarget   = 0.5 // pipeline / raw
+)
+
+// results gathers the sub-benchmarks' figures for the summary line.
+type results struct {
+	raw, pipeline float64 // orders/s
+	latency       map[time.Duration]latencyRun
+}
+
+// latencyRun is one latency measurement and the match job's transactions
+// meanwhile.
+type latencyRun struct {
+	LatencyResult
+	commits int64
+	sending time.Duration
+}
+
+// cycle is the mean time from one transaction to the next while sending.
+func (l latencyRun) cycle() time.Duration {
+	if l.commits == 0 {
+		return 0
+	}
+	return l.sending / time.Duration(l.commits)
+}
+
+// BenchmarkKafka measures, on the real broker of BOURSE_KAFKA_BROKERS and
+// in one process run: raw produce throughput, the throughput of produce ->
+// match (exactly-once, follow mode) -> committed trades, and the latency
+// from an order's send to its trades' commit at a fixed rate, for two
+// commit intervals. It prints one summary line. Run with -benchtime 1x.
+func BenchmarkKafka(b *testing.B) {
+	kc := brokerConfig(b)
+	w := sharedWorkload(b)
+	res := results{latency: map[time.Duration]latencyRun{}}
+	loadBefore := LoadAvg()
+	b.Run("produce", func(b *testing.B) {
+		for range b.N {
+			res.raw = benchProduce(b, kc, w)
+		}
+		b.ReportMetric(res.raw, "orders/s")
+	})
+	b.Run("pipeline", func(b *testing.B) {
+		for range b.N {
+			res.pipeline = benchPipeline(b, kc, w)
+		}
+		b.ReportMetric(res.pipeline, "orders/s")
+		if res.raw > 0 {
+			b.ReportMetric(res.pipeline/res.raw, "x-raw")
+		}
+	})
+	for _, ci := range []time.Duration{commitDefault, commitLow} {
+		b.Run(fmt.Sprintf("latency-commit-%s", ci), func(b *testing.B) {
+			var r latencyRun
+			for range b.N {
+				r = benchLatency(b, kc, w, ci)
+			}
+			res.latency[ci] = r
+			b.ReportMetric(ms(r.P50), "p50-ms")
+			b.ReportMetric(ms(r.P99), "p99-ms")
+			b.ReportMetric(ms(r.Max), "max-ms")
+			b.ReportMetric(float64(r.N), "trades")
+			b.ReportMetric(ms(r.cycle()), "txn-cycle-ms")
+		})
+	}
+	fmt.Println(res.summary(loadBefore, LoadAvg()))
+}
+
+// summary is the one line a reader quotes.
+func (r results) summary(loadBefore, loadAfter string) string {
+	var s strings.Builder
+	fmt.Fprintf(&s, "kafkabench: %d orders, %d partitions:", throughputOrders, partitions)
+	if r.raw > 0 {
+		fmt.Fprintf(&s, " raw produce %.0f orders/s;", r.raw)
+	}
+	if r.pipeline > 0 {
+		fmt.Fprintf(&s, " pipeline %.0f orders/s", r.pipeline)
+		if r.raw > 0 {
+			ratio := r.pipeline / r.raw
+			fmt.Fprintf(&s, " = %.2f x raw (target >= %.1f: %s)", ratio, pipelineTarget, yesNo(ratio >= pipelineTarget))
+		}
+		s.WriteString(";")
+	}
+	for _, ci := range []time.Duration{commitDefault, commitLow} {
+		if l, ok := r.latency[ci]; ok {
+			fmt.Fprintf(&s, " latency @%d/s commit %s: %s, one transaction every %.0f ms (p99 < %s: %s);",
+				latencyRate, ci, l.LatencyResult, ms(l.cycle()), latencyTargetP99, yesNo(l.N > 0 && l.P99 < latencyTargetP99))
+		}
+	}
+	fmt.Fprintf(&s, " loadavg %s -> %s", loadBefore, loadAfter)
+	return s.String()
+}
+
+func yesNo(ok bool) string {
+	if ok {
+		return "reached"
+	}
+	return "NOT reached"
+}
+
+// benchProduce produces the workload to a fresh orders topic with the
+// produce job's producer and returns orders/s until Flush.
+func benchProduce(b *testing.B, kc kafka.Config, w *Workload) float64 {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	f := newFresh(b, ctx, kc, "raw")
+	p := warmProducer(b, ctx, kc, f)
+	defer p.Close()
+	n := w.Len()
+	b.ResetTimer()
+	start := time.Now()
+	for i := range n {
+		p.Produce(f.topics.Orders, w.Keys[i], w.Lines[i])
+	}
+	if err := p.Flush(ctx); err != nil {
+		b.Fatal(err)
+	}
+	el := time.Since(start)
+	b.StopTimer()
+	if got := p.Acked() - 1; got != int64(n) { // minus the warm-up record
+		b.Fatalf("broker acknowledged %d of %d orders", got, n)
+	}
+	rate := float64(n) / el.Seconds()
+	b.Logf("raw produce: %d orders in %s = %.0f orders/s (loadavg %s)", n, el.Round(time.Millisecond), rate, LoadAvg())
+	return rate
+}
+
+// benchPipeline produces the workload to a fresh orders topic while the
+// match job follows it, and returns orders/s from the first produce until
+// the match group has committed every order (and so every trade).
+func benchPipeline(b *testing.B, kc kafka.Config, w *Workload) float64 {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	f := newFresh(b, ctx, kc, "pipe")
+	off, err := kafka.NewOffsets(kc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer off.Close()
+	m := startMatch(b, ctx, kc, f, commitDefault)
+	defer m.stop()
+	p := warmProducer(b, ctx, kc, f)
+	defer p.Close()
+	n := w.Len()
+	b.ResetTimer()
+	start := time.Now()
+	for i := range n {
+		p.Produce(f.topics.Orders, w.Keys[i], w.Lines[i])
+	}
+	if err := p.Flush(ctx); err != nil {
+		b.Fatal(err)
+	}
+	produced := time.Since(start)
+	end, err := off.End(ctx, f.topics.Orders)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if got := kafka.Sum(end); got != int64(n) {
+		b.Fatalf("orders topic holds %d records, want %d", got, n)
+	}
+	if err := waitCommitted(ctx, off, f.group, f.topics.Orders, end, 5*time.Millisecond); err != nil {
+		b.Fatal(err)
+	}
+	el := time.Since(start)
+	b.StopTimer()
+	sum, err := m.stop()
+	if err != nil {
+		b.Fatalf("match: %v", err)
+	}
+	want := w.Trades(n)
+	if sum.Read != int64(n) || sum.Out.Trades != int64(want) {
+		b.Fatalf("match committed %d orders and %d trades, want %d and %d (the pure core's count)", sum.Read, sum.Out.Trades, n, want)
+	}
+	got, err := countRecords(ctx, kc, f.topics.Trades)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if got != want {
+		b.Fatalf("trades topic holds %d committed trades, want %d", got, want)
+	}
+	rate := float64(n) / el.Seconds()
+	b.Logf("pipeline: %d orders -> %d trades committed in %s = %.0f orders/s (producing took %s; %d transactions; loadavg %s)",
+		n, want, el.Round(time.Millisecond), rate, produced.Round(time.Millisecond), sum.Commits, LoadAvg())
+	return rate
+}
+
+// benchLatency sends the first latencyOrders orders at latencyRate, in
+// bursts every millisecond, while the match job follows with the given
+// commit interval and a read_committed tail of the trades topic times
+// every trade against its aggressor order's send.
+func benchLatency(b *testing.B, kc kafka.Config, w *Workload, commit time.Duration) latencyRun {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	n := min(latencyOrders, w.Len())
+	want := w.Trades(n)
+	f := newFresh(b, ctx, kc, "lat")
+	lat := NewLatency(w.FirstID, n, w.Replaced)
+
+	tctx, stopTail := context.WithCancel(ctx)
+	tailDone := make(chan error, 1)
+	go func() {
+		tailDone <- kafka.Tail(tctx, kc, []string{f.topics.Trades}, true,
+			func(_ string, _, value []byte, _ int32, _ int64, ts int64) {
+				lat.Observe(value, time.UnixMilli(ts), time.Now())
+			})
+	}()
+	defer func() {
+		stopTail()
+		if err := <-tailDone; err != nil {
+			b.Errorf("tail: %v", err)
+		}
+	}()
+	m := startMatch(b, ctx, kc, f, commit)
+	defer m.stop()
+	p := warmProducer(b, ctx, kc, f)
+	defer p.Close()
+
+	b.ResetTimer()
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	start := time.Now()
+	for sent := 0; sent < n; {
+		<-tick.C
+		due := min(n, int(time.Since(start).Seconds()*latencyRate)+1)
+		for ; sent < due; sent++ {
+			lat.Sent(w.IDs[sent], time.Now())
+			p.Produce(f.topics.Orders, w.Keys[sent], w.Lines[sent])
+		}
+	}
+	sending := time.Since(start)
+	if err := p.Flush(ctx); err != nil {
+		b.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for lat.Seen() < int64(want) && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	b.StopTimer()
+	if lat.Seen() != int64(want) {
+		b.Fatalf("tail saw %d committed trades, want %d (the pure core's count)", lat.Seen(), want)
+	}
+	sum, err := m.stop()
+	if err != nil {
+		b.Fatalf("match: %v", err)
+	}
+	r := lat.Result()
+	if r.Bad > 0 || r.N == 0 {
+		b.Fatalf("latency: %d trades did not decode, %d measured", r.Bad, r.N)
+	}
+	b.Logf("latency @%d/s (achieved %.0f/s), commit %s: %s; %s; %d trades seen, %d untraced (aggressor replaced); %d transactions in %s; loadavg %s",
+		latencyRate, float64(n)/sending.Seconds(), commit, r, r.Split(), r.Seen, r.Untraced, sum.Commits, sending.Round(time.Millisecond), LoadAvg())
+	return latencyRun{LatencyResult: r, commits: sum.Commits, sending: sending}
+}

@@ -1,0 +1,93 @@
+package kafkabench
+
+import (
+	"fmt"
+
+	"github.com/bourse/bourse/jobs/match"
+	"github.com/bourse/bourse/jobs/produce"
+	"github.com/bourse/bourse/pkg/book"
+	"github.com/bourse/bourse/pkg/record"
+	"github.com/bourse/bourse/pkg/stream"
+)
+
+// MaxOrders bounds a workload: enough for seconds of broker work, small
+// enough to keep in memory (about 200 bytes an order).
+const MaxOrders = 2_000_000
+
+// Workload is a pre-generated, seeded order flow: the JSON values and keys
+// to produce, and what the match job must make of every prefix of it.
+type Workload struct {
+	// Lines are the orders as JSON values (no newline), Keys their
+	// instruments: the record key, so an instrument stays in one partition.
+	// Key slices are shared between records with the same instrument.
+	Lines, Keys [][]byte
+	// IDs are the orders' ids; a CANCEL or REPLACE carries its target's.
+	IDs []uint64
+	// FirstID is the generator's first id: NEW orders have ids
+	// FirstID, FirstID+1, ... in flow order.
+	FirstID uint64
+	// Replaced marks the ids some REPLACE in the flow targets: their trades
+	// cannot be traced to one send time.
+	Replaced map[uint64]bool
+	// trades[i] is how many trades the first i orders make.
+	trades []int
+}
+
+// NewWorkload generates n orders with the produce job's generator (seeded,
+// the default instruments and mix) and runs them through the match job's
+// pure core to count the trades every prefix makes.
+func NewWorkload(n int, seed uint64) (*Workload, error) {
+	if n < 1 || n > MaxOrders {
+		return nil, fmt.Errorf("workload: expected 1..%d orders, got %d", MaxOrders, n)
+	}
+	insts := record.DefaultInstruments()
+	gc := produce.DefaultGenConfig()
+	gc.Seed = seed
+	gen, err := produce.NewGenerator(gc, insts)
+	if err != nil {
+		return nil, fmt.Errorf("workload: %w", err)
+	}
+	ins, err := record.NewInstruments(insts)
+	if err != nil {
+		return nil, fmt.Errorf("workload: %w", err)
+	}
+	keys := map[string][]byte{}
+	for _, in := range insts {
+		keys[in.Symbol] = []byte(in.Symbol)
+	}
+	w := &Workload{
+		Lines: make([][]byte, n), Keys: make([][]byte, n), IDs: make([]uint64, n),
+		FirstID: gc.FirstID, Replaced: map[uint64]bool{}, trades: make([]int, n+1),
+	}
+	// One processor for every instrument gives the same trades as the job's
+	// processor per partition: books are per instrument either way.
+	proc := match.NewProcessor(ins, book.PriceTime)
+	count := &stream.Counter{Next: record.Discard{}}
+	buf := make([]byte, 0, 64<<10)
+	var o record.Order
+	var rec stream.Record
+	for i := range n {
+		gen.Next(&o)
+		if len(buf)+512 > cap(buf) {
+			buf = make([]byte, 0, 64<<10)
+		}
+		start := len(buf)
+		buf = record.AppendOrderJSON(buf, &o)
+		w.Lines[i] = buf[start:len(buf):len(buf)]
+		w.Keys[i] = keys[o.Instrument]
+		w.IDs[i] = o.ID
+		if o.Action == record.Replace {
+			w.Replaced[o.ID] = true
+		}
+		rec.Value = w.Lines[i]
+		proc.Process(&rec, count)
+		w.trades[i+1] = int(count.Trades)
+	}
+	return w, nil
+}
+
+// Len is the number of orders.
+func (w *Workload) Len() int { return len(w.Lines) }
+
+// Trades is how many trades the first n orders make.
+func (w *Workload) Trades(n int) int { return w.trades[min(max(n, 0), len(w.Lines))] }
