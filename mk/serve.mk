@@ -10,6 +10,7 @@ chromium:
 # test-serve runs the dashboard's browser test (headless Chromium), which
 # may not skip here. The API tests on the real broker run in test-go.
 test-serve: kafka-up chromium
+	mkdir -p .cache/browser
 	BOURSE_KAFKA_BROKERS=$(KAFKA_BROKERS) BOURSE_REQUIRE_KAFKA=1 BOURSE_REQUIRE_BROWSER=1 \
 		$(GO) test -count=1 -artifacts -outputdir .cache/browser ./tests/browser/
 
