@@ -40,6 +40,7 @@ type Result struct {
 	Profit  runner.Summary
 	LastSMA []record.SMA    // the last window of each instrument
 	Top     []record.Profit // rank 1 of each window, by window
+	Reasons map[string]int  // REJECTED execution reports by reason
 	Elapsed time.Duration
 }
 
@@ -107,6 +108,9 @@ func Run(ctx context.Context, cfg Config, w io.Writer, log *slog.Logger) (Result
 	if res.LastSMA, res.Top, err = collect(ctx, cfg.Kafka, topics); err != nil {
 		return res, err
 	}
+	if res.Reasons, err = rejectReasons(ctx, cfg.Kafka, topics.Events); err != nil {
+		return res, err
+	}
 	res.Elapsed = time.Since(start)
 	printSummary(w, &res)
 	return res, nil
@@ -145,6 +149,21 @@ func collect(ctx context.Context, kc kafka.Config, t kafka.Topics) ([]record.SMA
 	return smas, top, nil
 }
 
+// rejectReasons counts the REJECTED execution reports by reason.
+func rejectReasons(ctx context.Context, kc kafka.Config, topic string) (map[string]int, error) {
+	n := map[string]int{}
+	var ev record.Event
+	err := kafka.ReadValues(ctx, kc, topic, func(_, v []byte) {
+		if record.DecodeEvent(v, &ev) == nil && ev.Type == record.Rejected {
+			n[ev.Reason]++
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", topic, err)
+	}
+	return n, nil
+}
+
 func printSummary(w io.Writer, r *Result) {
 	if w == nil {
 		return
@@ -152,6 +171,18 @@ func printSummary(w io.Writer, r *Result) {
 	c := r.Match.Out
 	fmt.Fprintf(w, "\nbourse run: %d orders -> %d trades, %d execution reports, %d rejected (%s)\n",
 		r.Orders, c.Trades, c.Events, c.Rejected, r.Elapsed.Round(time.Millisecond))
+	reasons := make([]string, 0, len(r.Reasons))
+	for k := range r.Reasons {
+		reasons = append(reasons, k)
+	}
+	sort.Slice(reasons, func(i, j int) bool { return r.Reasons[reasons[i]] > r.Reasons[reasons[j]] })
+	for _, k := range reasons {
+		note := ""
+		if k == record.ReasonUnknownOrder {
+			note = " (cancels and replaces of orders already filled or expired)"
+		}
+		fmt.Fprintf(w, "  rejected %-18s %6d%s\n", k, r.Reasons[k], note)
+	}
 	fmt.Fprintf(w, "\nlast SMA per instrument (window of bar closes):\n")
 	for _, s := range r.LastSMA {
 		fmt.Fprintf(w, "  %-6s %s .. %s  sma %s over %d bars\n", s.Instrument, hm(s.WindowStart), hm(s.WindowEnd), s.SMA, s.Bars)
