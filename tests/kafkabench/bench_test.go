@@ -3,6 +3,7 @@ package kafkabench
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,10 +26,11 @@ const (
 	pipelineTarget   = 0.5 // pipeline / raw
 )
 
-// results gathers the sub-benchmarks' figures for the summary line.
+// results gathers every run's figures (one per -count repeat) for the
+// summary line, which quotes medians.
 type results struct {
-	raw, pipeline float64 // orders/s
-	latency       map[time.Duration]latencyRun
+	raw, pipeline []float64 // orders/s
+	latency       map[time.Duration][]latencyRun
 }
 
 // latencyRun is one latency measurement and the match job's transactions
@@ -51,25 +53,30 @@ func (l latencyRun) cycle() time.Duration {
 // in one process run: raw produce throughput, the throughput of produce ->
 // match (exactly-once, follow mode) -> committed trades, and the latency
 // from an order's send to its trades' commit at a fixed rate, for two
-// commit intervals. It prints one summary line. Run with -benchtime 1x.
+// commit intervals. It prints one summary line (medians when -count > 1).
+// Run with -benchtime 1x.
 func BenchmarkKafka(b *testing.B) {
 	kc := brokerConfig(b)
 	w := sharedWorkload(b)
-	res := results{latency: map[time.Duration]latencyRun{}}
+	res := results{latency: map[time.Duration][]latencyRun{}}
 	loadBefore := LoadAvg()
 	b.Run("produce", func(b *testing.B) {
+		var rate float64
 		for range b.N {
-			res.raw = benchProduce(b, kc, w)
+			rate = benchProduce(b, kc, w)
 		}
-		b.ReportMetric(res.raw, "orders/s")
+		res.raw = append(res.raw, rate)
+		b.ReportMetric(rate, "orders/s")
 	})
 	b.Run("pipeline", func(b *testing.B) {
+		var rate float64
 		for range b.N {
-			res.pipeline = benchPipeline(b, kc, w)
+			rate = benchPipeline(b, kc, w)
 		}
-		b.ReportMetric(res.pipeline, "orders/s")
-		if res.raw > 0 {
-			b.ReportMetric(res.pipeline/res.raw, "x-raw")
+		res.pipeline = append(res.pipeline, rate)
+		b.ReportMetric(rate, "orders/s")
+		if raw := median(res.raw); raw > 0 {
+			b.ReportMetric(rate/raw, "x-raw")
 		}
 	})
 	for _, ci := range []time.Duration{commitDefault, commitLow} {
@@ -78,7 +85,7 @@ func BenchmarkKafka(b *testing.B) {
 			for range b.N {
 				r = benchLatency(b, kc, w, ci)
 			}
-			res.latency[ci] = r
+			res.latency[ci] = append(res.latency[ci], r)
 			b.ReportMetric(ms(r.P50), "p50-ms")
 			b.ReportMetric(ms(r.P99), "p99-ms")
 			b.ReportMetric(ms(r.Max), "max-ms")
@@ -89,29 +96,58 @@ func BenchmarkKafka(b *testing.B) {
 	fmt.Println(res.summary(loadBefore, LoadAvg()))
 }
 
-// summary is the one line a reader quotes.
+// summary is the one line a reader quotes: the median of each figure over
+// the runs.
 func (r results) summary(loadBefore, loadAfter string) string {
 	var s strings.Builder
-	fmt.Fprintf(&s, "kafkabench: %d orders, %d partitions:", throughputOrders, partitions)
-	if r.raw > 0 {
-		fmt.Fprintf(&s, " raw produce %.0f orders/s;", r.raw)
+	fmt.Fprintf(&s, "kafkabench: %d orders, %d partitions, median of %d run(s):", throughputOrders, partitions, max(len(r.raw), len(r.pipeline)))
+	raw, pipe := median(r.raw), median(r.pipeline)
+	if raw > 0 {
+		fmt.Fprintf(&s, " raw produce %.0f orders/s;", raw)
 	}
-	if r.pipeline > 0 {
-		fmt.Fprintf(&s, " pipeline %.0f orders/s", r.pipeline)
-		if r.raw > 0 {
-			ratio := r.pipeline / r.raw
+	if pipe > 0 {
+		fmt.Fprintf(&s, " pipeline %.0f orders/s", pipe)
+		if raw > 0 {
+			ratio := pipe / raw
 			fmt.Fprintf(&s, " = %.2f x raw (target >= %.1f: %s)", ratio, pipelineTarget, yesNo(ratio >= pipelineTarget))
 		}
 		s.WriteString(";")
 	}
 	for _, ci := range []time.Duration{commitDefault, commitLow} {
-		if l, ok := r.latency[ci]; ok {
-			fmt.Fprintf(&s, " latency @%d/s commit %s: %s, one transaction every %.0f ms (p99 < %s: %s);",
-				latencyRate, ci, l.LatencyResult, ms(l.cycle()), latencyTargetP99, yesNo(l.N > 0 && l.P99 < latencyTargetP99))
+		runs := r.latency[ci]
+		if len(runs) == 0 {
+			continue
 		}
+		pick := func(f func(latencyRun) time.Duration) time.Duration {
+			v := make([]float64, len(runs))
+			for i, l := range runs {
+				v[i] = float64(f(l))
+			}
+			return time.Duration(median(v))
+		}
+		p50 := pick(func(l latencyRun) time.Duration { return l.P50 })
+		p99 := pick(func(l latencyRun) time.Duration { return l.P99 })
+		mx := pick(func(l latencyRun) time.Duration { return l.Max })
+		cyc := pick(latencyRun.cycle)
+		fmt.Fprintf(&s, " latency @%d/s commit %s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d trades), a transaction every %.0f ms (p99 < %s: %s);",
+			latencyRate, ci, ms(p50), ms(p99), ms(mx), runs[0].N, ms(cyc), latencyTargetP99, yesNo(p99 < latencyTargetP99))
 	}
 	fmt.Fprintf(&s, " loadavg %s -> %s", loadBefore, loadAfter)
 	return s.String()
+}
+
+// median is the middle value of vs (the mean of the two middle ones for an
+// even count), 0 for none.
+func median(vs []float64) float64 {
+	if len(vs) == 0 {
+		return 0
+	}
+	s := slices.Clone(vs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 func yesNo(ok bool) string {
