@@ -10,6 +10,8 @@
 
 BENCH_KAFKA_COUNT ?= 1
 
+.PHONY: bench-kafka
+
 bench-kafka: kafka-up
 	BOURSE_KAFKA_BROKERS=$(KAFKA_BROKERS) $(GO) test -run '^$$' -bench . -benchtime 1x \
 	  -count $(BENCH_KAFKA_COUNT) -timeout 20m ./tests/kafkabench/

@@ -167,6 +167,7 @@ func benchProduce(b *testing.B, kc kafka.Config, w *Workload) float64 {
 	defer p.Close()
 	n := w.Len()
 	b.ResetTimer()
+	cpu := SampleCPU()
 	start := time.Now()
 	for i := range n {
 		p.Produce(f.topics.Orders, w.Keys[i], w.Lines[i])
@@ -176,11 +177,12 @@ func benchProduce(b *testing.B, kc kafka.Config, w *Workload) float64 {
 	}
 	el := time.Since(start)
 	b.StopTimer()
+	cpuUse := SampleCPU().Since(cpu)
 	if got := p.Acked() - 1; got != int64(n) { // minus the warm-up record
 		b.Fatalf("broker acknowledged %d of %d orders", got, n)
 	}
 	rate := float64(n) / el.Seconds()
-	b.Logf("raw produce: %d orders in %s = %.0f orders/s (loadavg %s)", n, el.Round(time.Millisecond), rate, LoadAvg())
+	b.Logf("raw produce: %d orders in %s = %.0f orders/s (%s; loadavg %s)", n, el.Round(time.Millisecond), rate, cpuUse, LoadAvg())
 	return rate
 }
 
@@ -202,6 +204,7 @@ func benchPipeline(b *testing.B, kc kafka.Config, w *Workload) float64 {
 	defer p.Close()
 	n := w.Len()
 	b.ResetTimer()
+	cpu := SampleCPU()
 	start := time.Now()
 	for i := range n {
 		p.Produce(f.topics.Orders, w.Keys[i], w.Lines[i])
@@ -222,6 +225,7 @@ func benchPipeline(b *testing.B, kc kafka.Config, w *Workload) float64 {
 	}
 	el := time.Since(start)
 	b.StopTimer()
+	cpuUse := SampleCPU().Since(cpu)
 	sum, err := m.stop()
 	if err != nil {
 		b.Fatalf("match: %v", err)
@@ -238,8 +242,8 @@ func benchPipeline(b *testing.B, kc kafka.Config, w *Workload) float64 {
 		b.Fatalf("trades topic holds %d committed trades, want %d", got, want)
 	}
 	rate := float64(n) / el.Seconds()
-	b.Logf("pipeline: %d orders -> %d trades committed in %s = %.0f orders/s (producing took %s; %d transactions; loadavg %s)",
-		n, want, el.Round(time.Millisecond), rate, produced.Round(time.Millisecond), sum.Commits, LoadAvg())
+	b.Logf("pipeline: %d orders -> %d trades committed in %s = %.0f orders/s (producing took %s; %d transactions; %s; loadavg %s)",
+		n, want, el.Round(time.Millisecond), rate, produced.Round(time.Millisecond), sum.Commits, cpuUse, LoadAvg())
 	return rate
 }
 
@@ -277,6 +281,7 @@ func benchLatency(b *testing.B, kc kafka.Config, w *Workload, commit time.Durati
 	b.ResetTimer()
 	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
+	cpu := SampleCPU()
 	start := time.Now()
 	for sent := 0; sent < n; {
 		<-tick.C
@@ -287,6 +292,7 @@ func benchLatency(b *testing.B, kc kafka.Config, w *Workload, commit time.Durati
 		}
 	}
 	sending := time.Since(start)
+	cpuUse := SampleCPU().Since(cpu)
 	if err := p.Flush(ctx); err != nil {
 		b.Fatal(err)
 	}
@@ -306,7 +312,7 @@ func benchLatency(b *testing.B, kc kafka.Config, w *Workload, commit time.Durati
 	if r.Bad > 0 || r.N == 0 {
 		b.Fatalf("latency: %d trades did not decode, %d measured", r.Bad, r.N)
 	}
-	b.Logf("latency @%d/s (achieved %.0f/s), commit %s: %s; %s; %d trades seen, %d untraced (aggressor replaced); %d transactions in %s; loadavg %s",
-		latencyRate, float64(n)/sending.Seconds(), commit, r, r.Split(), r.Seen, r.Untraced, sum.Commits, sending.Round(time.Millisecond), LoadAvg())
+	b.Logf("latency @%d/s (achieved %.0f/s), commit %s: %s; %s; %d trades seen, %d untraced (aggressor replaced); %d transactions in %s; %s; loadavg %s",
+		latencyRate, float64(n)/sending.Seconds(), commit, r, r.Split(), r.Seen, r.Untraced, sum.Commits, sending.Round(time.Millisecond), cpuUse, LoadAvg())
 	return latencyRun{LatencyResult: r, commits: sum.Commits, sending: sending}
 }

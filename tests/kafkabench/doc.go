@@ -34,10 +34,12 @@
 // visible only when the transaction holding it commits, on average half an
 // interval after its order arrives and at worst one interval plus the
 // commit's own round trips. Producers are warmed up (connection and
-// producer id) on a separate topic before the clock starts. The machine's
-// load average is printed with the figures, since other work on a small
-// machine changes them.
+// producer id) on a separate topic before the clock starts. Each figure is
+// printed with the machine's load average and, over the measured interval,
+// how busy the machine's CPUs were and how many cores this process
+// (producer, match job, tail) used, since the broker and other work share
+// a small machine and change the figures.
 //
-// Workload, Latency and Percentiles are the measuring helpers; they are
+// Workload, Latency, Percentiles and SampleCPU are the measuring helpers; they are
 // plain code with their own tests and need no broker.
 package kafkabench

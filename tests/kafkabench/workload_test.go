@@ -2,6 +2,7 @@ package kafkabench
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,5 +97,18 @@ func TestPercentilesNearestRank(t *testing.T) {
 	}
 	if z := Percentiles(nil); z != (LatencyResult{}) {
 		t.Fatalf("no samples: %+v", z)
+	}
+}
+
+func TestCPUSampleSince(t *testing.T) {
+	a := SampleCPU()
+	for end := time.Now().Add(50 * time.Millisecond); time.Now().Before(end); {
+	}
+	got := SampleCPU().Since(a)
+	if !strings.Contains(got, "this process") || (a.total > 0 && !strings.Contains(got, "% busy")) {
+		t.Fatalf("Since = %q", got)
+	}
+	if LoadAvg() == "" {
+		t.Fatal("LoadAvg is empty")
 	}
 }
