@@ -14,6 +14,7 @@ import (
 
 	"github.com/bourse/bourse/pkg/columnar"
 	"github.com/bourse/bourse/pkg/columnar/columnartest"
+	"github.com/bourse/bourse/pkg/parquet"
 	"github.com/bourse/bourse/pkg/record"
 )
 
@@ -45,8 +46,8 @@ func report(b *testing.B, rows int, bytes int, cpu0 float64) {
 	b.ReportMetric(float64(bytes)/float64(rows), "bytes/row")
 }
 
-// BenchmarkParquetArchive writes one instrument-day file of trades with
-// xitongsys/parquet-go (zstd, dictionary and delta encodings).
+// BenchmarkParquetArchive writes one instrument-day file of trades as the
+// archive does (Layout.Write: zstd, dictionary and delta encodings).
 func BenchmarkParquetArchive(b *testing.B) {
 	rows := benchTrades()
 	var buf bytes.Buffer
@@ -56,6 +57,25 @@ func BenchmarkParquetArchive(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		buf.Reset()
 		if err := parquetTradeWrite(&buf, rows); err != nil {
+			b.Fatal(err)
+		}
+	}
+	report(b, len(rows), buf.Len(), cpu0)
+}
+
+// BenchmarkParquetGoRowWriter writes the same file with parquet-go's own
+// row writer (writer.ParquetWriter fed by a MarshalFunc, values boxed as
+// interfaces), as Write did before it encoded column chunks itself: the
+// figure that shows where the row writer stops.
+func BenchmarkParquetGoRowWriter(b *testing.B) {
+	rows := benchTrades()
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuSeconds()
+	for i := 0; i < b.N; i++ {
+		buf.Reset()
+		if err := parquet.WriteTradesReference(&buf, rows); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	pq "github.com/xitongsys/parquet-go/parquet"
+	"github.com/xitongsys/parquet-go/schema"
+
 	"github.com/bourse/bourse/pkg/columnar"
 	"github.com/bourse/bourse/pkg/record"
 )
@@ -83,6 +86,9 @@ type Layout[T any] struct {
 	SetInstrument func(*T, string)
 	cols          []column[T]
 	schema        string
+	elements      []*pq.SchemaElement // the file schema, as parquet-go builds it from schema
+	schemaErr     error
+	orders        []*pq.ColumnOrder // type-defined order for every column: statistics are min_value/max_value
 }
 
 func newLayout[T any](c *columnar.Codec[T], setIns func(*T, string), cols ...column[T]) *Layout[T] {
@@ -95,7 +101,30 @@ func newLayout[T any](c *columnar.Codec[T], setIns func(*T, string), cols ...col
 		fmt.Fprintf(&b, `{"Tag":"name=%s, %s"}`, col.name, col.kind.tag())
 	}
 	b.WriteString(`]}`)
-	return &Layout[T]{Codec: c, SetInstrument: setIns, cols: cols, schema: b.String()}
+	l := &Layout[T]{Codec: c, SetInstrument: setIns, cols: cols, schema: b.String()}
+	l.elements, l.schemaErr = fileSchema(l.schema)
+	for range cols {
+		l.orders = append(l.orders, &pq.ColumnOrder{TYPE_ORDER: &pq.TypeDefinedOrder{}})
+	}
+	return l
+}
+
+// fileSchema turns a parquet-go JSON schema into the file's schema
+// elements: parquet-go's, with the external names and no field ids
+// (parquet-go would give every column field_id 0).
+func fileSchema(json string) ([]*pq.SchemaElement, error) {
+	sh, err := schema.NewSchemaHandlerFromJSON(json)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*pq.SchemaElement, len(sh.SchemaElements))
+	for i, el := range sh.SchemaElements {
+		e := *el
+		e.Name = sh.Infos[i].ExName
+		e.FieldID = nil
+		out[i] = &e
+	}
+	return out, nil
 }
 
 // Columns lists the layout's column names in file order.
