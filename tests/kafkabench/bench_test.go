@@ -198,10 +198,10 @@ func benchPipeline(b *testing.B, kc kafka.Config, w *Workload) float64 {
 		b.Fatal(err)
 	}
 	defer off.Close()
-	m := startMatch(b, ctx, kc, f, commitDefault)
-	defer m.stop()
 	p := warmProducer(b, ctx, kc, f)
 	defer p.Close()
+	m := startMatch(b, ctx, kc, f, commitDefault, p)
+	defer m.stop()
 	n := w.Len()
 	b.ResetTimer()
 	cpu := SampleCPU()
@@ -217,8 +217,8 @@ func benchPipeline(b *testing.B, kc kafka.Config, w *Workload) float64 {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if got := kafka.Sum(end); got != int64(n) {
-		b.Fatalf("orders topic holds %d records, want %d", got, n)
+	if got := kafka.Sum(end); got != int64(n)+1 {
+		b.Fatalf("orders topic holds %d records, want %d orders and the warm-up record", got, n)
 	}
 	if err := waitCommitted(ctx, off, f.group, f.topics.Orders, end, 5*time.Millisecond); err != nil {
 		b.Fatal(err)
@@ -231,8 +231,8 @@ func benchPipeline(b *testing.B, kc kafka.Config, w *Workload) float64 {
 		b.Fatalf("match: %v", err)
 	}
 	want := w.Trades(n)
-	if sum.Read != int64(n) || sum.Out.Trades != int64(want) {
-		b.Fatalf("match committed %d orders and %d trades, want %d and %d (the pure core's count)", sum.Read, sum.Out.Trades, n, want)
+	if sum.Read != int64(n)+1 || sum.Out.Trades != int64(want) {
+		b.Fatalf("match committed %d records and %d trades, want %d (orders and warm-up) and %d (the pure core's count)", sum.Read, sum.Out.Trades, n+1, want)
 	}
 	got, err := countRecords(ctx, kc, f.topics.Trades)
 	if err != nil {
@@ -273,10 +273,10 @@ func benchLatency(b *testing.B, kc kafka.Config, w *Workload, commit time.Durati
 			b.Errorf("tail: %v", err)
 		}
 	}()
-	m := startMatch(b, ctx, kc, f, commit)
-	defer m.stop()
 	p := warmProducer(b, ctx, kc, f)
 	defer p.Close()
+	m := startMatch(b, ctx, kc, f, commit, p)
+	defer m.stop()
 
 	b.ResetTimer()
 	tick := time.NewTicker(time.Millisecond)

@@ -34,7 +34,10 @@
 // visible only when the transaction holding it commits, on average half an
 // interval after its order arrives and at worst one interval plus the
 // commit's own round trips. Producers are warmed up (connection and
-// producer id) on a separate topic before the clock starts. Each figure is
+// producer id) on a separate topic before the clock starts, and the match
+// job by one warm-up record on its orders topic (not an order: it becomes
+// one REJECTED report), whose commit shows that the job has joined its
+// group and restored its partitions from the shared state topic. Each figure is
 // printed with the machine's load average and, over the measured interval,
 // how busy the machine's CPUs were and how many cores this process
 // (producer, match job, tail) used, since the broker and other work share

@@ -100,9 +100,17 @@ type matchJob struct {
 	err    error
 }
 
+// warmupOrder is the value startMatch sends through the match job before a
+// measurement: not an order, so it becomes one REJECTED execution report
+// and touches no book.
+var warmupOrder = []byte(`{"kafkabench":"warm-up, not an order"}`)
+
 // startMatch starts the match job on f's topics and group with the given
-// commit interval and returns once the group owns every orders partition.
-func startMatch(b *testing.B, ctx context.Context, kc kafka.Config, f fresh, commit time.Duration) *matchJob {
+// commit interval and returns once the job is processing: its group owns
+// every orders partition, it has restored them (reading the shared state
+// topic, which takes a while when it holds many snapshots), and it has
+// committed warmupOrder, sent with p.
+func startMatch(b *testing.B, ctx context.Context, kc kafka.Config, f fresh, commit time.Duration, p *kafka.Producer) *matchJob {
 	b.Helper()
 	cfg := match.DefaultConfig()
 	cfg.Kafka, cfg.Topics, cfg.Group = kc, f.topics, f.group
@@ -124,7 +132,7 @@ func startMatch(b *testing.B, ctx context.Context, kc kafka.Config, f fresh, com
 	for {
 		n, err := off.Assigned(ctx, f.group, f.topics.Orders)
 		if err == nil && n == partitions {
-			return m
+			break
 		}
 		select {
 		case <-m.done:
@@ -136,6 +144,21 @@ func startMatch(b *testing.B, ctx context.Context, kc kafka.Config, f fresh, com
 			b.Fatalf("match group %s owns %d of %d partitions after 60s (last error: %v)", f.group, n, partitions, err)
 		}
 	}
+	if err := p.ProduceSync(ctx, f.topics.Orders, []byte("warm-up"), warmupOrder); err != nil {
+		m.stop()
+		b.Fatal(err)
+	}
+	end, err := off.End(ctx, f.topics.Orders)
+	if err == nil {
+		wctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+		err = waitCommitted(wctx, off, f.group, f.topics.Orders, end, 10*time.Millisecond)
+		cancel()
+	}
+	if err != nil {
+		m.stop()
+		b.Fatalf("match did not commit the warm-up record: %v", err)
+	}
+	return m
 }
 
 // stop cancels the job (it commits what it has polled) and waits for it.
