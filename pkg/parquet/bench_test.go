@@ -48,7 +48,13 @@ func report(b *testing.B, rows int, bytes int, cpu0 float64) {
 
 // BenchmarkParquetArchive writes one instrument-day file of trades as the
 // archive does (Layout.Write: zstd, dictionary and delta encodings).
-func BenchmarkParquetArchive(b *testing.B) {
+func BenchmarkParquetArchive(b *testing.B) { benchArchive(b, parquet.Options{}) }
+
+// BenchmarkParquetArchiveSnappy is BenchmarkParquetArchive with the
+// archive job's --snappy.
+func BenchmarkParquetArchiveSnappy(b *testing.B) { benchArchive(b, parquet.Options{Snappy: true}) }
+
+func benchArchive(b *testing.B, opt parquet.Options) {
 	rows := benchTrades()
 	var buf bytes.Buffer
 	b.ReportAllocs()
@@ -56,7 +62,7 @@ func BenchmarkParquetArchive(b *testing.B) {
 	cpu0 := cpuSeconds()
 	for i := 0; i < b.N; i++ {
 		buf.Reset()
-		if err := parquetTradeWrite(&buf, rows); err != nil {
+		if err := parquet.TradeLayout.Write(&buf, rows, opt); err != nil {
 			b.Fatal(err)
 		}
 	}
