@@ -52,6 +52,7 @@ func addRunnerFlags(fs *pflag.FlagSet, c *runner.Config) {
 	fs.DurationVar(&c.CommitInterval, "commit-interval", c.CommitInterval, "Kafka mode: commit a transaction at least this often")
 	fs.DurationVar(&c.SessionTimeout, "session-timeout", 45*time.Second, "Kafka mode: how long a crashed instance keeps its partitions before the group moves them")
 	fs.IntVar(&c.CommitRecords, "commit-records", c.CommitRecords, "Kafka mode: commit a transaction after this many input records")
+	fs.StringVar(&c.Compression, "compression", "lz4", "Kafka mode: codec of the output batches: lz4, zstd, snappy, gzip or none")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve Prometheus metrics on this address, e.g. :9102")
 	addKafkaFlags(fs, &c.Kafka)
 	addTopicFlags(fs, &c.Topics)

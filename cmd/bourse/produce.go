@@ -49,6 +49,7 @@ compacted instruments topic.`,
 	addTopicFlags(fs, &cfg.Topics)
 	fs.StringVar(&cfg.Instruments, "instruments", "", "instruments reference: CSV or JSON file (default: built-in RIL, INFY, ONGC, TCS)")
 	fs.BoolVar(&cfg.Quiet, "quiet", false, "no human line per order on stderr")
+	fs.StringVar(&cfg.Compression, "compression", "lz4", "Kafka mode: codec of the order batches: lz4, zstd, snappy, gzip or none")
 	lf := cmd.Flags()
 	lf.IntVar(&cfg.Count, "count", cfg.Count, "number of orders")
 	lf.StringVar(&cfg.BatchDir, "batch-dir", "", "also keep the orders as Arrow micro-batches under DIR/orders/dt=YYYY-MM-DD/")

@@ -22,6 +22,8 @@ type Config struct {
 	// (dataset orders), BatchSize orders a file.
 	BatchDir  string
 	BatchSize int
+	// Compression is the codec of the order batches on Kafka.
+	Compression string
 }
 
 // DefaultConfig: 1000 orders to stdout as fast as possible, seed 1.

@@ -132,7 +132,7 @@ func openWriter(ctx context.Context, cfg Config, ins *record.Instruments) (order
 		if err := kafka.PublishInstruments(ctx, cfg.Kafka, cfg.Topics.Instruments, ins.List()); err != nil {
 			return nil, fmt.Errorf("publish instruments: %w", err)
 		}
-		p, err := kafka.NewProducer(cfg.Kafka, kafka.ProducerConfig{})
+		p, err := kafka.NewProducer(cfg.Kafka, kafka.ProducerConfig{Compression: cfg.Compression})
 		if err != nil {
 			return nil, fmt.Errorf("connect to Kafka: %w", err)
 		}

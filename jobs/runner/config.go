@@ -43,7 +43,10 @@ type Config struct {
 	SessionTimeout time.Duration
 	CommitInterval time.Duration
 	CommitRecords  int
-	MetricsAddr    string
+	// Compression is the codec of the output batches: lz4 (default), zstd,
+	// snappy, gzip or none.
+	Compression string
+	MetricsAddr string
 }
 
 // Defaults returns a Config with the defaults the CLI shows.

@@ -122,6 +122,7 @@ func runKafka(ctx context.Context, cfg Config, job Job, batches stream.BatchSink
 		SessionTimeout:  cfg.SessionTimeout,
 		CommitInterval:  cfg.CommitInterval,
 		CommitRecords:   cfg.CommitRecords,
+		Compression:     cfg.Compression,
 		Logger:          log,
 		Metrics:         m,
 	})

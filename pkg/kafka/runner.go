@@ -40,6 +40,7 @@ type RunConfig struct {
 	Follow         bool          // run until ctx is cancelled instead of to the end offsets
 	CommitInterval time.Duration // default 100ms
 	CommitRecords  int           // default 10000
+	Compression    string        // output batch codec: lz4 (default), zstd, snappy, gzip, none
 	// TransactionalID identifies this instance's producer. A restarted
 	// instance with the same id fences its crashed predecessor at once
 	// instead of waiting for its transaction to time out. Instances of one
@@ -218,6 +219,10 @@ func (r *runner) setup(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	codec, err := compression(r.rc.Compression)
+	if err != nil {
+		return err
+	}
 	opts = append(opts,
 		kgo.ConsumerGroup(r.rc.Group),
 		kgo.ConsumeTopics(r.rc.Input),
@@ -226,7 +231,7 @@ func (r *runner) setup(ctx context.Context) error {
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		kgo.RequireStableFetchOffsets(),
 		kgo.KeepControlRecords(),
-		kgo.ProducerBatchCompression(kgo.ZstdCompression()),
+		kgo.ProducerBatchCompression(codec),
 		kgo.RecordPartitioner(statePartitioner{state: r.rc.StateTopic, def: kgo.StickyKeyPartitioner(nil)}),
 		kgo.SessionTimeout(r.rc.SessionTimeout),
 		kgo.TransactionTimeout(r.rc.TransactionTimeout),
