@@ -47,6 +47,7 @@ func addRunnerFlags(fs *pflag.FlagSet, c *runner.Config) {
 	fs.StringVar(&c.BatchDir, "batch-dir", "", "also keep every output batch as Arrow IPC files under DIR/<dataset>/dt=YYYY-MM-DD/")
 	fs.IntVar(&c.BatchLines, "batch-lines", c.BatchLines, "input lines per Arrow micro-batch (file mode)")
 	fs.StringVar(&c.Group, "group", "", "consumer group (default bourse-<job>)")
+	fs.StringVar(&c.StateTopic, "state-topic", "", "Kafka mode: compacted snapshot topic (default bourse-<job>-state)")
 	fs.StringVar(&c.TransactionalID, "txn-id", "", "transactional id of this instance (default bourse-<group>-<hostname>; distinct per instance)")
 	fs.BoolVar(&c.Follow, "follow", false, "Kafka mode: run until SIGINT/SIGTERM instead of stopping at the end offsets seen at start")
 	fs.DurationVar(&c.CommitInterval, "commit-interval", c.CommitInterval, "Kafka mode: commit a transaction at least this often")

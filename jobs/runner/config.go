@@ -32,6 +32,10 @@ type Config struct {
 	Kafka  kafka.Config
 	Topics kafka.Topics
 	Group  string // consumer group; default "bourse-<job>"
+	// StateTopic is the compacted snapshot topic; default
+	// "bourse-<job>-state". It is created when missing, with as many
+	// partitions as the input.
+	StateTopic string
 	// TransactionalID names this instance's transactional producer; a
 	// restarted instance with the same id fences its crashed predecessor.
 	// Default "bourse-<group>-<hostname>"; instances of one group need

@@ -113,7 +113,7 @@ func runKafka(ctx context.Context, cfg Config, job Job, batches stream.BatchSink
 		Group:           group,
 		TransactionalID: cfg.TransactionalID,
 		Input:           job.Input(cfg.Topics),
-		StateTopic:      kafka.StateTopic(job.Name),
+		StateTopic:      stateTopic(cfg.StateTopic, job.Name),
 		Factory:         job.Factory,
 		Global:          job.Global,
 		Outputs:         job.Outputs(cfg.Topics),
@@ -132,6 +132,13 @@ func runKafka(ctx context.Context, cfg Config, job Job, batches stream.BatchSink
 		Rejected: st.Rejects - st.Out[kafka.KindReject],
 	}
 	return Summary{Read: st.RecordsIn, Out: out, Commits: st.Commits, Aborts: st.Aborts}, err
+}
+
+func stateTopic(flag, job string) string {
+	if flag != "" {
+		return flag
+	}
+	return kafka.StateTopic(job)
 }
 
 // jobBatches names a job's batch files after the job as well as the input

@@ -81,6 +81,7 @@ func startExchange(t *testing.T) *exchange {
 	mc.Kafka = kcfg
 	mc.Topics = topics
 	mc.Group = run + "-match"
+	mc.StateTopic = run + "-match-state" // its own: the default may exist with another partition count
 	mc.Follow = true
 	mc.Quiet = true
 	mc.CommitInterval = 20 * time.Millisecond

@@ -49,10 +49,14 @@ func StateTopic(job string) string { return "bourse-" + job + "-state" }
 // snapshots fit (the runner also chunks snapshots it writes).
 const StateMaxMessageBytes = 64 << 20
 
+// StateSegmentMillis is the segment.ms of state topics (10 minutes).
+const StateSegmentMillis = 10 * 60 * 1000
+
 // CreateTopics creates the named topics with the given partition count and
 // replication factor (-1 for the broker defaults). Topics that exist are left
 // alone. Names in compacted get cleanup.policy=compact; names that look like
-// state topics (bourse-<job>-state) also get a large max.message.bytes.
+// state topics (bourse-<job>-state) also get a large max.message.bytes and
+// short segments, so that compaction keeps restores short.
 func CreateTopics(ctx context.Context, cfg Config, names []string, partitions int32, replication int16, compacted map[string]bool) error {
 	if partitions == 0 {
 		partitions = -1
@@ -73,6 +77,11 @@ func CreateTopics(ctx context.Context, cfg Config, names []string, partitions in
 		}
 		if isStateTopic(name) {
 			configs["max.message.bytes"] = ptr(strconv.Itoa(StateMaxMessageBytes))
+			// Roll segments every 10 minutes and clean them eagerly: the
+			// active segment is never compacted, and a restore reads the
+			// whole partition, so old snapshots must not pile up in it.
+			configs["segment.ms"] = ptr(strconv.Itoa(StateSegmentMillis))
+			configs["min.cleanable.dirty.ratio"] = ptr("0.1")
 		}
 		resp, err := adm.CreateTopic(ctx, partitions, replication, configs, name)
 		if err == nil {

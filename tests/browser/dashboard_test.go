@@ -77,6 +77,7 @@ func startExchange(t *testing.T) (url, alice, mm string) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	mc := match.DefaultConfig()
 	mc.Kafka, mc.Topics, mc.Group, mc.Follow, mc.Quiet = kcfg, topics, run+"-match", true, true
+	mc.StateTopic = run + "-match-state" // its own: the default may exist with another partition count
 	mc.CommitInterval = 20 * time.Millisecond
 	go match.Run(ctx, mc, nil, log)
 

@@ -104,6 +104,9 @@ func (e *env) command(ctx context.Context, args ...string) *exec.Cmd {
 	args = append(args, e.flags()...)
 	if len(args) > 0 && (args[0] == "match" || args[0] == "sma" || args[0] == "profit") {
 		args = append(args, e.group(args[0])...)
+		// Each test has its own state topics: the default ones may exist
+		// with another partition count, made by another package's tests.
+		args = append(args, "--state-topic", e.prefix+"-"+args[0]+"-state")
 	}
 	return exec.CommandContext(ctx, bin, args...)
 }

@@ -107,13 +107,13 @@ var warmupOrder = []byte(`{"kafkabench":"warm-up, not an order"}`)
 
 // startMatch starts the match job on f's topics and group with the given
 // commit interval and returns once the job is processing: its group owns
-// every orders partition, it has restored them (reading the shared state
-// topic, which takes a while when it holds many snapshots), and it has
-// committed warmupOrder, sent with p.
+// every orders partition, it has restored them (from its own, empty state
+// topic), and it has committed warmupOrder, sent with p.
 func startMatch(b *testing.B, ctx context.Context, kc kafka.Config, f fresh, commit time.Duration, p *kafka.Producer) *matchJob {
 	b.Helper()
 	cfg := match.DefaultConfig()
 	cfg.Kafka, cfg.Topics, cfg.Group = kc, f.topics, f.group
+	cfg.StateTopic = f.group + "-state"
 	cfg.Follow, cfg.Quiet, cfg.CommitInterval = true, true, commit
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	rctx, cancel := context.WithCancel(ctx)
