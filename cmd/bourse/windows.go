@@ -71,7 +71,7 @@ time) no longer holds windows up; its late windows then come with rank 0.`,
 		},
 	}
 	fs := cmd.Flags()
-	addRunnerFlags(fs, &cfg.Config)
+	addRunnerFlags(fs, &cfg.Config.Config)
 	addWindowFlags(fs, &cfg.Windows)
 	fs.DurationVar(&cfg.Idle, "idle", 0, "an instrument whose newest trade is this far behind the newest of all stops holding windows open (0 = never: exact ranks; set it where instruments can halt)")
 	fs.StringVar(&cfg.Files.Profit, "out", cfg.Files.Profit, "profit output (- = stdout)")

@@ -90,7 +90,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer, log *slog.Logger) (Result
 	log.Info(res.Match.String())
 
 	sc, pfc := sma.DefaultConfig(), profit.DefaultConfig()
-	sc.Config, pfc.Config = base, base
+	sc.Config, pfc.Config.Config = base, base
 	errs := make(chan error, 2)
 	go func() { var e error; res.SMA, e = sma.Run(ctx, sc, log); errs <- e }()
 	go func() { var e error; res.Profit, e = profit.Run(ctx, pfc, log); errs <- e }()

@@ -13,8 +13,7 @@ import (
 
 // Config configures the profit job.
 type Config struct {
-	runner.Config
-	windowed.Windows
+	windowed.Config
 	// Instruments is the instruments reference (file); empty = the
 	// instruments topic (Kafka mode) or the built-in list. A window is
 	// ranked once every listed instrument has passed it (or is --idle).
@@ -23,17 +22,9 @@ type Config struct {
 
 // DefaultConfig returns the defaults: profit lines to stdout.
 func DefaultConfig() Config {
-	c := Config{Config: runner.Defaults(), Windows: windowed.DefaultWindows()}
+	c := Config{Config: windowed.DefaultConfig()}
 	c.Files.Profit = "-"
 	return c
-}
-
-// Validate checks the configuration.
-func (c *Config) Validate() error {
-	if _, err := c.Engine(); err != nil {
-		return err
-	}
-	return c.Config.Validate()
 }
 
 // Run runs the profit job.
@@ -42,7 +33,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) (runner.Summary, err
 		return runner.Summary{Job: "profit"}, err
 	}
 	wc, _ := cfg.Engine()
-	ins, err := runner.LoadInstruments(ctx, cfg.Instruments, cfg.Config, log)
+	ins, err := runner.LoadInstruments(ctx, cfg.Instruments, cfg.Config.Config, log)
 	if err != nil {
 		return runner.Summary{Job: "profit"}, err
 	}
@@ -61,5 +52,5 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) (runner.Summary, err
 		InputDataset: "trades",
 		Datasets:     []columnar.Dataset{columnar.Profits, columnar.Rejects},
 	}
-	return runner.Run(ctx, cfg.Config, job, log)
+	return runner.Run(ctx, cfg.Config.Config, job, log)
 }

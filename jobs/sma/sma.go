@@ -12,24 +12,13 @@ import (
 )
 
 // Config configures the sma job.
-type Config struct {
-	runner.Config
-	windowed.Windows
-}
+type Config = windowed.Config
 
 // DefaultConfig returns the defaults: SMA lines to stdout.
 func DefaultConfig() Config {
-	c := Config{Config: runner.Defaults(), Windows: windowed.DefaultWindows()}
+	c := windowed.DefaultConfig()
 	c.Files.SMA = "-"
 	return c
-}
-
-// Validate checks the configuration.
-func (c *Config) Validate() error {
-	if _, err := c.Engine(); err != nil {
-		return err
-	}
-	return c.Config.Validate()
 }
 
 // Run runs the sma job.

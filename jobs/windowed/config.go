@@ -43,3 +43,23 @@ func (w Windows) Engine() (window.Config, error) {
 	}
 	return c, nil
 }
+
+// Config is what the windowed jobs (sma, profit) take: the runner's
+// settings and the window flags.
+type Config struct {
+	runner.Config
+	Windows
+}
+
+// DefaultConfig returns the runner's and the windows' defaults.
+func DefaultConfig() Config {
+	return Config{Config: runner.Defaults(), Windows: DefaultWindows()}
+}
+
+// Validate checks the windows and the runner's settings.
+func (c *Config) Validate() error {
+	if _, err := c.Engine(); err != nil {
+		return err
+	}
+	return c.Config.Validate()
+}
