@@ -30,8 +30,11 @@ with DAG(
 ) as dag:
     common = ["--brokers", S.brokers, "--batch-dir", S.batch_dir]
     deadline = S.microbatch_deadline_seconds
-    match = bs.bourse_task(S, "match", ["match", *common], deadline_seconds=deadline)
-    sma = bs.bourse_task(S, "sma", ["sma", *common], deadline_seconds=deadline)
-    profit = bs.bourse_task(S, "profit", ["profit", *common], deadline_seconds=deadline)
+    # One pod per job at a time: a fixed transactional id lets each run
+    # fence a crashed predecessor's open transaction at once instead of
+    # waiting for it to time out (pod hostnames differ between runs).
+    match = bs.bourse_task(S, "match", ["match", *common, "--txn-id", "bourse-match"], deadline_seconds=deadline)
+    sma = bs.bourse_task(S, "sma", ["sma", *common, "--txn-id", "bourse-sma"], deadline_seconds=deadline)
+    profit = bs.bourse_task(S, "profit", ["profit", *common, "--txn-id", "bourse-profit"], deadline_seconds=deadline)
 
     match >> [sma, profit]
