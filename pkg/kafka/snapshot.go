@@ -145,7 +145,9 @@ func decodeSnapshot(key string, get func(string) []byte) (s snapshot, found bool
 		if chunks > size/chunkSize+1 {
 			return s, true, bad(fmt.Sprintf("%d chunks for %d bytes", chunks, size))
 		}
-		s.data = make([]byte, 0, size)
+		// Grow with the chunks actually found rather than trusting the
+		// size field: a corrupted manifest must not allocate terabytes.
+		s.data = make([]byte, 0, min(size, 4*chunkSize))
 		for i := 0; i < int(chunks); i++ {
 			c := get(chunkKey(key, i))
 			if len(c) < 8 || binary.BigEndian.Uint64(c) != h {
