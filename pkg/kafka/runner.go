@@ -124,6 +124,11 @@ type part struct {
 	next      int64            // the committed offset, or where a fresh partition starts
 	pending   []*kgo.Record    // polled, not yet processed
 	lag       int64
+	// In the open transaction: whether records were processed (the
+	// snapshot is due), and the processed data records' offset range.
+	touched           bool
+	txnN              int
+	txnFirst, txnLast int64
 }
 
 type assignment struct {
@@ -154,8 +159,12 @@ type runner struct {
 	emit     record.Emitter
 	rejected int64 // REJECTED events in the open transaction
 
-	pendingN     int
-	pendingSince time.Time
+	pendingN     int       // records polled since the last commit
+	pendingSince time.Time // when the first of them was polled
+	inTxn        bool      // a transaction is open
+	txnIn        int64     // data records processed in it
+	lastCommit   time.Time // when the last commit started
+	rec          stream.Record
 	assignedOnce bool
 
 	lastGroupCheck time.Time
@@ -294,6 +303,7 @@ func (r *runner) loop(ctx context.Context) error {
 				return err
 			}
 			if r.boundedDone() && r.pendingN == 0 {
+				r.awaitMarkers(ctx)
 				r.log.Info("run done: reached end offsets", r.statsAttrs()...)
 				return nil
 			}
@@ -309,7 +319,7 @@ func (r *runner) loop(ctx context.Context) error {
 		}
 		wait := 250 * time.Millisecond
 		if r.pendingN > 0 {
-			wait = max(time.Until(r.pendingSince.Add(r.rc.CommitInterval)), time.Millisecond)
+			wait = max(time.Until(r.commitDue()), time.Millisecond)
 		}
 		pctx, cancel := context.WithTimeout(ctx, wait)
 		fs := r.sess.PollRecords(pctx, r.rc.CommitRecords)
@@ -324,7 +334,14 @@ func (r *runner) loop(ctx context.Context) error {
 			return err
 		}
 		r.collect(fs)
-		if r.pendingN > 0 && (r.pendingN >= r.rc.CommitRecords || time.Since(r.pendingSince) >= r.rc.CommitInterval) {
+		if r.eager() {
+			if err := r.processPolled(); err != nil {
+				r.abortQuietly()
+				return err
+			}
+		}
+		// Once ctx is done, finish commits on a context of its own.
+		if ctx.Err() == nil && r.pendingN > 0 && (r.pendingN >= r.rc.CommitRecords || !time.Now().Before(r.commitDue())) {
 			if err := r.transact(ctx); err != nil {
 				return err
 			}
@@ -340,6 +357,7 @@ func (r *runner) finish() error {
 	if err := r.transact(ctx); err != nil {
 		return err
 	}
+	r.awaitMarkers(ctx)
 	r.log.Info("run stopped", r.statsAttrs()...)
 	return nil
 }

@@ -12,73 +12,141 @@ import (
 	"github.com/bourse/bourse/pkg/stream"
 )
 
-// transact processes every pending record and commits the outputs, the
-// input offsets and the snapshots of the partitions it touched in one
-// transaction. If the transaction does not commit (a rebalance), every
-// processor is rolled back to its last committed snapshot and the consumer
-// rewinds to the committed offsets, so the work is redone, never lost or
-// doubled.
-func (r *runner) transact(ctx context.Context) error {
-	if r.pendingN == 0 {
+// eager reports whether records are processed as soon as they are polled,
+// inside the open transaction, rather than when it commits. A batch sink
+// names its files after one contiguous offset range per partition and
+// transaction, so with one the records wait and are processed partition
+// by partition at commit time.
+func (r *runner) eager() bool { return r.rc.Batches == nil }
+
+// commitDue is when the open transaction should commit: CommitInterval
+// after the previous commit started, but never before its first record
+// was polled. Transactions thus start at most once per CommitInterval,
+// and a record that arrives after a quiet spell is committed at once
+// rather than a whole interval later.
+func (r *runner) commitDue() time.Time {
+	due := r.lastCommit.Add(r.rc.CommitInterval)
+	if due.Before(r.pendingSince) {
+		return r.pendingSince
+	}
+	return due
+}
+
+// begin opens a transaction unless one is open.
+func (r *runner) begin() error {
+	if r.inTxn {
 		return nil
 	}
-	start := time.Now()
 	if err := r.sess.Begin(); err != nil {
 		return fmt.Errorf("run %s: begin transaction: %w", r.rc.Job, err)
 	}
+	r.inTxn = true
 	r.txnCount++
+	r.txnIn = 0
 	r.prod.reset()
 	r.sink.resetCounts()
 	r.rejected = 0
+	return nil
+}
 
+// processPolled feeds every polled record to its processor in the open
+// transaction (opened if needed), partition by partition in partition
+// order. Eager mode calls it after each poll.
+func (r *runner) processPolled() error {
 	ps := make([]int32, 0, len(r.parts))
 	for p, pt := range r.parts {
 		if len(pt.pending) > 0 {
 			ps = append(ps, p)
 		}
 	}
+	if len(ps) == 0 {
+		return nil
+	}
+	if err := r.begin(); err != nil {
+		return err
+	}
 	slices.Sort(ps)
-	var in int64
+	for _, p := range ps {
+		r.process(r.parts[p])
+	}
+	return nil
+}
+
+// process feeds pt's polled records to its processor and advances its
+// position; the partition's snapshot is then due in this transaction.
+func (r *runner) process(pt *part) {
+	if len(pt.pending) == 0 {
+		return
+	}
+	proc := pt.proc
+	if r.rc.Global {
+		proc = r.global
+	}
+	for _, kr := range pt.pending {
+		pt.pos = kr.Offset + 1
+		if kr.Attrs.IsControl() {
+			continue
+		}
+		if pt.txnN == 0 {
+			pt.txnFirst = kr.Offset
+		}
+		pt.txnLast = kr.Offset
+		pt.txnN++
+		r.rec = stream.Record{Key: kr.Key, Value: kr.Value, Source: kr.Topic, Partition: pt.p,
+			Offset: kr.Offset, Time: kr.Timestamp.UnixMilli()}
+		proc.Process(&r.rec, r.emit)
+		r.txnIn++
+	}
+	clear(pt.pending)
+	pt.pending = pt.pending[:0]
+	pt.touched = true
+}
+
+// transact commits the open transaction: it processes every record still
+// pending, and commits the outputs, the input offsets and the snapshots of
+// the partitions the transaction touched together. If the transaction does
+// not commit (a rebalance), every processor is rolled back to its last
+// committed snapshot and the consumer rewinds to the committed offsets, so
+// the work is redone, never lost or doubled.
+func (r *runner) transact(ctx context.Context) error {
+	if r.pendingN == 0 {
+		return nil
+	}
+	start := time.Now()
+	r.lastCommit = start
+	if err := r.begin(); err != nil {
+		return err
+	}
+
+	ps := make([]int32, 0, len(r.parts))
+	for p, pt := range r.parts {
+		if pt.touched || len(pt.pending) > 0 {
+			ps = append(ps, p)
+		}
+	}
+	slices.Sort(ps)
 	staged := map[int32][]byte{}
-	var rec stream.Record
 	for _, p := range ps {
 		pt := r.parts[p]
-		proc := pt.proc
-		if r.rc.Global {
-			proc = r.global
-		}
-		first, last := int64(-1), int64(-1)
-		for _, kr := range pt.pending {
-			pt.pos = kr.Offset + 1
-			if kr.Attrs.IsControl() {
-				continue
-			}
-			if first < 0 {
-				first = kr.Offset
-			}
-			last = kr.Offset
-			rec = stream.Record{Key: kr.Key, Value: kr.Value, Source: kr.Topic, Partition: p,
-				Offset: kr.Offset, Time: kr.Timestamp.UnixMilli()}
-			proc.Process(&rec, r.emit)
-			in++
-		}
-		if r.rc.Batches != nil && first >= 0 {
-			if err := r.rc.Batches.Flush(stream.Range{Source: r.rc.Input, Partition: p, First: first, Last: last}); err != nil {
+		r.process(pt)
+		if r.rc.Batches != nil && pt.txnN > 0 {
+			if err := r.rc.Batches.Flush(stream.Range{Source: r.rc.Input, Partition: p, First: pt.txnFirst, Last: pt.txnLast}); err != nil {
 				r.abortQuietly()
 				return fmt.Errorf("run %s: flushing batch of partition %d: %w", r.rc.Job, p, err)
 			}
 		}
 		if !r.rc.Global {
-			data := proc.Snapshot(nil)
+			data := pt.proc.Snapshot(nil)
 			staged[p] = data
 			r.produceSnapshot(p, snapshot{next: map[int32]int64{p: pt.pos}, data: data})
 		}
 	}
+	in := r.txnIn
 	var globalData []byte
 	if r.rc.Global {
 		next := map[int32]int64{}
 		for p, pt := range r.parts {
-			if pt.hasCommit || len(pt.pending) > 0 {
+			if pt.hasCommit || pt.touched {
 				next[p] = pt.pos
 			}
 		}
@@ -113,6 +181,7 @@ func (r *runner) transact(ctx context.Context) error {
 		return fmt.Errorf("run %s: %w: %w", r.rc.Job, ErrProduce, err)
 	}
 	committed, err := r.sess.End(ctx, commit)
+	r.inTxn = false
 	if err != nil {
 		return fmt.Errorf("run %s: ending transaction: %w", r.rc.Job, err)
 	}
@@ -125,6 +194,7 @@ func (r *runner) transact(ctx context.Context) error {
 	for _, p := range ps {
 		pt := r.parts[p]
 		pt.pending, pt.next, pt.hasCommit = nil, pt.pos, true
+		pt.touched, pt.txnN = false, 0
 		if !r.rc.Global {
 			pt.committed = staged[p]
 		}
@@ -182,6 +252,7 @@ func (r *runner) produceSnapshot(statePart int32, s snapshot) {
 // the consumer to the same offsets.
 func (r *runner) rollback() error {
 	r.pendingN = 0
+	r.inTxn = false
 	if r.rc.Global && len(r.parts) > 0 {
 		g := r.rc.Factory(-1)
 		if r.globalCommitted != nil {
@@ -193,6 +264,7 @@ func (r *runner) rollback() error {
 	}
 	for p, pt := range r.parts {
 		pt.pending = nil
+		pt.touched, pt.txnN = false, 0
 		pt.pos = pt.next
 		if r.rc.Global {
 			continue
@@ -213,6 +285,7 @@ func (r *runner) rollback() error {
 func (r *runner) abortQuietly() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	r.inTxn = false
 	if _, err := r.sess.End(ctx, kgo.TryAbort); err != nil {
 		r.log.Warn("aborting transaction", "err", err)
 	}
