@@ -50,7 +50,7 @@ func addRunnerFlags(fs *pflag.FlagSet, c *runner.Config) {
 	fs.StringVar(&c.StateTopic, "state-topic", "", "Kafka mode: compacted snapshot topic (default bourse-<job>-state)")
 	fs.StringVar(&c.TransactionalID, "txn-id", "", "transactional id of this instance (default bourse-<group>-<hostname>; distinct per instance)")
 	fs.BoolVar(&c.Follow, "follow", false, "Kafka mode: run until SIGINT/SIGTERM instead of stopping at the end offsets seen at start")
-	fs.DurationVar(&c.CommitInterval, "commit-interval", c.CommitInterval, "Kafka mode: commit a transaction at least this often")
+	fs.DurationVar(&c.CommitInterval, "commit-interval", c.CommitInterval, "Kafka mode: start a transaction's commit this long after the previous one started (latency vs. throughput)")
 	fs.DurationVar(&c.SessionTimeout, "session-timeout", 45*time.Second, "Kafka mode: how long a crashed instance keeps its partitions before the group moves them")
 	fs.IntVar(&c.CommitRecords, "commit-records", c.CommitRecords, "Kafka mode: commit a transaction after this many input records")
 	fs.StringVar(&c.Compression, "compression", "lz4", "Kafka mode: codec of the output batches: lz4, zstd, snappy, gzip or none")

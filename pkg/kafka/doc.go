@@ -14,17 +14,24 @@
 // # Exactly-once runner
 //
 // Run consumes the input topic in a consumer group (one per job) through a
-// kgo.GroupTransactSession, reading with read_committed. It polls records
-// into per-partition queues; every CommitInterval or CommitRecords it opens
-// a transaction and, partition by partition, feeds the queued records to
-// that partition's stream.Processor (so a partition's outputs are
-// contiguous), calls BatchSink.Flush for the partition's offset range, and
-// produces the processor's snapshot with the next input offset to the
-// compacted state topic (bourse-<job>-state, key
-// "<group>/<topic>/<partition>", in state partition = input partition;
-// large snapshots are split into chunks that the manifest names by content
-// hash). One transaction thus holds the outputs, the consumed offsets and
-// the snapshots: all become visible together or not at all.
+// kgo.GroupTransactSession, reading with read_committed. Without a batch
+// sink, records are fed to their partition's stream.Processor as soon as
+// they are polled, inside the open transaction, so processing overlaps the
+// wait for the next commit. With a batch sink (--batch-dir), records are
+// queued per partition and processed partition by partition when the
+// transaction is due, so that each partition's outputs form one contiguous
+// offset range per batch file. A transaction is due CommitInterval after
+// the previous one started (at once after a quiet spell) or after
+// CommitRecords records. At commit, Run calls BatchSink.Flush for each
+// partition's offset range and produces each touched processor's snapshot
+// with the next input offset to the compacted state topic
+// (bourse-<job>-state, key "<group>/<topic>/<partition>", in state
+// partition = input partition; large snapshots are split into chunks that
+// the manifest names by content hash). One transaction thus holds the
+// outputs, the consumed offsets and the snapshots: all become visible
+// together or not at all. A run that ends waits until the broker has
+// written its last transaction's markers, so a reader started right after
+// sees everything the run committed.
 //
 // If a transaction does not commit (a rebalance, or a failed offset
 // commit), the session rewinds the consumer to the committed offsets and
