@@ -91,7 +91,47 @@ func CreateTopics(ctx context.Context, cfg Config, names []string, partitions in
 			return fmt.Errorf("creating topic %s: %w", name, err)
 		}
 	}
-	return nil
+	return waitForTopics(ctx, adm, names)
+}
+
+// waitForTopics waits until every named topic has a leader for each of its
+// partitions: a broker answers CreateTopics before the new topic is served,
+// and a job started right after would fail with UNKNOWN_TOPIC_OR_PARTITION.
+func waitForTopics(ctx context.Context, adm *kadm.Client, names []string) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		missing := ""
+		td, err := adm.ListTopics(ctx, names...)
+		if err != nil {
+			missing = err.Error()
+		}
+		for _, n := range names {
+			if n == "" || missing != "" {
+				continue
+			}
+			t, ok := td[n]
+			if !ok || t.Err != nil || len(t.Partitions) == 0 {
+				missing = n
+				continue
+			}
+			for _, p := range t.Partitions {
+				if p.Err != nil || p.Leader < 0 {
+					missing = n
+				}
+			}
+		}
+		if missing == "" {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("topic %s not served 30s after its creation", missing)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 func isStateTopic(name string) bool {
