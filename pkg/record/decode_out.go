@@ -17,13 +17,10 @@ var eventIndex = linearIndex(eventNames)
 // DecodeEvent decodes one execution report; type and timestamp are
 // required.
 func DecodeEvent(line []byte, e *Event) error {
-	*e = Event{}
-	var scratch []byte
-	s := scanner{b: line}
-	present, err := s.object(&scratch, eventNames, eventIndex, true, func(f int, k kind, v []byte) error {
+	return decodeOutput(line, e, eventNames, eventIndex, []int{0, 15}, func(f int, name string, k kind, v []byte) error {
 		var err error
 		var n int64
-		switch eventNames[f] {
+		switch name {
 		case "type":
 			e.Type, err = eventTypeValue(k, v)
 		case "order_id":
@@ -61,13 +58,6 @@ func DecodeEvent(line []byte, e *Event) error {
 		}
 		return err
 	})
-	if err == nil {
-		err = requireAll(present, eventNames, 0, 15)
-	}
-	if err != nil {
-		*e = Event{}
-	}
-	return err
 }
 
 func eventTypeValue(k kind, v []byte) (EventType, error) {
@@ -93,12 +83,8 @@ var barIndex = linearIndex(barNames)
 // DecodeBar decodes one OHLC bar; instrument, bar_start and bar_end are
 // required.
 func DecodeBar(line []byte, r *Bar) error {
-	*r = Bar{}
-	var scratch []byte
-	s := scanner{b: line}
-	present, err := s.object(&scratch, barNames, barIndex, true, func(f int, k kind, v []byte) error {
+	return decodeOutput(line, r, barNames, barIndex, []int{0, 1, 2}, func(f int, name string, k kind, v []byte) error {
 		var err error
-		name := barNames[f]
 		switch f {
 		case 0:
 			r.Instrument, err = ownedString(name, k, v)
@@ -123,13 +109,6 @@ func DecodeBar(line []byte, r *Bar) error {
 		}
 		return err
 	})
-	if err == nil {
-		err = requireAll(present, barNames, 0, 1, 2)
-	}
-	if err != nil {
-		*r = Bar{}
-	}
-	return err
 }
 
 var smaNames = []string{"instrument", "window_start", "window_end", "sma", "bars"}
@@ -139,12 +118,8 @@ var smaIndex = linearIndex(smaNames)
 // DecodeSMA decodes one moving-average record; instrument, window_start and
 // window_end are required.
 func DecodeSMA(line []byte, r *SMA) error {
-	*r = SMA{}
-	var scratch []byte
-	s := scanner{b: line}
-	present, err := s.object(&scratch, smaNames, smaIndex, true, func(f int, k kind, v []byte) error {
+	return decodeOutput(line, r, smaNames, smaIndex, []int{0, 1, 2}, func(f int, name string, k kind, v []byte) error {
 		var err error
-		name := smaNames[f]
 		switch f {
 		case 0:
 			r.Instrument, err = ownedString(name, k, v)
@@ -159,13 +134,6 @@ func DecodeSMA(line []byte, r *SMA) error {
 		}
 		return err
 	})
-	if err == nil {
-		err = requireAll(present, smaNames, 0, 1, 2)
-	}
-	if err != nil {
-		*r = SMA{}
-	}
-	return err
 }
 
 var profitNames = []string{"instrument", "window_start", "window_end", "avg_open", "avg_close", "profit", "rank", "bars"}
@@ -175,12 +143,8 @@ var profitIndex = linearIndex(profitNames)
 // DecodeProfit decodes one profit record; instrument, window_start and
 // window_end are required.
 func DecodeProfit(line []byte, r *Profit) error {
-	*r = Profit{}
-	var scratch []byte
-	s := scanner{b: line}
-	present, err := s.object(&scratch, profitNames, profitIndex, true, func(f int, k kind, v []byte) error {
+	return decodeOutput(line, r, profitNames, profitIndex, []int{0, 1, 2}, func(f int, name string, k kind, v []byte) error {
 		var err error
-		name := profitNames[f]
 		switch f {
 		case 0:
 			r.Instrument, err = ownedString(name, k, v)
@@ -201,13 +165,6 @@ func DecodeProfit(line []byte, r *Profit) error {
 		}
 		return err
 	})
-	if err == nil {
-		err = requireAll(present, profitNames, 0, 1, 2)
-	}
-	if err != nil {
-		*r = Profit{}
-	}
-	return err
 }
 
 var rejectNames = []string{"source", "reason", "message", "raw"}
@@ -216,11 +173,8 @@ var rejectIndex = linearIndex(rejectNames)
 
 // DecodeReject decodes one reject record; reason is required.
 func DecodeReject(line []byte, r *Reject) error {
-	*r = Reject{}
-	var scratch []byte
-	s := scanner{b: line}
-	present, err := s.object(&scratch, rejectNames, rejectIndex, true, func(f int, k kind, v []byte) error {
-		str, err := ownedString(rejectNames[f], k, v)
+	return decodeOutput(line, r, rejectNames, rejectIndex, []int{1}, func(f int, name string, k kind, v []byte) error {
+		str, err := ownedString(name, k, v)
 		switch f {
 		case 0:
 			r.Source = str
@@ -233,11 +187,24 @@ func DecodeReject(line []byte, r *Reject) error {
 		}
 		return err
 	})
+}
+
+// decodeOutput decodes line, one flat object of the fields in names, into
+// *r: set handles each field present, required lists the fields that must
+// be there, and on any error *r is left zero.
+func decodeOutput[T any](line []byte, r *T, names []string, index fieldIndex, required []int, set func(f int, name string, k kind, v []byte) error) error {
+	var zero T
+	*r = zero
+	var scratch []byte
+	s := scanner{b: line}
+	present, err := s.object(&scratch, names, index, true, func(f int, k kind, v []byte) error {
+		return set(f, names[f], k, v)
+	})
 	if err == nil {
-		err = requireAll(present, rejectNames, 1)
+		err = requireAll(present, names, required...)
 	}
 	if err != nil {
-		*r = Reject{}
+		*r = zero
 	}
 	return err
 }
