@@ -3,6 +3,7 @@ package match
 import (
 	"bufio"
 	"io"
+	"strconv"
 
 	"github.com/bourse/bourse/pkg/record"
 )
@@ -25,16 +26,16 @@ func (h *HumanLines) Trade(t *record.Trade) {
 	b := append(h.buf[:0], "TRADE "...)
 	b = append(b, t.Instrument...)
 	b = append(b, " #"...)
-	b = appendUint(b, t.TradeID)
+	b = strconv.AppendUint(b, t.TradeID, 10)
 	b = append(b, "  "...)
 	b = t.Quantity.AppendText(b)
 	b = append(b, " @ "...)
 	b = t.Price.AppendText(b)
 	b = append(b, "  BUY #"...)
-	b = appendUint(b, t.BuyOrderID)
+	b = strconv.AppendUint(b, t.BuyOrderID, 10)
 	b = appendTrader(b, t.BuyTrader)
 	b = append(b, " x SELL #"...)
-	b = appendUint(b, t.SellOrderID)
+	b = strconv.AppendUint(b, t.SellOrderID, 10)
 	b = appendTrader(b, t.SellTrader)
 	b = append(b, "  aggressor "...)
 	b = append(b, t.Aggressor.String()...)
@@ -54,7 +55,7 @@ func (h *HumanLines) Event(e *record.Event) {
 		b = append(b, ' ')
 	}
 	b = append(b, "order #"...)
-	b = appendUint(b, e.OrderID)
+	b = strconv.AppendUint(b, e.OrderID, 10)
 	b = append(b, "  "...)
 	b = append(b, e.Reason...)
 	b = append(b, ": "...)
@@ -81,18 +82,4 @@ func appendTrader(b []byte, id string) []byte {
 	b = append(b, " ("...)
 	b = append(b, id...)
 	return append(b, ')')
-}
-
-func appendUint(b []byte, v uint64) []byte {
-	var tmp [20]byte
-	i := len(tmp)
-	for {
-		i--
-		tmp[i] = byte('0' + v%10)
-		v /= 10
-		if v == 0 {
-			break
-		}
-	}
-	return append(b, tmp[i:]...)
 }
