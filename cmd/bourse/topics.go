@@ -43,13 +43,7 @@ instrument; the instruments reference and the jobs' state topics
 			if partitions < 1 || replication < 1 {
 				return &usageError{fmt.Errorf("--partitions and --replication-factor must be >= 1, got %d and %d", partitions, replication)}
 			}
-			names := []string{topics.Orders, topics.Trades, topics.Events, topics.Bars, topics.SMA, topics.Profit, topics.Rejects, topics.Instruments}
-			compacted := map[string]bool{topics.Instruments: true}
-			for _, job := range []string{"match", "sma", "profit"} {
-				st := kafka.StateTopic(job)
-				names = append(names, st)
-				compacted[st] = true
-			}
+			names, compacted := topics.Layout()
 			if err := kafka.CreateTopics(cmd.Context(), cfg, names, partitions, replication, compacted); err != nil {
 				return err
 			}

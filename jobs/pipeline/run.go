@@ -61,12 +61,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer, log *slog.Logger) (Result
 		log.Info("embedded broker started", "brokers", brokers)
 	}
 	topics := kafka.DefaultTopics()
-	names := []string{topics.Orders, topics.Trades, topics.Events, topics.Bars, topics.SMA, topics.Profit, topics.Rejects, topics.Instruments}
-	compacted := map[string]bool{topics.Instruments: true}
-	for _, job := range []string{"match", "sma", "profit"} {
-		names = append(names, kafka.StateTopic(job))
-		compacted[kafka.StateTopic(job)] = true
-	}
+	names, compacted := topics.Layout()
 	if err := kafka.CreateTopics(ctx, cfg.Kafka, names, cfg.Partitions, 1, compacted); err != nil {
 		return res, err
 	}

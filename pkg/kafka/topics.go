@@ -42,6 +42,24 @@ func (t Topics) Names() []string {
 	return out
 }
 
+// Layout lists every topic bourse uses — t's and the state topics of the
+// stream jobs (match, sma, profit) — and which of them are compacted: the
+// instruments reference and the state topics. `bourse topics create` and
+// `bourse run` create this set.
+func (t Topics) Layout() (names []string, compacted map[string]bool) {
+	names = t.Names()
+	compacted = map[string]bool{}
+	if t.Instruments != "" {
+		compacted[t.Instruments] = true
+	}
+	for _, job := range []string{"match", "sma", "profit"} {
+		st := StateTopic(job)
+		names = append(names, st)
+		compacted[st] = true
+	}
+	return names, compacted
+}
+
 // StateTopic is the name of a job's compacted snapshot topic.
 func StateTopic(job string) string { return "bourse-" + job + "-state" }
 
