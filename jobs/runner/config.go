@@ -45,6 +45,10 @@ type Config struct {
 	// SessionTimeout is how long a crashed instance keeps its partitions
 	// before the group hands them to another (Kafka allows 6s and up).
 	SessionTimeout time.Duration
+	// FinishTimeout (bounded runs) is how long a run whose own partitions
+	// are done waits, without progress, for the group to finish the rest
+	// before it exits non-zero; default SessionTimeout + 30s.
+	FinishTimeout  time.Duration
 	CommitInterval time.Duration
 	CommitRecords  int
 	// Compression is the codec of the output batches: lz4 (default), zstd,

@@ -71,7 +71,10 @@ func Run(ctx context.Context, cfg Config, job Job, log *slog.Logger) (Summary, e
 		if err != nil {
 			return sum, fmt.Errorf("open batch dir: %w", err)
 		}
-		batches = &jobBatches{BatchSink: bw, job: job.Name}
+		// "sma.trades-p3-…": two jobs writing one dataset (sma and profit
+		// both write rejects) into one batch directory never collide.
+		bw.SetPrefix(job.Name + ".")
+		batches = bw
 	}
 	var err error
 	if cfg.KafkaMode() {
@@ -104,10 +107,6 @@ func runKafka(ctx context.Context, cfg Config, job Job, batches stream.BatchSink
 	if group == "" {
 		group = "bourse-" + job.Name
 	}
-	sink := batches
-	if job.Human != nil {
-		sink = &teeSink{BatchSink: batches, human: job.Human}
-	}
 	st, err := kafka.Run(ctx, cfg.Kafka, kafka.RunConfig{
 		Job:             job.Name,
 		Group:           group,
@@ -117,7 +116,9 @@ func runKafka(ctx context.Context, cfg Config, job Job, batches stream.BatchSink
 		Factory:         job.Factory,
 		Global:          job.Global,
 		Outputs:         job.Outputs(cfg.Topics),
-		Batches:         sink,
+		Batches:         batches,
+		Echo:            job.Human,
+		FinishTimeout:   cfg.FinishTimeout,
 		Follow:          cfg.Follow,
 		SessionTimeout:  cfg.SessionTimeout,
 		CommitInterval:  cfg.CommitInterval,
@@ -139,57 +140,4 @@ func stateTopic(flag, job string) string {
 		return flag
 	}
 	return kafka.StateTopic(job)
-}
-
-// jobBatches names a job's batch files after the job as well as the input
-// range ("sma.trades-p3-…"), so that two jobs writing one dataset (sma and
-// profit both write rejects) into one batch directory never collide.
-type jobBatches struct {
-	stream.BatchSink
-	job string
-}
-
-func (j *jobBatches) Flush(r stream.Range) error {
-	r.Source = j.job + "." + r.Source
-	return j.BatchSink.Flush(r)
-}
-
-// SetOffset passes the input offset on to the writer.
-func (j *jobBatches) SetOffset(off int64) {
-	if s, ok := j.BatchSink.(interface{ SetOffset(int64) }); ok {
-		s.SetOffset(off)
-	}
-}
-
-// teeSink adds a human echo to a (possibly absent) batch sink.
-type teeSink struct {
-	stream.BatchSink
-	human record.Emitter
-}
-
-func (t *teeSink) each(f func(record.Emitter)) {
-	f(t.human)
-	if t.BatchSink != nil {
-		f(t.BatchSink)
-	}
-}
-func (t *teeSink) Trade(v *record.Trade)   { t.each(func(e record.Emitter) { e.Trade(v) }) }
-func (t *teeSink) Event(v *record.Event)   { t.each(func(e record.Emitter) { e.Event(v) }) }
-func (t *teeSink) Bar(v *record.Bar)       { t.each(func(e record.Emitter) { e.Bar(v) }) }
-func (t *teeSink) SMA(v *record.SMA)       { t.each(func(e record.Emitter) { e.SMA(v) }) }
-func (t *teeSink) Profit(v *record.Profit) { t.each(func(e record.Emitter) { e.Profit(v) }) }
-func (t *teeSink) Reject(v *record.Reject) { t.each(func(e record.Emitter) { e.Reject(v) }) }
-func (t *teeSink) Flush(r stream.Range) error {
-	if t.BatchSink == nil {
-		return nil
-	}
-	return t.BatchSink.Flush(r)
-}
-func (t *teeSink) Close() error { return nil }
-
-// SetOffset passes the input offset on to a batch sink that records it.
-func (t *teeSink) SetOffset(off int64) {
-	if s, ok := t.BatchSink.(interface{ SetOffset(int64) }); ok {
-		s.SetOffset(off)
-	}
 }

@@ -173,3 +173,62 @@ func SyncDir(dir string) error {
 	}
 	return err
 }
+
+// pendingSuffix ends the name of a staged (not yet published) batch file.
+const pendingSuffix = ".pending"
+
+// stagedName is the name of a batch file while its transaction is open:
+// hidden (so ListFiles, the archive and readers skip it) and tagged with
+// the transaction, ".<base>.<txn>.pending". With no transaction it is the
+// visible name itself.
+func stagedName(base, txn string) string {
+	if txn == "" {
+		return base
+	}
+	return "." + base + "." + txn + pendingSuffix
+}
+
+// publishedName turns a staged file's path into its visible path; ok is
+// false when path is not a staged name.
+func publishedName(path string) (string, bool) {
+	dir, base := filepath.Split(path)
+	if !strings.HasPrefix(base, ".") || !strings.HasSuffix(base, pendingSuffix) {
+		return path, false
+	}
+	base = strings.TrimSuffix(base[1:], pendingSuffix)
+	i := strings.LastIndexByte(base, '.')
+	if i <= 0 || !strings.HasSuffix(base[:i], BatchExt) {
+		return path, false
+	}
+	return dir + base[:i], true
+}
+
+// pendingFiles lists the staged files under dir whose range is of source
+// and partition p.
+func pendingFiles(dir, source string, p int32) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() {
+			if path != dir && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		final, ok := publishedName(path)
+		if !ok {
+			return nil
+		}
+		r, err := ParseBatchName(filepath.Base(final))
+		if err == nil && r.Source == source && r.Partition == p {
+			out = append(out, path)
+		}
+		return nil
+	})
+	return out, err
+}

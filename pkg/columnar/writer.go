@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -24,23 +27,32 @@ var ErrClosed = errors.New("batch writer closed")
 var ErrUnflushed = errors.New("unflushed rows discarded")
 
 // BatchWriter keeps a job's outputs as Arrow micro-batch files. It is a
-// stream.BatchSink; it also takes orders (Order), which the Emitter
-// interface does not carry. It is not safe for concurrent use.
+// stream.BatchSink with one set of buffers per input partition; it also
+// takes orders (Order), which the Emitter interface does not carry. It is
+// not safe for concurrent use.
 //
-// Runners that know input offsets call SetOffset before each input record
-// is processed, so that every row records the offset that produced it (the
-// hidden _src_offset column used to de-duplicate overlapping ranges).
+// Seek tells the writer which partition and input offset the following
+// outputs come from, so that every row records the offset that produced it
+// (the hidden _src_offset column) and lands in its partition's files.
 //
 // Rejects have no event time: they are filed under the day of the latest
 // event time the writer has seen in any dataset (1970-01-01 before any).
 type BatchWriter struct {
 	dir       string
+	prefix    string
+	datasets  []Dataset
 	mem       memory.Allocator
-	bufs      []batchBuffer
+	parts     map[int32]*partBuffers
+	cur       *partBuffers
 	offset    int64
 	watermark int64
 	closed    bool
 	buf       seekBuffer
+}
+
+// partBuffers holds one input partition's rows between flushes.
+type partBuffers struct {
+	bufs []batchBuffer
 
 	orders  *buffer[record.Order]
 	trades  *buffer[record.Trade]
@@ -69,39 +81,53 @@ func NewBatchWriter(dir string, datasets ...Dataset) (*BatchWriter, error) {
 	if len(datasets) == 0 {
 		datasets = AllDatasets
 	}
-	w := &BatchWriter{dir: dir, mem: memory.DefaultAllocator, offset: -1}
 	for _, d := range datasets {
-		switch d {
-		case Orders:
-			w.orders = addBuffer(w, OrderCodec)
-		case Trades:
-			w.trades = addBuffer(w, TradeCodec)
-		case Events:
-			w.events = addBuffer(w, EventCodec)
-		case Bars:
-			w.bars = addBuffer(w, BarCodec)
-		case SMAs:
-			w.smas = addBuffer(w, SMACodec)
-		case Profits:
-			w.profits = addBuffer(w, ProfitCodec)
-		case Rejects:
-			w.rejects = addBuffer(w, RejectCodec)
-		default:
+		if !slices.Contains(AllDatasets, d) {
 			_, err := ParseDataset(string(d))
 			return nil, fmt.Errorf("batch writer: %w", err)
 		}
 	}
+	w := &BatchWriter{dir: dir, datasets: datasets, mem: memory.DefaultAllocator, parts: map[int32]*partBuffers{}, offset: -1}
+	w.cur = w.part(0)
 	return w, nil
 }
 
-func addBuffer[T any](w *BatchWriter, c *Codec[T]) *buffer[T] {
-	for _, b := range w.bufs {
+// part returns partition p's buffers, creating them on first use.
+func (w *BatchWriter) part(p int32) *partBuffers {
+	if pb, ok := w.parts[p]; ok {
+		return pb
+	}
+	pb := &partBuffers{}
+	for _, d := range w.datasets {
+		switch d {
+		case Orders:
+			pb.orders = addBuffer(pb, OrderCodec)
+		case Trades:
+			pb.trades = addBuffer(pb, TradeCodec)
+		case Events:
+			pb.events = addBuffer(pb, EventCodec)
+		case Bars:
+			pb.bars = addBuffer(pb, BarCodec)
+		case SMAs:
+			pb.smas = addBuffer(pb, SMACodec)
+		case Profits:
+			pb.profits = addBuffer(pb, ProfitCodec)
+		case Rejects:
+			pb.rejects = addBuffer(pb, RejectCodec)
+		}
+	}
+	w.parts[p] = pb
+	return pb
+}
+
+func addBuffer[T any](pb *partBuffers, c *Codec[T]) *buffer[T] {
+	for _, b := range pb.bufs {
 		if b, ok := b.(*buffer[T]); ok {
 			return b
 		}
 	}
 	b := &buffer[T]{codec: c}
-	w.bufs = append(w.bufs, b)
+	pb.bufs = append(pb.bufs, b)
 	return b
 }
 
@@ -109,9 +135,22 @@ func addBuffer[T any](w *BatchWriter, c *Codec[T]) *buffer[T] {
 // memory.DefaultAllocator). Call it before the first Flush.
 func (w *BatchWriter) SetAllocator(mem memory.Allocator) { w.mem = mem }
 
-// SetOffset tells the writer which input offset the following outputs
-// come from. Runners call it before processing each input record.
-func (w *BatchWriter) SetOffset(offset int64) { w.offset = offset }
+// SetPrefix sets a prefix of every file's source name (a job's name and a
+// dot, "sma."), so that two jobs writing one dataset (sma and profit both
+// write rejects) into one directory never collide.
+func (w *BatchWriter) SetPrefix(prefix string) { w.prefix = prefix }
+
+// Seek tells the writer that the following outputs come from input offset
+// off of partition p.
+func (w *BatchWriter) Seek(p int32, off int64) {
+	if w.cur == nil || w.parts[p] != w.cur {
+		w.cur = w.part(p)
+	}
+	w.offset = off
+}
+
+// SetOffset is Seek on partition 0 (file mode, one input).
+func (w *BatchWriter) SetOffset(offset int64) { w.Seek(0, offset) }
 
 func (w *BatchWriter) see(t int64) {
 	if t > w.watermark {
@@ -120,42 +159,53 @@ func (w *BatchWriter) see(t int64) {
 }
 
 // Order buffers an order.
-func (w *BatchWriter) Order(o *record.Order) { w.see(o.Time); w.orders.add(w, o, o.Time) }
+func (w *BatchWriter) Order(o *record.Order) { w.see(o.Time); w.cur.orders.add(w, o, o.Time) }
 
 // Trade buffers a trade.
-func (w *BatchWriter) Trade(t *record.Trade) { w.see(t.Time); w.trades.add(w, t, t.Time) }
+func (w *BatchWriter) Trade(t *record.Trade) { w.see(t.Time); w.cur.trades.add(w, t, t.Time) }
 
 // Event buffers an execution report.
-func (w *BatchWriter) Event(e *record.Event) { w.see(e.Time); w.events.add(w, e, e.Time) }
+func (w *BatchWriter) Event(e *record.Event) { w.see(e.Time); w.cur.events.add(w, e, e.Time) }
 
 // Bar buffers a bar.
-func (w *BatchWriter) Bar(b *record.Bar) { w.see(b.Start); w.bars.add(w, b, b.Start) }
+func (w *BatchWriter) Bar(b *record.Bar) { w.see(b.Start); w.cur.bars.add(w, b, b.Start) }
 
 // SMA buffers an SMA window.
-func (w *BatchWriter) SMA(s *record.SMA) { w.see(s.WindowStart); w.smas.add(w, s, s.WindowStart) }
+func (w *BatchWriter) SMA(s *record.SMA) { w.see(s.WindowStart); w.cur.smas.add(w, s, s.WindowStart) }
 
 // Profit buffers a profit window.
 func (w *BatchWriter) Profit(p *record.Profit) {
 	w.see(p.WindowStart)
-	w.profits.add(w, p, p.WindowStart)
+	w.cur.profits.add(w, p, p.WindowStart)
 }
 
 // Reject buffers a reject under the latest event time seen.
-func (w *BatchWriter) Reject(r *record.Reject) { w.rejects.add(w, r, w.watermark) }
+func (w *BatchWriter) Reject(r *record.Reject) { w.cur.rejects.add(w, r, w.watermark) }
 
-// Pending is the number of rows emitted since the last successful Flush.
+// Pending is the number of rows emitted since the last successful Flush or
+// Stage, over every partition.
 func (w *BatchWriter) Pending() int {
 	n := 0
-	for _, b := range w.bufs {
+	for _, pb := range w.parts {
+		n += pb.pending()
+	}
+	return n
+}
+
+func (pb *partBuffers) pending() int {
+	n := 0
+	for _, b := range pb.bufs {
 		n += b.len()
 	}
 	return n
 }
 
-// Flush writes every buffered row as one file per dataset and day, named
-// after r, and forgets them. A row that could not be converted (a value
-// outside decimal(18,8)) fails the Flush; nothing is forgotten then, so a
-// retry writes the same files. Flush with no rows writes nothing.
+// Flush writes partition r.Partition's buffered rows as one visible file
+// per dataset and day, named after r, and forgets them: Stage and Publish
+// in one step, for inputs that need no transaction (files, produce). A row
+// that could not be converted (a value outside decimal(18,8)) fails the
+// Flush; nothing is forgotten then, so a retry writes the same files. Flush
+// with no rows writes nothing.
 func (w *BatchWriter) Flush(r stream.Range) error {
 	_, err := w.FlushStats(r)
 	return err
@@ -163,26 +213,129 @@ func (w *BatchWriter) Flush(r stream.Range) error {
 
 // FlushStats is Flush, also reporting what it wrote.
 func (w *BatchWriter) FlushStats(r stream.Range) (FlushStats, error) {
+	files, st, err := w.stage(r, "")
+	if err != nil {
+		return st, err
+	}
+	return st, w.Publish(files)
+}
+
+// Stage writes partition r.Partition's buffered rows as hidden pending
+// files (one per dataset and day) that carry the transaction's name txn,
+// and forgets the rows. It returns the files' paths relative to the
+// directory, for Publish, Discard and the runner's snapshot.
+func (w *BatchWriter) Stage(r stream.Range, txn string) ([]string, error) {
+	if txn == "" || strings.ContainsAny(txn, "/\\.\x00") {
+		return nil, fmt.Errorf("batch stage %s: transaction name %q: want a non-empty name without dots or separators", r, txn)
+	}
+	files, _, err := w.stage(r, txn)
+	return files, err
+}
+
+func (w *BatchWriter) stage(r stream.Range, txn string) ([]string, FlushStats, error) {
 	var st FlushStats
 	if w.closed {
-		return st, ErrClosed
+		return nil, st, ErrClosed
 	}
-	if w.Pending() == 0 {
-		return st, nil
+	pb := w.parts[r.Partition]
+	if pb == nil || pb.pending() == 0 {
+		return nil, st, nil
 	}
+	r.Source = w.prefix + r.Source
 	if err := checkRange(r); err != nil {
-		return st, fmt.Errorf("batch flush: %w", err)
+		return nil, st, fmt.Errorf("batch flush: %w", err)
 	}
-	for _, b := range w.bufs {
-		if err := b.flush(w, r, &st); err != nil {
-			return st, fmt.Errorf("batch flush %s: %w", r, err)
+	var files []string
+	for _, b := range pb.bufs {
+		fs, err := b.flush(w, r, txn, &st)
+		if err != nil {
+			return nil, st, fmt.Errorf("batch flush %s: %w", r, err)
 		}
+		files = append(files, fs...)
 	}
-	for _, b := range w.bufs {
+	for _, b := range pb.bufs {
 		b.reset()
 	}
 	w.offset = -1
-	return st, nil
+	return files, st, nil
+}
+
+// Publish makes staged files visible by renaming each to its final name.
+// Files already published (or removed by the archive since) are skipped,
+// so publishing twice is harmless.
+func (w *BatchWriter) Publish(files []string) error {
+	dirs := map[string]bool{}
+	for _, f := range files {
+		final, ok := publishedName(f)
+		if !ok {
+			continue // a visible file already (Flush)
+		}
+		src, dst := filepath.Join(w.dir, f), filepath.Join(w.dir, final)
+		if err := os.Rename(src, dst); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			return fmt.Errorf("batch publish: %w", err)
+		}
+		dirs[filepath.Dir(dst)] = true
+	}
+	for d := range dirs {
+		if err := SyncDir(d); err != nil {
+			return fmt.Errorf("batch publish: %w", err)
+		}
+	}
+	return nil
+}
+
+// Discard forgets every partition's buffered rows and deletes the staged
+// files of a transaction that did not commit.
+func (w *BatchWriter) Discard(staged []string) error {
+	for _, pb := range w.parts {
+		for _, b := range pb.bufs {
+			b.reset()
+		}
+	}
+	w.offset = -1
+	var errs []error
+	for _, f := range staged {
+		if _, ok := publishedName(f); !ok {
+			continue
+		}
+		if err := os.Remove(filepath.Join(w.dir, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("batch discard: %w", err)
+	}
+	return nil
+}
+
+// Recover repairs the batch files of input partition p of source after a
+// restart: the files of the last committed transaction (committed, as
+// staged) are published if they are still pending, and every other
+// pending file of that source and partition is deleted.
+func (w *BatchWriter) Recover(source string, p int32, committed []string) error {
+	if err := w.Publish(committed); err != nil {
+		return err
+	}
+	keep := map[string]bool{}
+	for _, f := range committed {
+		keep[filepath.Join(w.dir, f)] = true
+	}
+	stale, err := pendingFiles(w.dir, w.prefix+source, p)
+	if err != nil {
+		return fmt.Errorf("batch recover: %w", err)
+	}
+	for _, f := range stale {
+		if keep[f] {
+			continue
+		}
+		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("batch recover: %w", err)
+		}
+	}
+	return nil
 }
 
 // Close releases the builders. Rows not flushed are discarded and reported
@@ -193,8 +346,10 @@ func (w *BatchWriter) Close() error {
 	}
 	w.closed = true
 	n := w.Pending()
-	for _, b := range w.bufs {
-		b.release()
+	for _, pb := range w.parts {
+		for _, b := range pb.bufs {
+			b.release()
+		}
 	}
 	if n > 0 {
 		return fmt.Errorf("batch writer close: %d %w", n, ErrUnflushed)
@@ -204,7 +359,7 @@ func (w *BatchWriter) Close() error {
 
 type batchBuffer interface {
 	len() int
-	flush(w *BatchWriter, r stream.Range, st *FlushStats) error
+	flush(w *BatchWriter, r stream.Range, txn string, st *FlushStats) ([]string, error)
 	reset()
 	release()
 }
@@ -242,10 +397,11 @@ func (b *buffer[T]) release() {
 	}
 }
 
-func (b *buffer[T]) flush(w *BatchWriter, r stream.Range, st *FlushStats) error {
+func (b *buffer[T]) flush(w *BatchWriter, r stream.Range, txn string, st *FlushStats) ([]string, error) {
 	if len(b.rows) == 0 {
-		return nil
+		return nil, nil
 	}
+	var files []string
 	if b.rb == nil {
 		b.rb = array.NewRecordBuilder(w.mem, b.codec.Schema)
 	}
@@ -265,22 +421,23 @@ func (b *buffer[T]) flush(w *BatchWriter, r stream.Range, st *FlushStats) error 
 			if err := b.codec.Append(b.rb, &b.rows[i], off); err != nil {
 				// Drop the partial batch so the builder is clean for a retry.
 				b.rb.NewRecord().Release()
-				return err
+				return nil, err
 			}
 			n++
 		}
 		rec := detachDictionaries(b.rb.NewRecord())
-		path := filepath.Join(w.dir, string(b.codec.Dataset), DayDir(day), r.String()+BatchExt)
-		size, err := w.writeRecord(path, rec)
+		rel := filepath.Join(string(b.codec.Dataset), DayDir(day), stagedName(r.String()+BatchExt, txn))
+		size, err := w.writeRecord(filepath.Join(w.dir, rel), rec)
 		rec.Release()
 		if err != nil {
-			return err
+			return nil, err
 		}
+		files = append(files, rel)
 		st.Files++
 		st.Rows += n
 		st.Bytes += size
 	}
-	return nil
+	return files, nil
 }
 
 // writeRecord encodes rec as an Arrow IPC file in memory and writes it

@@ -99,7 +99,7 @@ func TestTradeFilesHaveTheSchemaAndOffsets(t *testing.T) {
 	w, _ := columnar.NewBatchWriter(dir, columnar.Trades)
 	trades := columnartest.BulkTrades(5)
 	for i := range trades {
-		w.SetOffset(int64(100 + i))
+		w.Seek(3, int64(100+i))
 		w.Trade(&trades[i])
 	}
 	r := stream.Range{Source: "orders-x", Partition: 3, First: 100, Last: 104}
@@ -187,7 +187,7 @@ func TestOverlappingRangesAreDeduplicated(t *testing.T) {
 		t.Fatalf("keep %v dropped %v", keep, dropped)
 	}
 	// Another partition is never de-duplicated against this one.
-	w.SetOffset(3)
+	w.Seek(1, 3)
 	w.Trade(&trades[3])
 	w.Flush(stream.Range{Source: "orders", Partition: 1, First: 3, Last: 3})
 	if got := readAll(t, columnar.TradeCodec, dir); len(got) != 31 {

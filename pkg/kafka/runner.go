@@ -2,6 +2,8 @@ package kafka
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,6 +27,9 @@ var (
 	ErrStateMismatch = errors.New("state does not match committed offsets")
 	// ErrGlobalSplit: a Global job was assigned only some partitions.
 	ErrGlobalSplit = errors.New("global job does not own every partition")
+	// ErrIncomplete: a bounded run gave up before the group's committed
+	// offsets reached the end offsets on every input partition.
+	ErrIncomplete = errors.New("input not completely processed")
 )
 
 // RunConfig configures one exactly-once stream job run.
@@ -37,25 +42,39 @@ type RunConfig struct {
 	Global         bool           // one Processor for all partitions; requires owning every partition
 	Outputs        Topics         // where each output kind goes; empty name = not produced
 	Batches        stream.BatchSink
-	Follow         bool          // run until ctx is cancelled instead of to the end offsets
-	CommitInterval time.Duration // default 100ms
-	CommitRecords  int           // default 10000
-	Compression    string        // output batch codec: lz4 (default), zstd, snappy, gzip, none
-	// TransactionalID identifies this instance's producer. A restarted
-	// instance with the same id fences its crashed predecessor at once
-	// instead of waiting for its transaction to time out. Instances of one
-	// group need distinct ids. Default "bourse-<group>-<hostname>".
+	Echo           record.Emitter // also receives every output (human lines); nil = none
+	Follow         bool           // run until ctx is cancelled instead of to the end offsets
+	CommitInterval time.Duration  // default 100ms
+	CommitRecords  int            // default 10000
+	Compression    string         // output batch codec: lz4 (default), zstd, snappy, gzip, none
+	// TransactionalID identifies this instance's producer and, as its
+	// static group instance id, its group membership. A restarted instance
+	// with the same id fences its crashed predecessor at once and takes
+	// over its partitions without waiting for the session timeout.
+	// Instances of one group need distinct ids. Default
+	// "bourse-<group>-<hostname>".
 	TransactionalID string
 	Logger          *slog.Logger
 	Metrics         *metrics.Job
 	ProgressEvery   time.Duration // progress log period; default 5s
-	// SessionTimeout is the group session timeout (default 45s): how long a
-	// crashed instance keeps its partitions before the group moves them.
+	// SessionTimeout is the group session timeout (default 45s): how long
+	// a crashed instance that is not restarted keeps its partitions.
 	SessionTimeout time.Duration
 	// TransactionTimeout bounds how long the broker keeps a transaction
 	// of a vanished instance open (blocking read_committed readers);
 	// default 40s.
 	TransactionTimeout time.Duration
+	// FinishTimeout (bounded runs): how long a run whose own partitions
+	// are done waits without progress for the group to finish the rest
+	// (another member's, or partitions not yet reassigned) before it fails
+	// with ErrIncomplete. Default SessionTimeout + 30s.
+	FinishTimeout time.Duration
+
+	// forceAbort, set by tests, makes transaction n (from 1) abort.
+	forceAbort func(n int) bool
+	// settleTimeout bounds how long a restore waits for state and
+	// offsets to agree; default 1m.
+	settleTimeout time.Duration
 }
 
 // Stats counts what a run committed (aborted work is not counted).
@@ -101,6 +120,12 @@ func (rc *RunConfig) defaults() error {
 	if rc.SessionTimeout <= 0 {
 		rc.SessionTimeout = 45 * time.Second
 	}
+	if rc.FinishTimeout <= 0 {
+		rc.FinishTimeout = rc.SessionTimeout + 30*time.Second
+	}
+	if rc.settleTimeout <= 0 {
+		rc.settleTimeout = time.Minute
+	}
 	if rc.TransactionalID == "" {
 		host, _ := os.Hostname()
 		if host == "" {
@@ -117,15 +142,12 @@ func (rc *RunConfig) defaults() error {
 // part is the runner's view of one owned input partition.
 type part struct {
 	p         int32
-	proc      stream.Processor // nil in Global mode
-	committed []byte           // snapshot data of the last commit; nil = fresh
-	pos       int64            // next input offset to process (control records included)
-	hasCommit bool             // the group has a committed offset for p
-	next      int64            // the committed offset, or where a fresh partition starts
-	pending   []*kgo.Record    // polled, not yet processed
+	pos       int64 // next input offset to process (control records included)
+	hasCommit bool  // the group has a committed offset for p
+	next      int64 // the committed offset, or where a fresh partition starts
 	lag       int64
-	// In the open transaction: whether records were processed (the
-	// snapshot is due), and the processed data records' offset range.
+	// In the open transaction: whether records (or control records) were
+	// consumed, and the processed data records' offset range.
 	touched           bool
 	txnN              int
 	txnFirst, txnLast int64
@@ -136,6 +158,11 @@ type assignment struct {
 	parts    []int32
 }
 
+// runner is one Run. Its loop moves between three parts, each in a file
+// of its own: assignment (assign.go: restore and verify newly assigned
+// partitions, roll back on a revoke), the transaction cycle (txn.go:
+// begin, process, stage batch files and snapshots, commit or abort and
+// roll back), and the stop rule (stop.go).
 type runner struct {
 	cfg  Config
 	rc   RunConfig
@@ -146,38 +173,27 @@ type runner struct {
 
 	nparts int32
 	parts  map[int32]*part
+	states states
+	starts map[int32]int64 // first offsets at start
 	ends   map[int32]int64 // bounded mode: last stable offsets at start
-
-	global          stream.Processor // Global mode
-	globalCommitted []byte
 
 	mu     sync.Mutex
 	events []assignment
 
-	prod     *txnProducer
-	sink     *Sink
-	emit     record.Emitter
-	rejected int64 // REJECTED events in the open transaction
+	runID   string // names this run's staged batch files
+	txn     *openTxn
+	sink    *Sink
+	emit    record.Emitter
+	rec     stream.Record
+	lastEnd time.Time // when the last transaction ended
+	txnN    int       // transactions begun
 
-	pendingN     int       // records polled since the last commit
-	pendingSince time.Time // when the first of them was polled
-	inTxn        bool      // a transaction is open
-	txnIn        int64     // data records processed in it
-	lastCommit   time.Time // when the last commit started
-	rec          stream.Record
-	assignedOnce bool
+	stop stopState
 
-	lastGroupCheck time.Time
-
-	stats    Stats
-	lastLog  time.Time
-	lastIn   int64
-	txnCount int
+	stats   Stats
+	lastLog time.Time
+	lastIn  int64
 }
-
-// beforeEnd, when set by tests, is asked before each End whether to force
-// an abort of transaction n (counted from 1).
-var beforeEnd func(n int) bool
 
 // Run consumes rc.Input in consumer group rc.Group, feeds each partition's
 // records to its Processor, and commits outputs, input offsets and
@@ -190,16 +206,19 @@ func Run(ctx context.Context, cfg Config, rc RunConfig) (Stats, error) {
 		log: rc.Logger.With("job", rc.Job, "group", rc.Group, "input", rc.Input)}
 	r.stats.Out = map[string]int64{}
 	if err := r.setup(ctx); err != nil {
-		r.close()
+		r.close(false)
 		return r.stats, err
 	}
 	err := r.loop(ctx)
-	r.close()
+	r.close(err == nil)
 	return r.stats, err
 }
 
 func (r *runner) setup(ctx context.Context) error {
 	var err error
+	id := make([]byte, 6)
+	_, _ = rand.Read(id)
+	r.runID = hex.EncodeToString(id)
 	if r.admc, err = newClient(r.cfg); err != nil {
 		return err
 	}
@@ -217,12 +236,13 @@ func (r *runner) setup(ctx context.Context) error {
 	if sp < r.nparts {
 		return fmt.Errorf("%w: state topic %s has %d partitions, expected at least the %d of %s", ErrConfig, r.rc.StateTopic, sp, r.nparts, r.rc.Input)
 	}
-	if !r.rc.Follow {
-		_, ends, err := bounds(ctx, r.adm, r.rc.Input)
-		if err != nil {
-			return err
-		}
-		r.ends = ends
+	if r.starts, r.ends, err = bounds(ctx, r.adm, r.rc.Input); err != nil {
+		return err
+	}
+	if r.rc.Global {
+		r.states = newGlobal(&r.rc, r.nparts)
+	} else {
+		r.states = newPartitioned(&r.rc)
 	}
 	opts, err := r.cfg.Opts()
 	if err != nil {
@@ -234,6 +254,7 @@ func (r *runner) setup(ctx context.Context) error {
 	}
 	opts = append(opts,
 		kgo.ConsumerGroup(r.rc.Group),
+		kgo.InstanceID(r.rc.TransactionalID),
 		kgo.ConsumeTopics(r.rc.Input),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
 		kgo.TransactionalID(r.rc.TransactionalID),
@@ -251,20 +272,39 @@ func (r *runner) setup(ctx context.Context) error {
 	if r.sess, err = kgo.NewGroupTransactSession(opts...); err != nil {
 		return fmt.Errorf("run %s: transactional session: %w", r.rc.Job, err)
 	}
-	r.prod = &txnProducer{sess: r.sess}
-	r.sink = NewSink(r.rc.Outputs, r.prod)
-	r.emit = &countRejected{Emitter: r.sink, n: &r.rejected}
+	r.sink = NewSink(r.rc.Outputs, producerFunc(r.produce))
+	out := record.Fanout{r.sink}
 	if r.rc.Batches != nil {
-		r.emit = record.Fanout{r.emit, r.rc.Batches}
+		out = append(out, r.rc.Batches)
+	}
+	if r.rc.Echo != nil {
+		out = append(out, r.rc.Echo)
+	}
+	r.emit = out
+	if len(out) == 1 {
+		r.emit = r.sink
 	}
 	r.log.Info("run starting", "follow", r.rc.Follow, "global", r.rc.Global, "partitions", r.nparts,
 		"state", r.rc.StateTopic, "txn_id", r.rc.TransactionalID, "kafka", r.cfg)
 	return nil
 }
 
-func (r *runner) close() {
+// close ends the run's clients. A static member does not leave its group
+// when its client closes (so that a restart takes its partitions back at
+// once); a run that ends cleanly leaves explicitly, so that the next
+// run's members (Airflow starts a new pod per run) are not kept waiting
+// for the session timeout.
+func (r *runner) close(leave bool) {
 	if r.sess != nil {
 		r.sess.Close()
+	}
+	if leave && r.adm != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_, err := r.adm.LeaveGroup(ctx, kadm.LeaveGroup(r.rc.Group).InstanceIDs(r.rc.TransactionalID).Reason("run done"))
+		cancel()
+		if err != nil {
+			r.log.Debug("leaving the group", "err", err)
+		}
 	}
 	if r.admc != nil {
 		r.admc.Close()
@@ -288,61 +328,48 @@ func (r *runner) queue(assigned bool, ps []int32) {
 	r.mu.Unlock()
 }
 
+// loop polls, processes and commits until the stop rule says the run is
+// done (bounded) or ctx is cancelled (follow).
 func (r *runner) loop(ctx context.Context) error {
 	r.lastLog = time.Now()
+	r.stop.since = time.Now()
 	for {
 		if err := r.handleEvents(ctx); err != nil {
-			r.abortQuietly()
+			r.abortQuietly(nil)
 			return err
 		}
 		if ctx.Err() != nil {
 			return r.finish()
 		}
-		if !r.rc.Follow && r.assignedOnce && r.boundedDone() {
-			if err := r.transact(ctx); err != nil {
-				return err
-			}
-			if r.boundedDone() && r.pendingN == 0 {
-				r.awaitMarkers(ctx)
-				r.log.Info("run done: reached end offsets", r.statsAttrs()...)
-				return nil
-			}
-			continue
-		}
-		if !r.rc.Follow && len(r.parts) == 0 {
-			if done, err := r.groupDone(ctx); err != nil || done {
-				if done {
-					r.log.Info("run done: every partition already committed to its end offset")
-				}
+		if !r.rc.Follow {
+			done, err := r.bounded(ctx)
+			if err != nil || done {
 				return err
 			}
 		}
 		wait := 250 * time.Millisecond
-		if r.pendingN > 0 {
+		if r.txn != nil {
 			wait = max(time.Until(r.commitDue()), time.Millisecond)
 		}
 		pctx, cancel := context.WithTimeout(ctx, wait)
 		fs := r.sess.PollRecords(pctx, r.rc.CommitRecords)
 		cancel()
 		if err := fetchErr(fs); err != nil {
-			r.abortQuietly()
+			r.abortQuietly(nil)
 			return fmt.Errorf("run %s: polling %s: %w", r.rc.Job, r.rc.Input, err)
 		}
 		// Events queued before these records' partitions started fetching.
 		if err := r.handleEvents(ctx); err != nil {
-			r.abortQuietly()
+			r.abortQuietly(nil)
 			return err
 		}
-		r.collect(fs)
-		if r.eager() {
-			if err := r.processPolled(); err != nil {
-				r.abortQuietly()
-				return err
-			}
+		if err := r.process(fs); err != nil {
+			r.abortQuietly(nil)
+			return err
 		}
 		// Once ctx is done, finish commits on a context of its own.
-		if ctx.Err() == nil && r.pendingN > 0 && (r.pendingN >= r.rc.CommitRecords || !time.Now().Before(r.commitDue())) {
-			if err := r.transact(ctx); err != nil {
+		if ctx.Err() == nil && r.txn != nil && (r.txn.polled >= r.rc.CommitRecords || !time.Now().Before(r.commitDue())) {
+			if err := r.commit(ctx); err != nil {
 				return err
 			}
 		}
@@ -354,7 +381,7 @@ func (r *runner) loop(ctx context.Context) error {
 func (r *runner) finish() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := r.transact(ctx); err != nil {
+	if err := r.commit(ctx); err != nil {
 		return err
 	}
 	r.awaitMarkers(ctx)
@@ -373,74 +400,6 @@ func fetchErr(fs kgo.Fetches) error {
 		}
 	})
 	return first
-}
-
-// collect queues polled records by partition, dropping any that precede
-// the partition's position (fetches buffered before a rewind).
-func (r *runner) collect(fs kgo.Fetches) {
-	fs.EachPartition(func(ftp kgo.FetchTopicPartition) {
-		if ftp.Topic != r.rc.Input || len(ftp.Records) == 0 {
-			return
-		}
-		pt := r.parts[ftp.Partition]
-		if pt == nil {
-			r.log.Warn("records for a partition not owned; dropped", "partition", ftp.Partition, "records", len(ftp.Records))
-			return
-		}
-		end := pt.pos
-		if n := len(pt.pending); n > 0 {
-			end = pt.pending[n-1].Offset + 1
-		}
-		for _, rec := range ftp.Records {
-			if rec.Offset < end {
-				continue
-			}
-			pt.pending = append(pt.pending, rec)
-			end = rec.Offset + 1
-			if r.pendingN == 0 {
-				r.pendingSince = time.Now()
-			}
-			r.pendingN++
-		}
-		if lso := ftp.LastStableOffset; lso >= 0 {
-			pt.lag = max(lso-end, 0)
-		}
-	})
-}
-
-// boundedDone reports whether every owned partition has been read (or
-// polled) up to the end offset listed at start.
-func (r *runner) boundedDone() bool {
-	for p, pt := range r.parts {
-		end := pt.pos
-		if n := len(pt.pending); n > 0 {
-			end = pt.pending[n-1].Offset + 1
-		}
-		if end < r.ends[p] {
-			return false
-		}
-	}
-	return true
-}
-
-// groupDone reports whether the group has committed every input partition
-// up to its end offset (a bounded run that owns nothing can stop).
-func (r *runner) groupDone(ctx context.Context) (bool, error) {
-	if time.Since(r.lastGroupCheck) < time.Second {
-		return false, nil
-	}
-	r.lastGroupCheck = time.Now()
-	offs, err := r.committedOffsets(ctx, nil)
-	if err != nil {
-		return false, err
-	}
-	for p, end := range r.ends {
-		o, ok := offs[p]
-		if end > 0 && (!ok || o < end) {
-			return false, nil
-		}
-	}
-	return true, nil
 }
 
 func (r *runner) progress() {
@@ -463,15 +422,16 @@ func (r *runner) statsAttrs() []any {
 		"commits", r.stats.Commits, "aborts", r.stats.Aborts}
 }
 
-// countRejected counts REJECTED events on their way to the sink.
-type countRejected struct {
-	record.Emitter
-	n *int64
+// statePartitioner sends state records to the partition set on the record
+// (the input partition they describe) and hashes the key for the rest.
+type statePartitioner struct {
+	state string
+	def   kgo.Partitioner
 }
 
-func (c *countRejected) Event(e *record.Event) {
-	if e.Type == record.Rejected {
-		*c.n++
+func (s statePartitioner) ForTopic(t string) kgo.TopicPartitioner {
+	if t == s.state {
+		return kgo.ManualPartitioner().ForTopic(t)
 	}
-	c.Emitter.Event(e)
+	return s.def.ForTopic(t)
 }

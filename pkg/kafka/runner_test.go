@@ -14,20 +14,47 @@ import (
 	"github.com/bourse/bourse/pkg/stream"
 )
 
-// rangeSink is a BatchSink that records the ranges it is asked to flush.
+// rangeSink is a BatchSink that records the ranges it is asked to stage
+// and publish.
+// nopEmitter drops every record; embedded under this name so that
+// rangeSink's Discard method does not clash with the field.
+type nopEmitter = record.Discard
+
 type rangeSink struct {
-	record.Discard
-	mu     sync.Mutex
-	ranges []stream.Range
+	nopEmitter
+	mu        sync.Mutex
+	staged    map[string]stream.Range
+	ranges    []stream.Range
+	discarded int
 }
 
-func (s *rangeSink) Flush(r stream.Range) error {
+func (s *rangeSink) Seek(int32, int64) {}
+func (s *rangeSink) Stage(r stream.Range, txn string) ([]string, error) {
 	s.mu.Lock()
-	s.ranges = append(s.ranges, r)
+	defer s.mu.Unlock()
+	if s.staged == nil {
+		s.staged = map[string]stream.Range{}
+	}
+	name := r.String() + "." + txn
+	s.staged[name] = r
+	return []string{name}, nil
+}
+func (s *rangeSink) Publish(files []string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range files {
+		s.ranges = append(s.ranges, s.staged[f])
+	}
+	return nil
+}
+func (s *rangeSink) Discard(files []string) error {
+	s.mu.Lock()
+	s.discarded += len(files)
 	s.mu.Unlock()
 	return nil
 }
-func (s *rangeSink) Close() error { return nil }
+func (s *rangeSink) Recover(string, int32, []string) error { return nil }
+func (s *rangeSink) Close() error                          { return nil }
 
 func TestRunExactlyOnce(t *testing.T) {
 	forEachBroker(t, func(t *testing.T, b *broker) {
@@ -117,8 +144,7 @@ func TestRunForcedAbortsRollBack(t *testing.T) {
 		b.produceInput(t, in, 0, 1500)
 		rc := b.runConfig(in, out, group)
 		rc.CommitRecords = 100
-		beforeEnd = func(n int) bool { return n%3 == 0 }
-		defer func() { beforeEnd = nil }()
+		rc.forceAbort = func(n int) bool { return n%3 == 0 }
 		st, err := Run(runCtx(t), b.cfg, rc)
 		if err != nil {
 			t.Fatal(err)
@@ -239,8 +265,6 @@ func TestRunBoundedStopsAtEndOffsets(t *testing.T) {
 }
 
 func TestRunDetectsStateMismatch(t *testing.T) {
-	defer func(d time.Duration) { settleTimeout = d }(settleTimeout)
-	settleTimeout = time.Second // a real mismatch outlasts any pending marker
 	forEachBroker(t, func(t *testing.T, b *broker) {
 		in, out, group := b.names(t)
 		b.createTopics(t, 2, in, out)
@@ -262,6 +286,7 @@ func TestRunDetectsStateMismatch(t *testing.T) {
 		}
 		cl.Close()
 		b.produceInput(t, in, 100, 10)
+		rc.settleTimeout = time.Second // a real mismatch outlasts any pending marker
 		_, err = Run(runCtx(t), b.cfg, rc)
 		if !errors.Is(err, ErrStateMismatch) {
 			t.Fatalf("got %v, want ErrStateMismatch", err)

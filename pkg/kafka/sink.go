@@ -21,6 +21,9 @@ type Sink struct {
 	topics Topics
 	p      RecordProducer
 	counts [6]int64
+	// rejected counts REJECTED execution reports (events), which are
+	// rejects as well as events.
+	rejected int64
 }
 
 // NewSink makes a Sink producing to p.
@@ -50,7 +53,7 @@ func (s *Sink) Counts() map[string]int64 {
 
 func (s *Sink) resetCounts() [6]int64 {
 	c := s.counts
-	s.counts = [6]int64{}
+	s.counts, s.rejected = [6]int64{}, 0
 	return c
 }
 
@@ -73,6 +76,9 @@ func (s *Sink) Trade(t *record.Trade) {
 // Event produces e to the order-events topic.
 func (s *Sink) Event(e *record.Event) {
 	s.counts[iEvent]++
+	if e.Type == record.Rejected {
+		s.rejected++
+	}
 	if s.topics.Events != "" {
 		s.send(s.topics.Events, e.Instrument, record.AppendEventJSON(make([]byte, 0, 256), e))
 	}

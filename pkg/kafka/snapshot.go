@@ -15,16 +15,27 @@ var ErrSnapshot = errors.New("snapshot")
 // snapshot is a processor's state plus the input position it corresponds to:
 // next[p] is the offset of the first input record of partition p not yet
 // reflected in data (the offset committed with it).
+// files are the batch files (relative paths) staged by the transaction
+// that wrote the snapshot: published once it is known to have committed.
 type snapshot struct {
-	next map[int32]int64
-	data []byte
+	next  map[int32]int64
+	data  []byte
+	files []string
 }
 
 // chunkSize bounds one state record's value, so a snapshot of any size fits
 // under the default max.message.bytes and producer batch size.
 const chunkSize = 512 << 10
 
-var snapMagic = []byte("BSN1")
+// snapMagic starts a manifest; BSN2 adds the batch files after the
+// offsets. BSN1 manifests (no files) are still read.
+var (
+	snapMagic   = []byte("BSN2")
+	snapMagicV1 = []byte("BSN1")
+)
+
+// maxSnapshotFiles bounds the file list a manifest may declare.
+const maxSnapshotFiles = 1 << 16
 
 type kv struct {
 	key, value []byte
@@ -63,6 +74,11 @@ func encodeSnapshot(key string, s snapshot) []kv {
 		m = binary.AppendVarint(m, int64(p))
 		m = binary.AppendVarint(m, s.next[p])
 	}
+	m = binary.AppendUvarint(m, uint64(len(s.files)))
+	for _, f := range s.files {
+		m = binary.AppendUvarint(m, uint64(len(f)))
+		m = append(m, f...)
+	}
 	h := hashOf(s.data)
 	m = binary.BigEndian.AppendUint64(m, h)
 	m = binary.AppendUvarint(m, uint64(len(s.data)))
@@ -93,7 +109,11 @@ func decodeSnapshot(key string, get func(string) []byte) (s snapshot, found bool
 	bad := func(what string) error {
 		return fmt.Errorf("%w %s: %s", ErrSnapshot, key, what)
 	}
-	if len(m) < len(snapMagic) || string(m[:len(snapMagic)]) != string(snapMagic) {
+	if len(m) < len(snapMagic) {
+		return s, true, bad("not a bourse snapshot (bad magic)")
+	}
+	v2 := string(m[:len(snapMagic)]) == string(snapMagic)
+	if !v2 && string(m[:len(snapMagicV1)]) != string(snapMagicV1) {
 		return s, true, bad("not a bourse snapshot (bad magic)")
 	}
 	m = m[len(snapMagic):]
@@ -125,6 +145,20 @@ func decodeSnapshot(key string, get func(string) []byte) (s snapshot, found bool
 			return s, true, bad("truncated offsets")
 		}
 		s.next[int32(p)] = o
+	}
+	if v2 {
+		nf, ok := uv()
+		if !ok || nf > maxSnapshotFiles {
+			return s, true, bad("truncated or oversized file list")
+		}
+		for i := uint64(0); i < nf; i++ {
+			l, ok := uv()
+			if !ok || l > uint64(len(m)) {
+				return s, true, bad("truncated file name")
+			}
+			s.files = append(s.files, string(m[:l]))
+			m = m[l:]
+		}
 	}
 	if len(m) < 8 {
 		return s, true, bad("truncated hash")

@@ -2,9 +2,10 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
-	"sync"
+	"strconv"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -12,211 +13,212 @@ import (
 	"github.com/bourse/bourse/pkg/stream"
 )
 
-// eager reports whether records are processed as soon as they are polled,
-// inside the open transaction, rather than when it commits. A batch sink
-// names its files after one contiguous offset range per partition and
-// transaction, so with one the records wait and are processed partition
-// by partition at commit time.
-func (r *runner) eager() bool { return r.rc.Batches == nil }
+// openTxn is what the open transaction holds.
+type openTxn struct {
+	promise  *kgo.FirstErrPromise // the first failed produce aborts the rest
+	polled   int                  // records consumed (control records included)
+	in       int64                // data records processed
+	rejected int64                // REJECTED events emitted
+	start    time.Time
+}
 
 // commitDue is when the open transaction should commit: CommitInterval
-// after the previous commit started, but never before its first record
-// was polled. Transactions thus start at most once per CommitInterval,
-// and a record that arrives after a quiet spell is committed at once
-// rather than a whole interval later.
+// after the previous one ended, but never before it began. Transactions
+// thus start at most once per CommitInterval, and a record that arrives
+// after a quiet spell is committed at once rather than a whole interval
+// later.
 func (r *runner) commitDue() time.Time {
-	due := r.lastCommit.Add(r.rc.CommitInterval)
-	if due.Before(r.pendingSince) {
-		return r.pendingSince
+	due := r.lastEnd.Add(r.rc.CommitInterval)
+	if r.txn != nil && due.Before(r.txn.start) {
+		return r.txn.start
 	}
 	return due
 }
 
-// begin opens a transaction unless one is open.
+// begin opens a transaction.
 func (r *runner) begin() error {
-	if r.inTxn {
-		return nil
-	}
 	if err := r.sess.Begin(); err != nil {
 		return fmt.Errorf("run %s: begin transaction: %w", r.rc.Job, err)
 	}
-	r.inTxn = true
-	r.txnCount++
-	r.txnIn = 0
-	r.prod.reset()
+	r.txnN++
+	r.txn = &openTxn{promise: kgo.AbortingFirstErrPromise(r.sess.Client()), start: time.Now()}
 	r.sink.resetCounts()
-	r.rejected = 0
 	return nil
 }
 
-// processPolled feeds every polled record to its processor in the open
-// transaction (opened if needed), partition by partition in partition
-// order. Eager mode calls it after each poll.
-func (r *runner) processPolled() error {
-	ps := make([]int32, 0, len(r.parts))
-	for p, pt := range r.parts {
-		if len(pt.pending) > 0 {
-			ps = append(ps, p)
-		}
-	}
-	if len(ps) == 0 {
-		return nil
-	}
-	if err := r.begin(); err != nil {
-		return err
-	}
-	slices.Sort(ps)
-	for _, p := range ps {
-		r.process(r.parts[p])
-	}
-	return nil
+// produce sends one output record into the open transaction.
+func (r *runner) produce(topic string, p int32, key, value []byte) {
+	r.sess.Produce(context.Background(), &kgo.Record{Topic: topic, Partition: p, Key: key, Value: value}, r.txn.promise.Promise())
 }
 
-// process feeds pt's polled records to its processor and advances its
-// position; the partition's snapshot is then due in this transaction.
-func (r *runner) process(pt *part) {
-	if len(pt.pending) == 0 {
-		return
-	}
-	proc := pt.proc
-	if r.rc.Global {
-		proc = r.global
-	}
-	for _, kr := range pt.pending {
-		pt.pos = kr.Offset + 1
-		if kr.Attrs.IsControl() {
-			continue
+// process feeds the polled records to their partitions' processors as
+// they arrive, inside the open transaction (begun on the first record).
+// Records before a partition's position (buffered before a rewind) and
+// records of partitions not owned are dropped. Each output goes to the
+// Kafka sink and, with a batch sink, to its partition's buffer tagged with
+// the input offset that produced it.
+func (r *runner) process(fs kgo.Fetches) error {
+	var err error
+	fs.EachPartition(func(ftp kgo.FetchTopicPartition) {
+		if err != nil || ftp.Topic != r.rc.Input || len(ftp.Records) == 0 {
+			return
 		}
-		if pt.txnN == 0 {
-			pt.txnFirst = kr.Offset
+		pt := r.parts[ftp.Partition]
+		if pt == nil {
+			r.log.Warn("records for a partition not owned; dropped", "partition", ftp.Partition, "records", len(ftp.Records))
+			return
 		}
-		pt.txnLast = kr.Offset
-		pt.txnN++
-		r.rec = stream.Record{Key: kr.Key, Value: kr.Value, Source: kr.Topic, Partition: pt.p,
-			Offset: kr.Offset, Time: kr.Timestamp.UnixMilli()}
-		proc.Process(&r.rec, r.emit)
-		r.txnIn++
-	}
-	clear(pt.pending)
-	pt.pending = pt.pending[:0]
-	pt.touched = true
+		proc := r.states.proc(pt.p)
+		for _, kr := range ftp.Records {
+			if kr.Offset < pt.pos {
+				continue
+			}
+			if r.txn == nil {
+				if err = r.begin(); err != nil {
+					return
+				}
+			}
+			r.txn.polled++
+			pt.pos, pt.touched = kr.Offset+1, true
+			if kr.Attrs.IsControl() {
+				continue
+			}
+			if pt.txnN == 0 {
+				pt.txnFirst = kr.Offset
+			}
+			pt.txnLast = kr.Offset
+			pt.txnN++
+			r.rec = stream.Record{Key: kr.Key, Value: kr.Value, Source: kr.Topic, Partition: pt.p,
+				Offset: kr.Offset, Time: kr.Timestamp.UnixMilli(), Partitions: r.nparts}
+			if r.rc.Batches != nil {
+				r.rc.Batches.Seek(pt.p, kr.Offset)
+			}
+			proc.Process(&r.rec, r.emit)
+			r.txn.in++
+		}
+		if lso := ftp.LastStableOffset; lso >= 0 {
+			pt.lag = max(lso-pt.pos, 0)
+		}
+	})
+	return err
 }
 
-// transact commits the open transaction: it processes every record still
-// pending, and commits the outputs, the input offsets and the snapshots of
-// the partitions the transaction touched together. If the transaction does
-// not commit (a rebalance), every processor is rolled back to its last
-// committed snapshot and the consumer rewinds to the committed offsets, so
-// the work is redone, never lost or doubled.
-func (r *runner) transact(ctx context.Context) error {
-	if r.pendingN == 0 {
-		return nil
-	}
-	start := time.Now()
-	r.lastCommit = start
-	if err := r.begin(); err != nil {
-		return err
-	}
-
-	ps := make([]int32, 0, len(r.parts))
+// touched lists the partitions the open transaction consumed from.
+func (r *runner) touched() []int32 {
+	var ps []int32
 	for p, pt := range r.parts {
-		if pt.touched || len(pt.pending) > 0 {
+		if pt.touched {
 			ps = append(ps, p)
 		}
 	}
 	slices.Sort(ps)
-	staged := map[int32][]byte{}
-	for _, p := range ps {
-		pt := r.parts[p]
-		r.process(pt)
-		if r.rc.Batches != nil && pt.txnN > 0 {
-			if err := r.rc.Batches.Flush(stream.Range{Source: r.rc.Input, Partition: p, First: pt.txnFirst, Last: pt.txnLast}); err != nil {
-				r.abortQuietly()
-				return fmt.Errorf("run %s: flushing batch of partition %d: %w", r.rc.Job, p, err)
+	return ps
+}
+
+// txnName names the open transaction's staged batch files.
+func (r *runner) txnName() string { return r.runID + "-" + strconv.Itoa(r.txnN) }
+
+// commit ends the open transaction. Each touched partition's batch rows
+// are staged as hidden files, its snapshot (naming those files) is
+// produced to the state topic, and the outputs, the input offsets and the
+// snapshots commit together. Only then are the staged files published.
+// If the transaction does not commit (a rebalance), the staged files are
+// deleted, every processor is rolled back to its last committed snapshot
+// and the consumer rewinds to the committed offsets, so the work is
+// redone, never lost or doubled.
+func (r *runner) commit(ctx context.Context) error {
+	t := r.txn
+	if t == nil {
+		return nil
+	}
+	ps := r.touched()
+	files := map[int32][]string{}
+	var staged []string
+	if r.rc.Batches != nil {
+		for _, p := range ps {
+			pt := r.parts[p]
+			if pt.txnN == 0 {
+				continue
 			}
-		}
-		if !r.rc.Global {
-			data := pt.proc.Snapshot(nil)
-			staged[p] = data
-			r.produceSnapshot(p, snapshot{next: map[int32]int64{p: pt.pos}, data: data})
+			fs, err := r.rc.Batches.Stage(stream.Range{Source: r.rc.Input, Partition: p, First: pt.txnFirst, Last: pt.txnLast}, r.txnName())
+			staged = append(staged, fs...)
+			if err != nil {
+				r.abortQuietly(staged)
+				return fmt.Errorf("run %s: staging the batch files of partition %d: %w", r.rc.Job, p, err)
+			}
+			files[p] = fs
 		}
 	}
-	in := r.txnIn
-	var globalData []byte
-	if r.rc.Global {
-		next := map[int32]int64{}
-		for p, pt := range r.parts {
-			if pt.hasCommit || pt.touched {
-				next[p] = pt.pos
-			}
-		}
-		globalData = r.global.Snapshot(nil)
-		r.produceSnapshot(0, snapshot{next: next, data: globalData})
+	for _, s := range r.states.stage(ps, func(p int32) int64 { return r.parts[p].pos }, files) {
+		r.produceSnapshot(s)
 	}
 	if revoked, err := r.checkOffsets(ps); err != nil {
-		r.abortQuietly()
+		r.abortQuietly(staged)
 		return err
 	} else if revoked {
 		// A rebalance took partitions away while the records were being
 		// processed: this transaction cannot commit them. Abort, roll back,
 		// and let the new owner (or this instance, after the rebalance)
 		// redo the work from the committed snapshots.
-		r.abortQuietly()
-		r.stats.Aborts++
-		r.rc.Metrics.Abort()
-		r.log.Warn("transaction aborted: partitions revoked during processing; rolling back to the last commit", "records", in)
-		return r.rollback()
+		r.abortQuietly(staged)
+		r.log.Warn("transaction aborted: partitions revoked during processing; rolling back to the last commit", "records", t.in)
+		return r.aborted()
 	}
-
-	commit := kgo.TryCommit
-	if beforeEnd != nil && beforeEnd(r.txnCount) {
-		commit = kgo.TryAbort
+	action := kgo.TryCommit
+	if r.rc.forceAbort != nil && r.rc.forceAbort(r.txnN) {
+		action = kgo.TryAbort
 	}
 	if err := r.sess.Client().Flush(ctx); err != nil {
-		r.abortQuietly()
+		r.abortQuietly(staged)
 		return fmt.Errorf("run %s: flushing transaction: %w", r.rc.Job, err)
 	}
-	if err := r.prod.err(); err != nil {
-		r.abortQuietly()
+	if err := t.promise.Err(); err != nil {
+		r.abortQuietly(staged)
 		return fmt.Errorf("run %s: %w: %w", r.rc.Job, ErrProduce, err)
 	}
-	committed, err := r.sess.End(ctx, commit)
-	r.inTxn = false
+	committed, err := r.sess.End(ctx, action)
+	r.txn, r.lastEnd = nil, time.Now()
 	if err != nil {
+		// The outcome is unknown: the staged files stay pending, and the
+		// next run's restore publishes or deletes them by its snapshot.
 		return fmt.Errorf("run %s: ending transaction: %w", r.rc.Job, err)
 	}
 	if !committed {
-		r.stats.Aborts++
-		r.rc.Metrics.Abort()
-		r.log.Warn("transaction aborted (rebalance or forced); rolling back to the last commit", "records", in)
-		return r.rollback()
+		r.discard(staged)
+		r.log.Warn("transaction aborted (rebalance or forced); rolling back to the last commit", "records", t.in)
+		return r.aborted()
 	}
-	for _, p := range ps {
-		pt := r.parts[p]
-		pt.pending, pt.next, pt.hasCommit = nil, pt.pos, true
-		pt.touched, pt.txnN = false, 0
-		if !r.rc.Global {
-			pt.committed = staged[p]
+	if r.rc.Batches != nil {
+		if err := r.rc.Batches.Publish(staged); err != nil {
+			return fmt.Errorf("run %s: publishing the batch files of a committed transaction (the next run publishes them): %w", r.rc.Job, err)
 		}
 	}
-	if r.rc.Global {
-		r.globalCommitted = globalData
+	r.states.commit()
+	for _, p := range ps {
+		pt := r.parts[p]
+		pt.next, pt.hasCommit = pt.pos, true
+		pt.touched, pt.txnN = false, 0
 	}
-	r.pendingN = 0
+	r.count(t)
+	r.stop.progress()
+	return nil
+}
+
+// count adds a committed transaction to the stats and metrics.
+func (r *runner) count(t *openTxn) {
 	r.stats.Commits++
-	r.stats.RecordsIn += in
-	r.rc.Metrics.RecordsIn(in)
+	r.stats.RecordsIn += t.in
+	r.rc.Metrics.RecordsIn(t.in)
 	for i, n := range r.sink.counts {
 		if n != 0 {
 			r.stats.Out[kindNames[i]] += n
 			r.rc.Metrics.RecordsOut(kindNames[i], n)
 		}
 	}
-	rej := r.sink.counts[iReject] + r.rejected
+	rej := r.sink.counts[iReject] + r.sink.rejected
 	r.stats.Rejects += rej
 	r.rc.Metrics.Rejects(rej)
-	r.rc.Metrics.Commit(time.Since(start).Seconds())
-	return nil
+	r.rc.Metrics.Commit(time.Since(t.start).Seconds())
 }
 
 // checkOffsets verifies that the offsets the session will commit are the
@@ -239,112 +241,59 @@ func (r *runner) checkOffsets(ps []int32) (revoked bool, err error) {
 	return false, nil
 }
 
-func (r *runner) produceSnapshot(statePart int32, s snapshot) {
-	key := snapshotKey(r.rc.Group, r.rc.Input, statePart, r.rc.Global)
-	for _, e := range encodeSnapshot(key, s) {
-		r.prod.produceTo(r.rc.StateTopic, statePart, e.key, e.value)
+func (r *runner) produceSnapshot(s stagedSnapshot) {
+	for _, e := range encodeSnapshot(s.key, s.snap) {
+		r.produce(r.rc.StateTopic, s.partition, e.key, e.value)
 	}
 }
 
+// aborted counts an aborted transaction and rolls back to the last commit.
+func (r *runner) aborted() error {
+	r.stats.Aborts++
+	r.rc.Metrics.Abort()
+	return r.rollback()
+}
+
 // rollback returns every owned partition to its last committed state: the
-// processor restored from the in-memory copy of its committed snapshot,
-// the position to the committed offset. The session has already rewound
-// the consumer to the same offsets.
+// processors restored from their committed snapshots, the positions to the
+// committed offsets, the batch buffers emptied. The session has already
+// rewound the consumer to the same offsets.
 func (r *runner) rollback() error {
-	r.pendingN = 0
-	r.inTxn = false
-	if r.rc.Global && len(r.parts) > 0 {
-		g := r.rc.Factory(-1)
-		if r.globalCommitted != nil {
-			if err := g.Restore(r.globalCommitted); err != nil {
-				return fmt.Errorf("run %s: restoring global snapshot: %w", r.rc.Job, err)
-			}
-		}
-		r.global = g
+	r.txn = nil
+	r.discard(nil)
+	if err := r.states.rollback(); err != nil {
+		return fmt.Errorf("run %s: %w", r.rc.Job, err)
 	}
-	for p, pt := range r.parts {
-		pt.pending = nil
-		pt.touched, pt.txnN = false, 0
-		pt.pos = pt.next
-		if r.rc.Global {
-			continue
-		}
-		proc := r.rc.Factory(p)
-		if pt.committed != nil {
-			if err := proc.Restore(pt.committed); err != nil {
-				return fmt.Errorf("run %s: restoring partition %d: %w", r.rc.Job, p, err)
-			}
-		}
-		pt.proc = proc
+	for _, pt := range r.parts {
+		pt.pos, pt.touched, pt.txnN = pt.next, false, 0
 	}
 	return nil
 }
 
-// abortQuietly ends an open transaction with an abort, on the way out of
-// an error.
-func (r *runner) abortQuietly() {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	r.inTxn = false
-	if _, err := r.sess.End(ctx, kgo.TryAbort); err != nil {
-		r.log.Warn("aborting transaction", "err", err)
-	}
-}
-
-// txnProducer produces into the session's open transaction and remembers
-// the first failure.
-type txnProducer struct {
-	sess  *kgo.GroupTransactSession
-	mu    sync.Mutex
-	first error
-	n     int
-}
-
-func (t *txnProducer) Produce(topic string, key, value []byte) {
-	t.sess.Produce(context.Background(), &kgo.Record{Topic: topic, Key: key, Value: value}, t.promise)
-}
-
-func (t *txnProducer) produceTo(topic string, p int32, key, value []byte) {
-	t.sess.Produce(context.Background(), &kgo.Record{Topic: topic, Partition: p, Key: key, Value: value}, t.promise)
-}
-
-func (t *txnProducer) promise(r *kgo.Record, err error) {
-	if err == nil {
+// discard drops the batch buffers and deletes staged files.
+func (r *runner) discard(staged []string) {
+	if r.rc.Batches == nil {
 		return
 	}
-	t.mu.Lock()
-	t.n++
-	if t.first == nil {
-		t.first = fmt.Errorf("producing to %s: %w", r.Topic, err)
+	if err := r.rc.Batches.Discard(staged); err != nil {
+		r.log.Warn("deleting the batch files of an aborted transaction (the next restore deletes them)", "err", err)
 	}
-	t.mu.Unlock()
 }
 
-func (t *txnProducer) reset() {
-	t.mu.Lock()
-	t.first, t.n = nil, 0
-	t.mu.Unlock()
-}
-
-func (t *txnProducer) err() error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.first == nil {
-		return nil
+// abortQuietly ends an open transaction with an abort, on the way out of
+// an error, and deletes what it staged.
+func (r *runner) abortQuietly(staged []string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	r.txn = nil
+	if _, err := r.sess.End(ctx, kgo.TryAbort); err != nil && !errors.Is(err, kgo.ErrClientClosed) {
+		r.log.Warn("aborting transaction", "err", err)
 	}
-	return fmt.Errorf("%d records failed: %w", t.n, t.first)
+	r.discard(staged)
 }
 
-// statePartitioner sends state records to the partition set on the record
-// (the input partition they describe) and hashes the key for the rest.
-type statePartitioner struct {
-	state string
-	def   kgo.Partitioner
-}
+// producerFunc adapts a function to RecordProducer with the state-topic
+// partition unset (outputs are partitioned by key).
+type producerFunc func(topic string, p int32, key, value []byte)
 
-func (s statePartitioner) ForTopic(t string) kgo.TopicPartitioner {
-	if t == s.state {
-		return kgo.ManualPartitioner().ForTopic(t)
-	}
-	return s.def.ForTopic(t)
-}
+func (f producerFunc) Produce(topic string, key, value []byte) { f(topic, 0, key, value) }

@@ -21,16 +21,28 @@ func (r Range) String() string {
 	return fmt.Sprintf("%s-p%d-%020d-%020d", r.Source, r.Partition, r.First, r.Last)
 }
 
-// BatchSink is an Emitter that keeps a job's outputs as micro-batches.
+// BatchSink is an Emitter that keeps a job's outputs as micro-batch files,
+// one buffer per input partition, published in two phases so that the
+// files of a transaction that never committed are never seen:
 //
-// Runners call Flush after every output of a range of input has been
-// emitted and before that range is committed. Flush makes the batch durable
-// and visible atomically, and is idempotent: the same range flushed again
-// (after a crash) replaces the same files rather than adding new ones.
-// Ranges from an aborted and retried transaction may overlap earlier ones;
-// readers de-duplicate by range.
+//  1. Seek before each input record: the outputs that follow belong to
+//     partition p and carry input offset off (their source offset).
+//  2. Stage, before the transaction commits: write partition r.Partition's
+//     buffered rows as hidden pending files named after r and the
+//     transaction; nothing is visible to readers yet.
+//  3. Publish, after the commit: rename the staged files to their visible
+//     names. After an abort, Discard drops the buffers and the staged files.
+//
+// A crash between the commit and Publish is repaired by Recover when the
+// partition is next assigned: the runner passes the files its last
+// committed snapshot names (Publish them) and every other pending file of
+// the partition is deleted, being from a transaction that never committed.
 type BatchSink interface {
 	record.Emitter
-	Flush(r Range) error
+	Seek(partition int32, off int64)
+	Stage(r Range, txn string) (files []string, err error)
+	Publish(files []string) error
+	Discard(staged []string) error
+	Recover(source string, partition int32, committed []string) error
 	Close() error
 }

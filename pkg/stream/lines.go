@@ -23,10 +23,6 @@ type LineStats struct {
 	Blank int64 // blank lines skipped
 }
 
-// offsetSetter is implemented by batch sinks that record, per output row,
-// the input offset (here: line number) that produced it.
-type offsetSetter interface{ SetOffset(int64) }
-
 // RunLines feeds every line of r to proc as one Record (Partition 0, Offset
 // = line number from 1, Source = name), then flushes proc. Outputs go to out
 // and, when batches is not nil, to batches too, flushed every batchLines
@@ -41,7 +37,6 @@ func RunLines(ctx context.Context, r io.Reader, name string, proc Processor, out
 	if batches != nil {
 		emit = record.Fanout{out, batches}
 	}
-	setter, _ := batches.(offsetSetter)
 	src := filepath.Base(name)
 	if name == "-" || name == "" {
 		src = "stdin"
@@ -54,7 +49,11 @@ func RunLines(ctx context.Context, r io.Reader, name string, proc Processor, out
 		if batches == nil || last < first {
 			return nil
 		}
-		if err := batches.Flush(Range{Source: src, Partition: 0, First: first, Last: last}); err != nil {
+		files, err := batches.Stage(Range{Source: src, Partition: 0, First: first, Last: last}, "lines")
+		if err == nil {
+			err = batches.Publish(files)
+		}
+		if err != nil {
 			return fmt.Errorf("flush batch of lines %d-%d: %w", first, last, err)
 		}
 		first = last + 1
@@ -73,8 +72,8 @@ func RunLines(ctx context.Context, r io.Reader, name string, proc Processor, out
 			} else {
 				st.Lines++
 				rec.Value, rec.Offset = line, lineNo
-				if setter != nil {
-					setter.SetOffset(lineNo)
+				if batches != nil {
+					batches.Seek(0, lineNo)
 				}
 				proc.Process(&rec, emit)
 			}
@@ -91,8 +90,8 @@ func RunLines(ctx context.Context, r io.Reader, name string, proc Processor, out
 			return st, fmt.Errorf("read %s at line %d: %w", src, lineNo+1, err)
 		}
 	}
-	if setter != nil {
-		setter.SetOffset(lineNo)
+	if batches != nil {
+		batches.Seek(0, lineNo)
 	}
 	proc.Flush(emit)
 	return st, flush(lineNo)

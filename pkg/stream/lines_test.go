@@ -26,15 +26,25 @@ func (p *echoProc) Flush(record.Emitter)     { p.flushed = true }
 func (p *echoProc) Snapshot(b []byte) []byte { return b }
 func (p *echoProc) Restore([]byte) error     { return nil }
 
+// nopEmitter drops every record; embedded under this name so that
+// rangeSink's Discard method does not clash with the field.
+type nopEmitter = record.Discard
+
 type rangeSink struct {
-	record.Discard
+	nopEmitter
 	ranges  []Range
 	offsets []int64
 }
 
-func (s *rangeSink) Flush(r Range) error { s.ranges = append(s.ranges, r); return nil }
-func (s *rangeSink) Close() error        { return nil }
-func (s *rangeSink) SetOffset(o int64)   { s.offsets = append(s.offsets, o) }
+func (s *rangeSink) Stage(r Range, _ string) ([]string, error) {
+	s.ranges = append(s.ranges, r)
+	return []string{r.String()}, nil
+}
+func (s *rangeSink) Publish([]string) error                { return nil }
+func (s *rangeSink) Discard([]string) error                { return nil }
+func (s *rangeSink) Recover(string, int32, []string) error { return nil }
+func (s *rangeSink) Close() error                          { return nil }
+func (s *rangeSink) Seek(_ int32, o int64)                 { s.offsets = append(s.offsets, o) }
 
 func TestRunLinesHandsOverLinesAndRanges(t *testing.T) {
 	in := "a\r\n\n  \nb\nc\nd" // CRLF, blank lines, no final newline

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -17,7 +18,8 @@ import (
 // ends the session with an abort, which rewinds the consumer to the
 // committed offsets, and rolls every processor back to match; revoked
 // partitions are then dropped. New partitions are restored from the state
-// topic and checked against the committed offsets.
+// topic and checked against the committed offsets; their batch files are
+// recovered (see stream.BatchSink).
 func (r *runner) handleEvents(ctx context.Context) error {
 	r.mu.Lock()
 	evs := r.events
@@ -37,11 +39,10 @@ func (r *runner) handleEvents(ctx context.Context) error {
 				revoked = append(revoked, p)
 			}
 		}
-		if ev.assigned {
-			r.assignedOnce = true
-		}
 	}
-	if len(revoked) > 0 {
+	// A global processor spans every partition: any change rebuilds it
+	// from the state topic, so the open transaction is given up first.
+	if len(revoked) > 0 || (r.rc.Global && len(added) > 0 && r.txn != nil) {
 		r.log.Info("partitions revoked", "partitions", revoked)
 		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		_, err := r.sess.End(ectx, kgo.TryAbort)
@@ -55,39 +56,21 @@ func (r *runner) handleEvents(ctx context.Context) error {
 		for _, p := range revoked {
 			delete(r.parts, p)
 		}
-		if r.rc.Global {
-			// Global state covers every partition: with any gone it is
-			// rebuilt from the state topic on the next full assignment.
-			clear(r.parts)
-			r.global, r.globalCommitted = nil, nil
-		}
+		r.states.drop(revoked)
 	}
 	if len(added) == 0 {
 		return nil
 	}
-	ps := make([]int32, 0, len(added))
-	for p := range added {
-		ps = append(ps, p)
-	}
-	slices.Sort(ps)
+	ps := slices.Sorted(maps.Keys(added))
 	r.log.Info("partitions assigned", "partitions", ps)
 	if r.rc.Global {
-		if len(r.parts)+len(ps) != int(r.nparts) {
-			return fmt.Errorf("run %s: %w: assigned %d of the %d partitions of %s; run a single instance of a global job",
-				r.rc.Job, ErrGlobalSplit, len(r.parts)+len(ps), r.nparts, r.rc.Input)
+		for p := range r.parts {
+			added[p] = true
 		}
-		all := make([]int32, r.nparts)
-		for i := range all {
-			all[i] = int32(i)
-		}
-		return r.settled(ctx, func() error { return r.restoreGlobal(ctx, all) })
+		ps = slices.Sorted(maps.Keys(added))
 	}
 	return r.settled(ctx, func() error { return r.restore(ctx, ps) })
 }
-
-// settleTimeout bounds how long a restore waits for state and offsets to
-// agree.
-var settleTimeout = time.Minute
 
 // settled runs a restore until the snapshots agree with the committed
 // offsets. Right after a crash they may briefly disagree: the coordinator
@@ -96,7 +79,7 @@ var settleTimeout = time.Minute
 // before the snapshot in the state partition becomes readable. A
 // disagreement that outlasts settleTimeout is real and fails the run.
 func (r *runner) settled(ctx context.Context, restore func() error) error {
-	deadline := time.Now().Add(settleTimeout)
+	deadline := time.Now().Add(r.rc.settleTimeout)
 	for {
 		err := restore()
 		if !errors.Is(err, ErrStateMismatch) || time.Now().After(deadline) {
@@ -112,89 +95,62 @@ func (r *runner) settled(ctx context.Context, restore func() error) error {
 }
 
 // restore builds the processors of partitions ps from their latest
-// snapshots (state partition p holds input partition p's snapshot).
+// snapshots, checks each snapshot's position against the group's
+// committed offset, and recovers the batch files the snapshots name.
 func (r *runner) restore(ctx context.Context, ps []int32) error {
 	t0 := time.Now()
 	offs, err := r.committedOffsets(ctx, ps)
 	if err != nil {
 		return err
 	}
-	vals, err := r.readState(ctx, ps)
-	if err != nil {
-		return err
+	keys := r.states.keys(ps)
+	var stateParts []int32
+	for _, k := range keys {
+		stateParts = append(stateParts, k.partition)
 	}
-	starts, err := r.startOffsets(ctx)
+	vals, err := r.readState(ctx, stateParts)
 	if err != nil {
 		return err
 	}
 	get := func(k string) []byte { return vals[k] }
-	for _, p := range ps {
-		key := snapshotKey(r.rc.Group, r.rc.Input, p, false)
-		snap, found, err := decodeSnapshot(key, get)
+	snaps := map[string]snapshot{}
+	var bytes int
+	for _, k := range keys {
+		snap, found, err := decodeSnapshot(k.key, get)
 		if err != nil {
-			return fmt.Errorf("run %s: restoring partition %d: %w", r.rc.Job, p, err)
+			return fmt.Errorf("run %s: restoring %s: %w", r.rc.Job, k.key, err)
 		}
-		co, has := offs[p]
-		if err := r.verify(p, key, snap.next, found, co, has); err != nil {
-			return err
-		}
-		pt := &part{p: p, proc: r.rc.Factory(p), hasCommit: has}
-		if has {
-			if err := pt.proc.Restore(snap.data); err != nil {
-				return fmt.Errorf("run %s: restoring partition %d from %s: %w", r.rc.Job, p, key, err)
+		for _, p := range k.covers {
+			co, has := offs[p]
+			if err := r.verify(p, k.key, snap.next, found, co, has); err != nil {
+				return err
 			}
-			pt.committed, pt.next = snap.data, co
-		} else {
-			pt.next = starts[p]
 		}
-		pt.pos = pt.next
-		r.parts[p] = pt
-		r.log.Info("partition restored", "partition", p, "offset", pt.next, "snapshot_bytes", len(pt.committed))
-	}
-	r.log.Debug("restore took", "duration", time.Since(t0))
-	return nil
-}
-
-// restoreGlobal builds the single processor of a Global job.
-func (r *runner) restoreGlobal(ctx context.Context, all []int32) error {
-	offs, err := r.committedOffsets(ctx, all)
-	if err != nil {
-		return err
-	}
-	vals, err := r.readState(ctx, []int32{0})
-	if err != nil {
-		return err
-	}
-	starts, err := r.startOffsets(ctx)
-	if err != nil {
-		return err
-	}
-	key := snapshotKey(r.rc.Group, r.rc.Input, 0, true)
-	snap, found, err := decodeSnapshot(key, func(k string) []byte { return vals[k] })
-	if err != nil {
-		return fmt.Errorf("run %s: restoring global state: %w", r.rc.Job, err)
-	}
-	g := r.rc.Factory(-1)
-	if found {
-		if err := g.Restore(snap.data); err != nil {
-			return fmt.Errorf("run %s: restoring global state from %s: %w", r.rc.Job, key, err)
+		if found {
+			snaps[k.key] = snap
+			bytes += len(snap.data)
 		}
-		r.globalCommitted = snap.data
+		if r.rc.Batches != nil {
+			for _, p := range k.covers {
+				if err := r.rc.Batches.Recover(r.rc.Input, p, snap.files); err != nil {
+					return fmt.Errorf("run %s: recovering the batch files of partition %d: %w", r.rc.Job, p, err)
+				}
+			}
+		}
 	}
-	r.global = g
-	for _, p := range all {
+	if err := r.states.load(ps, snaps); err != nil {
+		return fmt.Errorf("run %s: %w", r.rc.Job, err)
+	}
+	for _, p := range ps {
 		co, has := offs[p]
-		if err := r.verify(p, key, snap.next, found, co, has); err != nil {
-			return err
-		}
-		pt := &part{p: p, hasCommit: has, next: starts[p]}
+		pt := &part{p: p, hasCommit: has, next: r.starts[p]}
 		if has {
 			pt.next = co
 		}
 		pt.pos = pt.next
 		r.parts[p] = pt
 	}
-	r.log.Info("global state restored", "partitions", len(all), "snapshot_bytes", len(r.globalCommitted))
+	r.log.Info("partitions restored", "partitions", ps, "snapshot_bytes", bytes, "duration", time.Since(t0).Round(time.Millisecond))
 	return nil
 }
 
@@ -242,11 +198,6 @@ func (r *runner) readState(ctx context.Context, ps []int32) (map[string][]byte, 
 		return nil, fmt.Errorf("run %s: reading state: %w", r.rc.Job, err)
 	}
 	return vals, nil
-}
-
-func (r *runner) startOffsets(ctx context.Context) (map[int32]int64, error) {
-	starts, _, err := bounds(ctx, r.adm, r.rc.Input)
-	return starts, err
 }
 
 // committedOffsets fetches the group's committed offsets on the input
