@@ -89,16 +89,18 @@ func (r *runner) unfinished(offs map[int32]int64) []string {
 			continue // nothing to read
 		}
 		o, ok := offs[p]
-		switch {
-		case !ok:
-			out = append(out, fmt.Sprintf("%d (nothing committed of %d records)", p, end-r.starts[p]))
-		case o < end:
-			owner := "another member"
-			if _, own := r.parts[p]; own {
-				owner = "this member"
-			}
-			out = append(out, fmt.Sprintf("%d (committed %d of end %d, owned by %s)", p, o, end, owner))
+		if ok && o >= end {
+			continue
 		}
+		committed := "nothing"
+		if ok {
+			committed = fmt.Sprint(o)
+		}
+		owner := "not owned here"
+		if _, own := r.parts[p]; own {
+			owner = "owned here"
+		}
+		out = append(out, fmt.Sprintf("%d (committed %s, end %d, %s)", p, committed, end, owner))
 	}
 	return out
 }
