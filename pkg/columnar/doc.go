@@ -27,24 +27,36 @@
 //
 // # Micro-batches
 //
-// BatchWriter is a stream.BatchSink. It buffers a job's outputs and, on
-// Flush(r), writes each dataset's rows as one Arrow IPC file per day:
+// BatchWriter is a stream.BatchSink with one buffer per input partition.
+// It buffers a job's outputs and writes each dataset's rows of one
+// partition and offset range as one Arrow IPC file per day:
 //
-//	DIR/<dataset>/dt=YYYY-MM-DD/<r.String()>.arrow
+//	DIR/<dataset>/dt=YYYY-MM-DD/<prefix><r.String()>.arrow
 //
 // The day comes from the record's event time (trade_timestamp,
-// order_timestamp, timestamp, bar_start, window_start). Files are written
-// atomically (temporary dot-file in the same directory, fsync, rename, fsync
-// of the directory), so readers see whole files or none, and flushing the same
-// range again replaces the file.
+// order_timestamp, timestamp, bar_start, window_start); the prefix is the
+// job's name ("sma."), so two jobs writing one dataset never collide.
+// Files are written atomically (temporary dot-file in the same directory,
+// fsync, rename, fsync of the directory).
+//
+// The Kafka runner writes in two phases: Stage writes hidden pending files
+// (".<name>.arrow.<txn>.pending", skipped by ListFiles and so by every
+// reader and the archive) before the transaction commits, and Publish
+// renames them to their visible names after it committed. Discard deletes
+// the staged files of an aborted transaction; Recover, when a partition is
+// assigned, publishes the files its last committed snapshot names and
+// deletes every other pending file of that partition. Files of aborted
+// transactions are therefore never visible. File mode and produce use
+// Flush, which stages and publishes at once.
 //
 // Every micro-batch row also carries a hidden column _src_offset: the input
-// offset (Kafka offset or line number) whose processing emitted it. Runners
-// call SetOffset before handing each input record to the processor; rows
-// emitted without it are attributed to the range's Last offset. Readers
-// (ReadBatches, and the archive job) use it to de-duplicate ranges that a
-// retried transaction wrote twice: a file whose range lies inside another
-// file's range of the same source and partition is dropped, and of two
-// partially overlapping files the later-starting one contributes only the
-// rows with offsets past the earlier one's Last.
+// offset (Kafka offset or line number) whose processing emitted it, set by
+// Seek before each input record (rows emitted after the input ended, such
+// as the windows a file's end closes, carry the range's Last offset).
+// Readers (ReadBatches, and the archive job) de-duplicate by it, so any
+// overlap of ranges (a file-mode rerun with other --batch-lines, or files
+// written by an older bourse) yields each row once: a file whose range lies
+// inside another file's range of the same source and partition is
+// dropped, and of two partially overlapping files the later-starting one
+// contributes only the rows with offsets past the earlier one's Last.
 package columnar

@@ -14,40 +14,46 @@
 // # Exactly-once runner
 //
 // Run consumes the input topic in a consumer group (one per job) through a
-// kgo.GroupTransactSession, reading with read_committed. Without a batch
-// sink, records are fed to their partition's stream.Processor as soon as
-// they are polled, inside the open transaction, so processing overlaps the
-// wait for the next commit. With a batch sink (--batch-dir), records are
-// queued per partition and processed partition by partition when the
-// transaction is due, so that each partition's outputs form one contiguous
-// offset range per batch file. A transaction is due CommitInterval after
-// the previous one started (at once after a quiet spell) or after
-// CommitRecords records. At commit, Run calls BatchSink.Flush for each
-// partition's offset range and produces each touched processor's snapshot
-// with the next input offset to the compacted state topic
-// (bourse-<job>-state, key "<group>/<topic>/<partition>", in state
-// partition = input partition; large snapshots are split into chunks that
-// the manifest names by content hash). One transaction thus holds the
-// outputs, the consumed offsets and the snapshots: all become visible
-// together or not at all. A run that ends waits until the broker has
-// written its last transaction's markers, so a reader started right after
-// sees everything the run committed.
+// kgo.GroupTransactSession, reading with read_committed. Its loop moves
+// between three small parts: assignment (assign.go), the transaction
+// cycle (txn.go) and the stop rule (stop.go). There is one processing
+// path, whether or not a batch sink is set.
 //
-// If a transaction does not commit (a rebalance, or a failed offset
-// commit), the session rewinds the consumer to the committed offsets and
-// Run restores every processor from the in-memory copy of its last
-// committed snapshot, so the redone work starts from the same state and
-// gives the same outputs. Any revocation is handled the same way before
-// the revoked partitions are dropped.
+// Records are fed to their partition's stream.Processor as soon as they
+// are polled, inside the open transaction. Each output goes to the Kafka
+// sink and, with a batch sink (--batch-dir), to that partition's buffer,
+// tagged with the input offset that produced it (stream.BatchSink.Seek).
+// A transaction is due CommitInterval after the previous one ended (at
+// once after a quiet spell) or after CommitRecords records. At commit the
+// runner stages each touched partition's batch rows as hidden pending
+// files named after the partition's offset range and the transaction, and
+// produces each touched processor's snapshot — with the next input offset
+// and the names of the staged files — to the compacted state topic
+// (bourse-<job>-state, key "<group>/<topic>/<partition>", in state
+// partition = input partition). One transaction thus holds the outputs,
+// the consumed offsets and the snapshots: all become visible together or
+// not at all. Only after the commit are the staged files published
+// (renamed to their visible names), so the archive never sees a file of
+// an aborted transaction; a crash between the commit and the rename is
+// repaired when the partition is next assigned: the files the committed
+// snapshot names are published, every other pending file of the partition
+// is deleted.
+//
+// If a transaction does not commit (a rebalance, a failed offset commit,
+// a revocation), its staged files are deleted, the session rewinds the
+// consumer to the committed offsets and every processor is restored from
+// the in-memory copy of its last committed snapshot, so the redone work
+// starts from the same state and gives the same outputs.
 //
 // When partitions are assigned (at start or in a rebalance), Run fetches
 // the group's committed offsets (require-stable), reads the matching state
-// partitions to their end (read_committed, last value per key wins) and
-// restores the processors. The snapshot's offset must equal the committed
-// offset; if not, Run fails with ErrStateMismatch rather than replay or
-// skip. A restart therefore costs one snapshot read, not a replay. Before
-// each commit Run also checks that the offsets the session will commit are
-// the ones recorded in the snapshots.
+// partitions to their end (read_committed, last value per key wins),
+// restores the processors and recovers their batch files. The snapshot's
+// offset must equal the committed offset; if not, Run fails with
+// ErrStateMismatch rather than replay or skip. A restart therefore costs
+// one snapshot read, not a replay. Before each commit Run also checks that
+// the offsets the session will commit are the ones recorded in the
+// snapshots.
 //
 // Control records (transaction markers) are kept and counted as consumed,
 // so positions reach the last stable offset exactly.
@@ -55,11 +61,16 @@
 // # Bounded and follow
 //
 // With Follow false (the Airflow micro-batch), Run lists the input's last
-// stable offsets at start and returns nil once every partition it owns is
-// processed and committed to them (partitions with nothing to read are done
-// at once; a run that owns nothing stops when the group's commits reach the
-// end offsets). With Follow true it runs until ctx is cancelled, then
-// commits what it has polled and returns nil.
+// stable offsets at start. It returns nil only when, for every partition
+// of the input, the group's committed offset has reached that end offset,
+// whoever owned the partition: exit code 0 promises complete output. A
+// run whose own partitions are done keeps polling (a rebalance may hand
+// it the partitions of a crashed member) and fails with ErrIncomplete,
+// naming the unfinished partitions, after FinishTimeout without progress.
+// With Follow true it runs until ctx is cancelled, then commits what it
+// has polled and returns nil. A run that ends cleanly waits until the
+// broker has written its last transaction's markers, so a reader started
+// right after sees everything it committed.
 //
 // # Global mode
 //
@@ -69,11 +80,14 @@
 // partition; a split assignment fails with ErrGlobalSplit, so run one
 // instance.
 //
-// # Transactional ids and crashes
+// # Transactional ids, membership and crashes
 //
-// A restarted instance with the same RunConfig.TransactionalID fences its
-// crashed predecessor and aborts its open transaction at once; with another
-// id the dead transaction blocks read_committed readers until
-// TransactionTimeout. A crashed member keeps its partitions until
-// SessionTimeout.
+// RunConfig.TransactionalID is also the member's static group instance id
+// (KIP-345). A restarted instance with the same id fences its crashed
+// predecessor's transaction and takes its partitions back at once, without
+// waiting for the session timeout; with another id the dead transaction
+// blocks read_committed readers until TransactionTimeout and a crashed
+// member keeps its partitions until SessionTimeout. A run that ends
+// cleanly leaves the group explicitly (static members do not leave on
+// close), so that the next run's pod is not kept waiting.
 package kafka

@@ -115,6 +115,10 @@ func startMatch(b *testing.B, ctx context.Context, kc kafka.Config, f fresh, com
 	cfg.Kafka, cfg.Topics, cfg.Group = kc, f.topics, f.group
 	cfg.StateTopic = f.group + "-state"
 	cfg.Follow, cfg.Quiet, cfg.CommitInterval = true, true, commit
+	// The production path, as the micro-batch DAG runs it: Arrow batches
+	// staged and published with every transaction, a fixed txn id.
+	cfg.BatchDir = b.TempDir()
+	cfg.TransactionalID = f.group + "-txn"
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	rctx, cancel := context.WithCancel(ctx)
 	m := &matchJob{cancel: cancel, done: make(chan struct{})}
