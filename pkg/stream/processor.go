@@ -4,12 +4,13 @@ import "github.com/bourse/bourse/pkg/record"
 
 // Record is one input record handed to a Processor.
 type Record struct {
-	Key       []byte
-	Value     []byte
-	Source    string // topic name or file path, for reject reports
-	Partition int32  // Kafka partition; 0 in file mode
-	Offset    int64  // Kafka offset, or 1-based line number in file mode
-	Time      int64  // broker/record timestamp in Unix ms, 0 if unknown (never used by cores)
+	Key        []byte
+	Value      []byte
+	Source     string // topic name or file path, for reject reports
+	Partition  int32  // Kafka partition; 0 in file mode
+	Offset     int64  // Kafka offset, or 1-based line number in file mode
+	Time       int64  // broker/record timestamp in Unix ms, 0 if unknown (never used by cores)
+	Partitions int32  // partition count of the input topic; 0 in file mode
 }
 
 // Processor is the pure, deterministic core of a stream job for one input
