@@ -20,8 +20,8 @@ type gen struct {
 	t       int64
 	traders []string
 	owner   map[uint64]string // trader of the last NEW of each id
-	live    func() []uint64 // ids resting now, if the caller knows them
-	band    int64           // width of the usual price band in ticks
+	live    func() []uint64   // ids resting now, if the caller knows them
+	band    int64             // width of the usual price band in ticks
 }
 
 func newGen(seed uint64, policy Policy) *gen {

@@ -22,12 +22,12 @@ func TestReadInstrumentsPoisoned(t *testing.T) {
 			{"TCS", `{"symbol":"TCS","tick_size":0.01,"lot_size":1,"ref_price":3500}`},
 			{"INFY", `{"symbol":"INFY","tick_size":0.01,"lot_size":1,"ref_price":1500}`},
 			{"RIL", `{"symbol":"RIL","tick_size":0.05,"lot_size":1,"ref_price":2500}`},
-			{"TCS", `{"symbol":"TCS","tick_size":0,"lot_size":1,"ref_price":3500}`},      // tick 0
+			{"TCS", `{"symbol":"TCS","tick_size":0,"lot_size":1,"ref_price":3500}`},       // tick 0
 			{"INFY", `{"symbol":"INFY","tick_size":0.01,"lot_size":-1,"ref_price":1500}`}, // lot -1
 			{"RIL", `{"symbol":"RIL","tick_size":`},                                       // bad JSON
 			{"ONGC", `{"symbol":"RIL","tick_size":1,"lot_size":1,"ref_price":1}`},         // key is not the symbol
-			{"XYZ", `not json`},                                                           // never good: absent
-			{"RIL", `{"symbol":"RIL","tick_size":0.01,"lot_size":1,"ref_price":2500}`},    // a later good value wins
+			{"XYZ", `not json`}, // never good: absent
+			{"RIL", `{"symbol":"RIL","tick_size":0.01,"lot_size":1,"ref_price":2500}`}, // a later good value wins
 			{"GONE", `{"symbol":"GONE","tick_size":1,"lot_size":1,"ref_price":1}`},
 			{"GONE", ""}, // tombstone (nil value below)
 			{"", `{"symbol":"ONGC","tick_size":0.01,"lot_size":1,"ref_price":250}`}, // keyless: under its symbol
