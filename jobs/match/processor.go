@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/bourse/bourse/pkg/book"
 	"github.com/bourse/bourse/pkg/record"
@@ -157,8 +158,8 @@ func (p *Processor) skewed(t, ref, clock int64) bool {
 func errSkew(t, ref, clock, d int64) error {
 	var b []byte
 	b = append(b, "order_timestamp: expected at most "...)
-	b = strconv.AppendInt(b, d, 10)
-	b = append(b, " ms ahead of the reference time "...)
+	b = append(b, (time.Duration(d) * time.Millisecond).String()...)
+	b = append(b, " ahead of the reference time "...)
 	b = record.AppendTime(b, ref)
 	if clock != 0 {
 		b = append(b, " or of the instrument clock "...)

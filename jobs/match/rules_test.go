@@ -348,3 +348,19 @@ type collectTrades struct {
 }
 
 func (c *collectTrades) Trade(tr *record.Trade) { *c.trades = append(*c.trades, *tr) }
+
+// TestRulesDoNotAllocate: the key, trader id and clock checks add no
+// allocation to an order that passes them.
+func TestRulesDoNotAllocate(t *testing.T) {
+	p := NewProcessorWith(defaultIns(t), book.PriceTime, Options{MaxClockSkew: 24 * 3600 * 1000, Now: t0})
+	n := &stream.Record{Key: []byte("TCS"), Partitions: 6, Time: t0, Value: orderJSON(1, "TCS", "BUY", 5, "3500", t0, `, "trader_id": "desk-7.alice@fx"`)}
+	c := &stream.Record{Key: []byte("TCS"), Partitions: 6, Time: t0, Value: cancelJSON(1, "TCS", t0, `, "trader_id": "desk-7.alice@fx"`)}
+	var em record.Discard
+	for range 10 {
+		p.Process(n, em)
+		p.Process(c, em)
+	}
+	if a := testing.AllocsPerRun(200, func() { p.Process(n, em); p.Process(c, em) }); a != 0 {
+		t.Errorf("%v allocations per NEW+CANCEL pair", a)
+	}
+}
