@@ -19,7 +19,17 @@ input order, an order trades against the best-priced, oldest resting orders
 of the other side; the remainder of a GTC limit order rests. Execution
 reports (ACCEPTED, REJECTED, FILL, PARTIAL_FILL, CANCELLED, EXPIRED, KILLED,
 REPLACED) go to --events. Bad records become REJECTED reports; they never stop
-the job. A human line per trade goes to stderr (--quiet turns it off).`,
+the job. A human line per trade goes to stderr (--quiet turns it off).
+
+Beyond the order's own fields, an order is REJECTED when its Kafka record key
+is not its instrument (KEY_MISMATCH) or it has no key on a topic of several
+partitions (KEY_MISSING); when its trader_id is not 1-64 characters of
+A-Z a-z 0-9 - _ . : @ (BAD_TRADER_ID); when it is stamped more than
+--max-clock-skew ahead of both its instrument's clock and the reference time
+(CLOCK_SKEW); and when it cancels or replaces an order entered with another
+trader_id (NOT_OWNER). Resting orders of an instrument removed from the
+reference are CANCELLED (INSTRUMENT_REMOVED) when the job next restores them.
+The reason codes are listed in docs/CONTRACT.md.`,
 		Example: `  bourse produce --count 1000 --out orders.jsonl
   bourse match --in orders.jsonl --out trades.jsonl --events events.jsonl
   bourse match --brokers 127.0.0.1:9092 --batch-dir /data/batches   # bounded Kafka run`,
@@ -38,6 +48,7 @@ the job. A human line per trade goes to stderr (--quiet turns it off).`,
 	fs.StringVar(&cfg.Instruments, "instruments", "", "instruments reference: CSV (symbol,name,tick_size,lot_size,ref_price) or JSON; default: the instruments topic or the built-in RIL, INFY, ONGC, TCS")
 	fs.StringVar(&cfg.Policy, "policy", cfg.Policy, "matching policy: price-time, or exact (the original rule: equal price and quantity only)")
 	fs.BoolVar(&cfg.Quiet, "quiet", false, "no human trade lines on stderr")
+	fs.DurationVar(&cfg.MaxClockSkew, "max-clock-skew", cfg.MaxClockSkew, "reject (CLOCK_SKEW) an order stamped more than this ahead of both its instrument's clock and the reference time (Kafka record timestamp; in file mode the start time); 0 = off")
 	return cmd
 }
 

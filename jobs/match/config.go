@@ -2,6 +2,7 @@ package match
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/bourse/bourse/jobs/runner"
 	"github.com/bourse/bourse/pkg/book"
@@ -18,11 +19,22 @@ type Config struct {
 	Policy string
 	// Quiet turns off the human line per trade on stderr.
 	Quiet bool
+	// MaxClockSkew is how far an order's timestamp may run ahead of both
+	// its instrument's clock and the reference time (the Kafka record
+	// timestamp, or Now in file mode) before the order is REJECTED with
+	// CLOCK_SKEW; such an order never moves the clock. 0 turns the rule off.
+	MaxClockSkew time.Duration
+	// Now is the file-mode reference time, read once at start (Run uses
+	// the wall clock when it is zero); the core never reads a clock.
+	Now time.Time
 }
+
+// DefaultMaxClockSkew is the default of Config.MaxClockSkew.
+const DefaultMaxClockSkew = 24 * time.Hour
 
 // DefaultConfig returns the match job's defaults: trades to stdout.
 func DefaultConfig() Config {
-	c := Config{Config: runner.Defaults(), Policy: "price-time"}
+	c := Config{Config: runner.Defaults(), Policy: "price-time", MaxClockSkew: DefaultMaxClockSkew}
 	c.Files.Trades = "-"
 	return c
 }
@@ -32,7 +44,19 @@ func (c *Config) Validate() error {
 	if _, err := c.policy(); err != nil {
 		return err
 	}
+	if c.MaxClockSkew < 0 {
+		return fmt.Errorf("%w: --max-clock-skew must be >= 0 (0 = off), got %s", runner.ErrUsage, c.MaxClockSkew)
+	}
 	return c.Config.Validate()
+}
+
+// options are the processor's settings: the skew in ms and Now (Unix ms).
+func (c *Config) options() Options {
+	o := Options{MaxClockSkew: c.MaxClockSkew.Milliseconds()}
+	if !c.Now.IsZero() {
+		o.Now = c.Now.UnixMilli()
+	}
+	return o
 }
 
 func (c *Config) policy() (book.Policy, error) {

@@ -2,8 +2,12 @@
 // reports out.
 //
 // Processor is its pure core for one input partition: it decodes each
-// order, validates it against the instruments reference, and submits it to
-// the order book of its instrument (pkg/book), which emits trades and
-// execution reports. Run wires the processor to files or Kafka through
+// order, checks its record key (KEY_MISMATCH, KEY_MISSING), its trader id
+// (BAD_TRADER_ID), the instruments reference and its timestamp against the
+// clock rule (CLOCK_SKEW, with Options.Now or the record time as the
+// reference: the core reads no clock), and submits it to the order book of
+// its instrument (pkg/book), which emits trades and execution reports.
+// Books restored for instruments that left the reference are emptied with
+// CANCELLED reports (INSTRUMENT_REMOVED) on the next Process or Flush. Run wires the processor to files or Kafka through
 // jobs/runner; the processor never knows which.
 package match

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
+	"time"
 
 	"github.com/bourse/bourse/pkg/book"
 	"github.com/bourse/bourse/pkg/record"
@@ -14,32 +16,71 @@ import (
 // maxRaw is how much of an undecodable record a REJECTED report keeps.
 const maxRaw = 1024
 
+// Options are the processor's settings beyond the reference and the
+// policy. The zero value turns the clock rule off.
+type Options struct {
+	// MaxClockSkew (ms) is how far an order's timestamp may run ahead of
+	// both its instrument's clock and the reference time before the order
+	// is REJECTED (CLOCK_SKEW); 0 turns the rule off.
+	MaxClockSkew int64
+	// Now (Unix ms) is the reference time for records that carry none
+	// (file mode), fixed once when the job starts; 0 means none.
+	Now int64
+}
+
 // Processor matches the orders of one input partition. It keeps one book
 // per instrument seen in that partition.
 type Processor struct {
 	instruments *record.Instruments
 	policy      book.Policy
+	opt         Options
 	books       map[string]*book.Book
-	dec         record.OrderDecoder
-	order       record.Order
-	reject      record.Event
+	// retired lists, in symbol order, books restored for instruments the
+	// reference no longer lists (or lists with other sizes) whose resting
+	// orders are still to be cancelled.
+	retired []string
+	dec     record.OrderDecoder
+	order   record.Order
+	reject  record.Event
 }
 
-// NewProcessor makes a processor over the instruments reference.
+// NewProcessor makes a processor over the instruments reference with the
+// clock rule off (Options{}).
 func NewProcessor(instruments *record.Instruments, policy book.Policy) *Processor {
-	return &Processor{instruments: instruments, policy: policy, books: make(map[string]*book.Book)}
+	return NewProcessorWith(instruments, policy, Options{})
+}
+
+// NewProcessorWith makes a processor over the instruments reference.
+func NewProcessorWith(instruments *record.Instruments, policy book.Policy, opt Options) *Processor {
+	return &Processor{instruments: instruments, policy: policy, opt: opt, books: make(map[string]*book.Book)}
 }
 
 // Factory returns a stream.Factory making one processor per partition.
-func Factory(instruments *record.Instruments, policy book.Policy) stream.Factory {
-	return func(int32) stream.Processor { return NewProcessor(instruments, policy) }
+func Factory(instruments *record.Instruments, policy book.Policy, opt Options) stream.Factory {
+	return func(int32) stream.Processor { return NewProcessorWith(instruments, policy, opt) }
 }
 
-// Process decodes, validates and matches one order.
+// Process decodes, checks and matches one order. The checks, in order:
+// decoding, the record key (KEY_MISMATCH, KEY_MISSING), the trader id
+// (BAD_TRADER_ID), the instruments reference, the clock (CLOCK_SKEW); then
+// the book applies its own rules. Resting orders of retired instruments
+// are cancelled first.
 func (p *Processor) Process(rec *stream.Record, out record.Emitter) {
+	if len(p.retired) > 0 {
+		p.cancelRetired(out)
+	}
 	o := &p.order
 	*o = record.Order{}
 	if err := p.dec.Decode(rec.Value, o); err != nil {
+		p.rejectf(out, err, rec.Value)
+		return
+	}
+	if err := checkKey(rec, o); err != nil {
+		p.rejectf(out, err, rec.Value)
+		return
+	}
+	if err := record.CheckTraderID(o.TraderID); err != nil {
+		o.TraderID = "" // never echo control characters into a report field
 		p.rejectf(out, err, rec.Value)
 		return
 	}
@@ -47,7 +88,86 @@ func (p *Processor) Process(rec *stream.Record, out record.Emitter) {
 		p.rejectf(out, err, rec.Value)
 		return
 	}
-	p.book(o.Instrument).Submit(o, out)
+	b := p.books[o.Instrument]
+	if ref, clock := p.refTime(rec), bookClock(b); p.skewed(o.Time, ref, clock) {
+		// Stamped with the clock, or the reference time, never the order's
+		// own far-future time.
+		at := ref
+		if clock != 0 {
+			at = clock
+		}
+		p.rejectAt(out, errSkew(o.Time, ref, clock, p.opt.MaxClockSkew), rec.Value, at)
+		return
+	}
+	if b == nil {
+		b = p.book(o.Instrument)
+	}
+	b.Submit(o, out)
+}
+
+// checkKey enforces the keying rule that keeps one book per instrument: a
+// Kafka record's key, when present, is its order's instrument; a keyless
+// record is accepted only from a one-partition topic (or a file, where
+// Partitions is 0).
+func checkKey(rec *stream.Record, o *record.Order) error {
+	if len(rec.Key) > 0 {
+		if string(rec.Key) == o.Instrument {
+			return nil
+		}
+		return &record.Error{Reason: record.ReasonKeyMismatch, Message: "record key: expected the instrument " +
+			strconv.Quote(o.Instrument) + ", got " + strconv.Quote(truncate(rec.Key))}
+	}
+	if rec.Partitions > 1 {
+		return &record.Error{Reason: record.ReasonKeyMissing, Message: "record key: expected the instrument " +
+			strconv.Quote(o.Instrument) + " on a topic of " + strconv.Itoa(int(rec.Partitions)) + " partitions, got no key"}
+	}
+	return nil
+}
+
+func truncate(b []byte) string {
+	if len(b) > 64 {
+		b = b[:64]
+	}
+	return string(b)
+}
+
+// refTime is the reference time of the clock rule: the record's own
+// (Kafka) timestamp, else the job's start time.
+func (p *Processor) refTime(rec *stream.Record) int64 {
+	if rec.Time != 0 {
+		return rec.Time
+	}
+	return p.opt.Now
+}
+
+func bookClock(b *book.Book) int64 {
+	if b == nil {
+		return 0
+	}
+	return b.Clock()
+}
+
+// skewed reports whether an order stamped t runs more than MaxClockSkew
+// ahead of the reference time ref and of the instrument clock (when the
+// instrument has one). Without a reference time the rule does not apply.
+func (p *Processor) skewed(t, ref, clock int64) bool {
+	d := p.opt.MaxClockSkew
+	return d > 0 && ref > 0 && t-ref > d && (clock == 0 || t-clock > d)
+}
+
+func errSkew(t, ref, clock, d int64) error {
+	var b []byte
+	b = append(b, "order_timestamp: expected at most "...)
+	b = append(b, (time.Duration(d) * time.Millisecond).String()...)
+	b = append(b, " ahead of the reference time "...)
+	b = record.AppendTime(b, ref)
+	if clock != 0 {
+		b = append(b, " or of the instrument clock "...)
+		b = record.AppendTime(b, clock)
+	}
+	b = append(b, ", got "...)
+	b = record.AppendTime(b, t)
+	return &record.Error{Reason: record.ReasonClockSkew, Message: string(b)}
 }
 
 // book returns the instrument's book, creating it on first use.
@@ -65,6 +185,12 @@ func (p *Processor) book(symbol string) *book.Book {
 // validation. What was decoded of the order (id, instrument, trader) is
 // kept so that the trader can match the report to the order.
 func (p *Processor) rejectf(out record.Emitter, err error, raw []byte) {
+	p.rejectAt(out, err, raw, -1)
+}
+
+// rejectAt is rejectf with the report's time: at when it is not negative,
+// else the order's time or its instrument's clock, whichever is later.
+func (p *Processor) rejectAt(out record.Emitter, err error, raw []byte, at int64) {
 	o := &p.order
 	r := &p.reject
 	*r = record.Event{
@@ -84,11 +210,41 @@ func (p *Processor) rejectf(out record.Emitter, err error, raw []byte) {
 	if b, ok := p.books[o.Instrument]; ok && o.Instrument != "" {
 		r.Time = max(r.Time, b.Clock())
 	}
+	if at >= 0 {
+		r.Time = at
+	}
 	out.Event(r)
 }
 
-// Flush does nothing: resting orders stay in the book.
-func (p *Processor) Flush(record.Emitter) {}
+// Flush cancels the resting orders of retired instruments, if any; other
+// resting orders stay in their books.
+func (p *Processor) Flush(out record.Emitter) {
+	if len(p.retired) > 0 {
+		p.cancelRetired(out)
+	}
+}
+
+// cancelRetired cancels every resting order of the retired books, in
+// symbol order, with INSTRUMENT_REMOVED (or INSTRUMENT_CHANGED when the
+// reference lists the symbol with other sizes; that book then takes the new
+// sizes and keeps its clock and trade sequence). A removed instrument's
+// empty book stays, so that its trade ids continue should it be listed again.
+func (p *Processor) cancelRetired(out record.Emitter) {
+	for _, sym := range p.retired {
+		b := p.books[sym]
+		old := b.Instrument()
+		if in, ok := p.instruments.Lookup(sym); ok {
+			b.CancelAll(record.ReasonInstrumentChanged, fmt.Sprintf(
+				"instrument %s: expected tick size %s and lot size %s as when the order rested, the reference now has %s and %s",
+				sym, old.TickSize, old.LotSize, in.TickSize, in.LotSize), out)
+			b.Reinstrument(*in)
+		} else {
+			b.CancelAll(record.ReasonInstrumentRemoved, fmt.Sprintf(
+				"instrument %s: expected it in the instruments reference, it was removed while the order rested", sym), out)
+		}
+	}
+	p.retired = p.retired[:0]
+}
 
 // Books returns the processor's books by instrument, for depth queries.
 func (p *Processor) Books() map[string]*book.Book { return p.books }
@@ -114,7 +270,11 @@ func (p *Processor) Snapshot(dst []byte) []byte {
 	return dst
 }
 
-// Restore replaces every book with the snapshot's.
+// Restore replaces every book with the snapshot's. A book of an instrument
+// the reference no longer lists, or lists with another tick or lot size, is
+// restored as it was and retired: its resting orders are cancelled with
+// execution reports on the next Process or Flush. Only a corrupt snapshot
+// is an error.
 func (p *Processor) Restore(src []byte) error {
 	if len(src) == 0 || src[0] != snapshotVersion {
 		return fmt.Errorf("match snapshot: expected version %d", snapshotVersion)
@@ -126,6 +286,7 @@ func (p *Processor) Restore(src []byte) error {
 	}
 	src = src[k:]
 	books := make(map[string]*book.Book, n)
+	var retired []string
 	for i := uint64(0); i < n; i++ {
 		sym, rest, err := field(src)
 		if err != nil {
@@ -136,20 +297,37 @@ func (p *Processor) Restore(src []byte) error {
 			return fmt.Errorf("match snapshot: book %s: %w", sym, err)
 		}
 		src = rest
-		in, ok := p.instruments.Lookup(string(sym))
-		if !ok {
-			return fmt.Errorf("match snapshot: instrument %q is not in the instruments reference", sym)
+		was, err := book.SnapshotInstrument(body)
+		if err != nil {
+			return fmt.Errorf("match snapshot: book %s: %w", sym, err)
 		}
-		b := book.New(*in, p.policy, 1024)
+		if was.Symbol != string(sym) {
+			return fmt.Errorf("match snapshot: book %s: expected its own symbol inside, got %q", sym, was.Symbol)
+		}
+		in, listed := p.instruments.Lookup(was.Symbol)
+		same := listed && in.TickSize == was.TickSize && in.LotSize == was.LotSize
+		if same {
+			was = *in
+		}
+		b := book.New(was, p.policy, 1024)
 		if err := b.Restore(body); err != nil {
 			return fmt.Errorf("match snapshot: book %s: %w", sym, err)
 		}
-		books[string(sym)] = b
+		switch {
+		case same:
+		case b.Len() > 0:
+			retired = append(retired, was.Symbol)
+		case listed:
+			b.Reinstrument(*in)
+		}
+		books[was.Symbol] = b
 	}
 	if len(src) != 0 {
 		return fmt.Errorf("match snapshot: %d trailing bytes", len(src))
 	}
 	p.books = books
+	sort.Strings(retired)
+	p.retired = retired
 	return nil
 }
 

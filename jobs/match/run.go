@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/bourse/bourse/jobs/runner"
 	"github.com/bourse/bourse/pkg/columnar"
@@ -18,13 +19,16 @@ func Run(ctx context.Context, cfg Config, human io.Writer, log *slog.Logger) (ru
 		return runner.Summary{Job: "match"}, err
 	}
 	policy, _ := cfg.policy()
+	if cfg.Now.IsZero() {
+		cfg.Now = time.Now() // once, at start: the clock rule's file-mode reference
+	}
 	ins, err := runner.LoadInstruments(ctx, cfg.Instruments, cfg.Config, log)
 	if err != nil {
 		return runner.Summary{Job: "match"}, err
 	}
 	job := runner.Job{
 		Name:         "match",
-		Factory:      Factory(ins, policy),
+		Factory:      Factory(ins, policy, cfg.options()),
 		Input:        func(t kafka.Topics) string { return t.Orders },
 		Outputs:      func(t kafka.Topics) kafka.Topics { return kafka.Topics{Trades: t.Trades, Events: t.Events} },
 		InputDataset: "orders",

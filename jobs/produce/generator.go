@@ -58,11 +58,12 @@ func (c GenConfig) Validate() error {
 const recent = 64
 
 type instState struct {
-	in   record.Instrument
-	mid  int64 // ticks
-	ids  [recent]uint64
-	side [recent]record.Side
-	n    int
+	in     record.Instrument
+	mid    int64 // ticks
+	ids    [recent]uint64
+	side   [recent]record.Side
+	trader [recent]string // who entered ids[i]: only the owner may cancel or replace
+	n      int
 }
 
 // Generator produces a deterministic synthetic order flow: a random-walk
@@ -121,12 +122,12 @@ func (g *Generator) Next(o *record.Order) {
 	case k < m.Cancel && st.n > 0:
 		o.Action = record.Cancel
 		i := g.rng.IntN(min(st.n, recent))
-		o.ID, o.Side = st.ids[i], st.side[i]
+		o.ID, o.Side, o.TraderID = st.ids[i], st.side[i], st.trader[i]
 		return
 	case k < m.Cancel+m.Replace && st.n > 0:
 		o.Action = record.Replace
 		i := g.rng.IntN(min(st.n, recent))
-		o.ID, o.Side = st.ids[i], st.side[i]
+		o.ID, o.Side, o.TraderID = st.ids[i], st.side[i], st.trader[i]
 		g.price(st, o)
 		return
 	}
@@ -153,7 +154,7 @@ func (g *Generator) Next(o *record.Order) {
 		if g.rng.IntN(100) < g.cfg.ExpiringPct {
 			o.ExpiresAt = g.now + 1000*(30+g.rng.Int64N(600))
 		}
-		st.ids[st.n%recent], st.side[st.n%recent] = o.ID, o.Side
+		st.ids[st.n%recent], st.side[st.n%recent], st.trader[st.n%recent] = o.ID, o.Side, o.TraderID
 		st.n++
 	}
 }

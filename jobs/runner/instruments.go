@@ -11,7 +11,8 @@ import (
 
 // LoadInstruments returns the instruments reference: from the file at path
 // when given; else, in Kafka mode, from the compacted instruments topic;
-// else (or when the topic is empty) the built-in default.
+// else (or when the topic is empty) the built-in default. Bad records of
+// the topic are logged and skipped; they never fail the load.
 func LoadInstruments(ctx context.Context, path string, cfg Config, log *slog.Logger) (*record.Instruments, error) {
 	if path != "" {
 		ins, err := record.LoadInstruments(path)
@@ -21,7 +22,8 @@ func LoadInstruments(ctx context.Context, path string, cfg Config, log *slog.Log
 		return ins, nil
 	}
 	if cfg.KafkaMode() {
-		ins, err := kafka.LoadInstruments(ctx, cfg.Kafka, cfg.Topics.Instruments)
+		ins, skipped, err := kafka.ReadInstruments(ctx, cfg.Kafka, cfg.Topics.Instruments)
+		kafka.LogSkippedInstruments(log, cfg.Topics.Instruments, skipped)
 		if err != nil {
 			return nil, fmt.Errorf("read instruments topic %q: %w", cfg.Topics.Instruments, err)
 		}

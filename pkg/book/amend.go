@@ -9,8 +9,55 @@ func (b *Book) cancel(o *record.Order, h Handler) {
 		b.reject(o, h, record.ReasonUnknownOrder, msgUnknown(o.ID, b.inst.Symbol))
 		return
 	}
+	if !b.owns(ni, o, h) {
+		return
+	}
 	b.emitDone(h, &b.nodes[ni], record.Cancelled)
 	b.remove(ni)
+}
+
+// owns reports whether o may amend resting node ni: the node has no trader,
+// or o comes from the same trader. Otherwise it rejects o (NOT_OWNER).
+func (b *Book) owns(ni int32, o *record.Order, h Handler) bool {
+	if t := b.nodes[ni].trader; t == "" || t == o.TraderID {
+		return true
+	}
+	b.reject(o, h, record.ReasonNotOwner, msgNotOwner(o))
+	return false
+}
+
+// CancelAll takes every resting order out of the book with a CANCELLED
+// report carrying reason and msg, in priority order (bids, then asks, best
+// level first, oldest first within a level). The clock and the trade
+// sequence stay as they are.
+func (b *Book) CancelAll(reason, msg string, h Handler) {
+	if h == nil {
+		h = discard{}
+	}
+	for s := range b.sides {
+		l := &b.sides[s]
+		for len(l.lvls) > 0 {
+			li := l.lvls[len(l.lvls)-1]
+			ni := b.levels[li].head
+			n := &b.nodes[ni]
+			b.setEvent(record.Cancelled, n, n.ticks, n.lots, 0, 0)
+			b.ev.Reason, b.ev.Message = reason, msg
+			h.Event(&b.ev)
+			b.remove(ni)
+		}
+	}
+}
+
+// Reinstrument gives an empty book a new instrument definition (for a
+// tick or lot size change), keeping its clock and trade sequence so that
+// trade ids never repeat. It reports false, changing nothing, when orders
+// are resting or the symbol differs.
+func (b *Book) Reinstrument(inst record.Instrument) bool {
+	if b.index.n != 0 || inst.Symbol != b.inst.Symbol {
+		return false
+	}
+	b.inst = inst
+	return true
 }
 
 // replace gives the resting order o.ID a new price (o.Ticks, unless
@@ -27,6 +74,9 @@ func (b *Book) replace(o *record.Order, h Handler) {
 	ni, ok := b.index.get(o.ID)
 	if !ok {
 		b.reject(o, h, record.ReasonUnknownOrder, msgUnknown(o.ID, b.inst.Symbol))
+		return
+	}
+	if !b.owns(ni, o, h) {
 		return
 	}
 	n := &b.nodes[ni]

@@ -102,7 +102,7 @@ func benchWorkload(tb testing.TB) (seed []byte, stream []record.Order) {
 				i := rng.IntN(len(ids))
 				if _, _, _, ok := b.Resting(ids[i]); ok {
 					o = record.Order{ID: ids[i], Instrument: benchInst.Symbol, Action: record.Cancel, Side: record.Buy,
-						Time: 1_700_000_000_000 + int64(id), TraderID: "cxl"}
+						Time: 1_700_000_000_000 + int64(id), TraderID: traders[ids[i]%8]} // the owner cancels
 					break
 				}
 				ids[i] = ids[len(ids)-1]

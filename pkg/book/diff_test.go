@@ -42,11 +42,17 @@ func runDiff(t testing.TB, seed uint64, policy Policy, n int) (stats map[record.
 				trades++
 			} else {
 				stats[x.e.Type]++
+				if x.e.Reason == record.ReasonNotOwner {
+					stats[notOwnerKey]++
+				}
 			}
 		}
 	}
 	return stats, trades
 }
+
+// notOwnerKey counts NOT_OWNER rejects in runDiff's stats.
+const notOwnerKey record.EventType = 255
 
 func sameOuts(a, b []out) bool {
 	if len(a) != len(b) {
@@ -83,6 +89,9 @@ func TestDifferentialPriceTime(t *testing.T) {
 	}
 	if trades < 1000 {
 		t.Errorf("only %d trades", trades)
+	}
+	if total[notOwnerKey] < 100 {
+		t.Errorf("only %d NOT_OWNER rejects", total[notOwnerKey])
 	}
 	t.Logf("events %v, trades %d", total, trades)
 }

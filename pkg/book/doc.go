@@ -34,6 +34,11 @@
 //   - CANCEL of an id that is not resting, and REPLACE likewise, are
 //     REJECTED (UNKNOWN_ORDER); a NEW whose id is resting is REJECTED
 //     (DUPLICATE_ID). An id may be reused once its order has left the book.
+//   - Ownership. A CANCEL or REPLACE of a resting order that has a trader
+//     id must carry the same trader id, else it is REJECTED (NOT_OWNER) and
+//     changes nothing (an empty trader id on the amendment is another
+//     trader); an order rested without a trader id may be amended by any.
+//     The message does not name the owner.
 //   - REPLACE sets a resting order's price (Price 0 keeps it) and open
 //     quantity (Quantity 0 keeps it), keeping its side, trader, expiry and
 //     filled quantity. The same price with a smaller or equal open quantity
@@ -44,6 +49,21 @@
 //     action out of range, non-positive lots or limit ticks) are REJECTED
 //     with BAD_FIELD or NON_POSITIVE rather than trusted. Submit never
 //     panics.
+//
+// Rules the match job applies before an order reaches the book, with
+// their reason codes: the Kafka record key (KEY_MISMATCH, KEY_MISSING),
+// the trader id (BAD_TRADER_ID), the instruments reference
+// (UNKNOWN_INSTRUMENT, OFF_TICK, OFF_LOT) and the clock (CLOCK_SKEW: an
+// order stamped too far ahead of both the book's clock and a reference
+// time never reaches Submit, so it never moves the clock). The full list
+// of reason codes is in docs/CONTRACT.md.
+//
+// Reference changes. CancelAll takes every resting order out with a
+// CANCELLED report carrying a reason (INSTRUMENT_REMOVED,
+// INSTRUMENT_CHANGED), keeping the clock and the trade sequence;
+// SnapshotInstrument reads a snapshot's instrument so that a book can be
+// restored without the reference, and Reinstrument gives an empty book new
+// tick and lot sizes.
 //
 // # Events
 //

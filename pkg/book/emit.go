@@ -134,3 +134,7 @@ func msgUnsupportedNew(o *record.Order) string {
 func msgUnsupportedReplace() string {
 	return "expected NEW or CANCEL under the exact matching policy, received REPLACE"
 }
+
+func msgNotOwner(o *record.Order) string {
+	return fmt.Sprintf("expected the trader_id that entered order %d, received %q", o.ID, o.TraderID)
+}

@@ -19,12 +19,13 @@ type gen struct {
 	recent  []uint64
 	t       int64
 	traders []string
-	live    func() []uint64 // ids resting now, if the caller knows them
-	band    int64           // width of the usual price band in ticks
+	owner   map[uint64]string // trader of the last NEW of each id
+	live    func() []uint64   // ids resting now, if the caller knows them
+	band    int64             // width of the usual price band in ticks
 }
 
 func newGen(seed uint64, policy Policy) *gen {
-	g := &gen{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), policy: policy, t: 1_700_000_000_000, band: 13}
+	g := &gen{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), policy: policy, t: 1_700_000_000_000, band: 13, owner: map[uint64]string{}}
 	for i := range 5 {
 		g.traders = append(g.traders, fmt.Sprintf("TR%d", i))
 	}
@@ -91,6 +92,7 @@ func (g *gen) order() *record.Order {
 		if g.pct(25) {
 			s.exp = g.t + g.rng.Int64N(30) - 2
 		}
+		g.owner[s.id] = s.trader
 	case r < 80:
 		s.act, s.id = record.Cancel, g.known()
 	default:
@@ -102,5 +104,16 @@ func (g *gen) order() *record.Order {
 			s.lots = 1 + g.rng.Int64N(8)
 		}
 	}
-	return s.order()
+	o := s.order()
+	if s.act != record.New {
+		// Mostly the owner amends its order; now and then another trader
+		// or an anonymous order tries to (NOT_OWNER).
+		switch t, ok := g.owner[s.id]; {
+		case g.pct(5):
+			o.TraderID = ""
+		case ok && !g.pct(8):
+			o.TraderID = t
+		}
+	}
+	return o
 }

@@ -97,6 +97,10 @@ func (r *refBook) submit(o *record.Order) []out {
 			break
 		}
 		x := r.rest[i]
+		if x.trader != "" && x.trader != o.TraderID {
+			r.rejectEv(o, record.ReasonNotOwner, msgNotOwner(o))
+			break
+		}
 		r.event(record.Cancelled, &x, x.ticks, x.lots, 0)
 		r.del(i)
 	case record.Replace:
@@ -253,6 +257,10 @@ func (r *refBook) replace(o *record.Order) {
 		return
 	}
 	x := r.rest[i]
+	if x.trader != "" && x.trader != o.TraderID {
+		r.rejectEv(o, record.ReasonNotOwner, msgNotOwner(o))
+		return
+	}
 	ticks, lots := x.ticks, x.lots
 	if o.Price != 0 {
 		ticks = o.Ticks

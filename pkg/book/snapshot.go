@@ -71,6 +71,46 @@ func appendString(dst []byte, s string) []byte {
 	return append(dst, s...)
 }
 
+// openSnapshot checks src's size, magic, version and checksum and returns a
+// decoder positioned at the symbol.
+func openSnapshot(src []byte) (decoder, error) {
+	if len(src) < len(snapMagic)+1+4 {
+		return decoder{}, fmt.Errorf("%w: expected at least %d bytes, received %d", ErrBadSnapshot, len(snapMagic)+5, len(src))
+	}
+	if string(src[:len(snapMagic)]) != snapMagic {
+		return decoder{}, fmt.Errorf("%w: expected magic %q, received %q", ErrBadSnapshot, snapMagic, src[:len(snapMagic)])
+	}
+	if v := src[len(snapMagic)]; v != snapVersion {
+		return decoder{}, fmt.Errorf("%w: expected version %d, received %d", ErrBadSnapshot, snapVersion, v)
+	}
+	body := src[:len(src)-4]
+	if want, got := binary.LittleEndian.Uint32(src[len(body):]), crc32.ChecksumIEEE(body); want != got {
+		return decoder{}, fmt.Errorf("%w: checksum mismatch: expected %08x, computed %08x", ErrBadSnapshot, want, got)
+	}
+	return decoder{buf: body[len(snapMagic)+1:]}, nil
+}
+
+// SnapshotInstrument returns the instrument a book snapshot was taken of:
+// symbol, tick size and lot size (RefPrice is not recorded and stays 0).
+// A caller whose reference no longer lists that instrument, or lists it
+// with other sizes, can still restore the snapshot into
+// New(SnapshotInstrument(src)) and then CancelAll its resting orders.
+func SnapshotInstrument(src []byte) (record.Instrument, error) {
+	d, err := openSnapshot(src)
+	if err != nil {
+		return record.Instrument{}, err
+	}
+	in := record.Instrument{Symbol: d.str("symbol"), TickSize: record.Fixed(d.varint("tick size")), LotSize: record.Fixed(d.varint("lot size"))}
+	if d.err != nil {
+		return record.Instrument{}, d.err
+	}
+	if in.Symbol == "" || in.TickSize <= 0 || in.LotSize <= 0 {
+		return record.Instrument{}, fmt.Errorf("%w: expected a symbol and positive tick and lot sizes, received %q (tick %s, lot %s)",
+			ErrBadSnapshot, in.Symbol, in.TickSize, in.LotSize)
+	}
+	return in, nil
+}
+
 // snapOrder is one decoded resting order.
 type snapOrder struct {
 	id                          uint64
@@ -84,20 +124,10 @@ type snapOrder struct {
 // lot size) and policy. On any error, which wraps ErrBadSnapshot and says
 // what was expected, the book is left unchanged.
 func (b *Book) Restore(src []byte) error {
-	if len(src) < len(snapMagic)+1+4 {
-		return fmt.Errorf("%w: expected at least %d bytes, received %d", ErrBadSnapshot, len(snapMagic)+5, len(src))
+	d, err := openSnapshot(src)
+	if err != nil {
+		return err
 	}
-	if string(src[:len(snapMagic)]) != snapMagic {
-		return fmt.Errorf("%w: expected magic %q, received %q", ErrBadSnapshot, snapMagic, src[:len(snapMagic)])
-	}
-	if v := src[len(snapMagic)]; v != snapVersion {
-		return fmt.Errorf("%w: expected version %d, received %d", ErrBadSnapshot, snapVersion, v)
-	}
-	body := src[:len(src)-4]
-	if want, got := binary.LittleEndian.Uint32(src[len(body):]), crc32.ChecksumIEEE(body); want != got {
-		return fmt.Errorf("%w: checksum mismatch: expected %08x, computed %08x", ErrBadSnapshot, want, got)
-	}
-	d := decoder{buf: body[len(snapMagic)+1:]}
 	symbol := d.str("symbol")
 	tick := record.Fixed(d.varint("tick size"))
 	lot := record.Fixed(d.varint("lot size"))

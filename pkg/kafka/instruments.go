@@ -2,7 +2,9 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -29,40 +31,104 @@ func PublishInstruments(ctx context.Context, cfg Config, topic string, list []re
 	return nil
 }
 
-// LoadInstruments reads the instruments reference from topic: the latest
-// value per symbol wins, a null value deletes the symbol. An empty topic
-// gives (nil, nil): the caller falls back to its default.
-func LoadInstruments(ctx context.Context, cfg Config, topic string) (*record.Instruments, error) {
-	latest := map[string][]byte{}
-	var order []string
+// SkippedInstrument is an instruments record that ReadInstruments did not
+// apply, with the reason: the symbol's previous good value (if any) stays
+// in force.
+type SkippedInstrument struct {
+	Key       string
+	Partition int32
+	Offset    int64
+	Reason    string // a record.Reason* code
+	Message   string // what was expected and what was received
+}
+
+// LogValue makes slog log a skipped record as a group.
+func (s SkippedInstrument) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("key", s.Key), slog.Int("partition", int(s.Partition)),
+		slog.Int64("offset", s.Offset), slog.String("reason", s.Reason), slog.String("message", s.Message))
+}
+
+// ReadInstruments reads the instruments reference from topic, record by
+// record in offset order per partition: a good record sets its symbol, a
+// null value (tombstone) deletes it, and a bad record (undecodable, tick
+// 0, lot -1, a key other than its symbol, ...) is skipped and reported,
+// leaving that symbol's last good value in force. One bad record never
+// fails the load. A keyless record counts under its symbol. An empty topic
+// gives a nil reference and no error: the caller picks its default. A
+// topic whose records leave no instrument at all is an error. The topic is
+// compacted: once the cleaner has run, a bad record is the only one left
+// for its key and the symbol is then absent (its orders are
+// UNKNOWN_INSTRUMENT and its resting orders INSTRUMENT_REMOVED) until a
+// good record is published again.
+func ReadInstruments(ctx context.Context, cfg Config, topic string) (*record.Instruments, []SkippedInstrument, error) {
+	latest := map[string]record.Instrument{}
+	var skipped []SkippedInstrument
+	records := 0
 	err := ReadAll(ctx, cfg, topic, func(r *kgo.Record) {
-		k := string(r.Key)
-		if _, seen := latest[k]; !seen {
-			order = append(order, k)
+		records++
+		key := string(r.Key)
+		skip := func(reason, msg string) {
+			skipped = append(skipped, SkippedInstrument{Key: key, Partition: r.Partition, Offset: r.Offset, Reason: reason, Message: msg})
 		}
-		latest[k] = r.Value
-	})
-	if err != nil {
-		return nil, fmt.Errorf("loading instruments from %s: %w", topic, err)
-	}
-	if len(order) == 0 {
-		return nil, nil // an empty topic: the caller picks its default
-	}
-	var list []record.Instrument
-	for _, k := range order {
-		v := latest[k]
-		if v == nil {
-			continue
+		if r.Value == nil {
+			if key == "" {
+				skip(record.ReasonMissingField, "key: expected the symbol of the instrument to delete, got a keyless tombstone")
+				return
+			}
+			delete(latest, key)
+			return
 		}
 		var in record.Instrument
-		if err := record.DecodeInstrument(v, &in); err != nil {
-			return nil, fmt.Errorf("loading instruments from %s: key %q: %w", topic, k, err)
+		if err := record.DecodeInstrument(r.Value, &in); err != nil {
+			var re *record.Error
+			if errors.As(err, &re) {
+				skip(re.Reason, re.Message)
+			} else {
+				skip(record.ReasonBadJSON, err.Error())
+			}
+			return
 		}
-		list = append(list, in)
+		if key != "" && key != in.Symbol {
+			skip(record.ReasonKeyMismatch, fmt.Sprintf("key: expected the symbol %q, got %q", in.Symbol, key))
+			return
+		}
+		latest[in.Symbol] = in
+	})
+	if err != nil {
+		return nil, skipped, fmt.Errorf("loading instruments from %s: %w", topic, err)
+	}
+	if records == 0 {
+		return nil, nil, nil // an empty topic: the caller picks its default
+	}
+	list := make([]record.Instrument, 0, len(latest))
+	for _, in := range latest {
+		list = append(list, in) // NewInstruments sorts by symbol
+	}
+	if len(list) == 0 {
+		return nil, skipped, fmt.Errorf("loading instruments from %s: expected at least one valid instrument, got %d records (%d skipped) and none in force", topic, records, len(skipped))
 	}
 	s, err := record.NewInstruments(list)
 	if err != nil {
-		return nil, fmt.Errorf("loading instruments from %s: %w", topic, err)
+		return nil, skipped, fmt.Errorf("loading instruments from %s: %w", topic, err)
 	}
-	return s, nil
+	return s, skipped, nil
+}
+
+// LoadInstruments is ReadInstruments that logs each skipped record as a
+// warning on slog's default logger (jobs with their own logger call
+// ReadInstruments and log themselves).
+func LoadInstruments(ctx context.Context, cfg Config, topic string) (*record.Instruments, error) {
+	ins, skipped, err := ReadInstruments(ctx, cfg, topic)
+	LogSkippedInstruments(slog.Default(), topic, skipped)
+	return ins, err
+}
+
+// LogSkippedInstruments logs one warning per skipped instruments record.
+func LogSkippedInstruments(log *slog.Logger, topic string, skipped []SkippedInstrument) {
+	if log == nil {
+		return
+	}
+	for _, s := range skipped {
+		log.Warn("instruments record skipped; the symbol's last good value stays in force", "topic", topic, "record", s)
+	}
 }

@@ -41,7 +41,14 @@ const (
 	ReasonDuplicateID       = "DUPLICATE_ID"
 	ReasonUnknownOrder      = "UNKNOWN_ORDER"
 	ReasonUnsupported       = "UNSUPPORTED"
-	ReasonLate              = "LATE" // a trade in a bar whose window was already emitted
+	ReasonLate              = "LATE"               // a trade in a bar whose window was already emitted
+	ReasonKeyMismatch       = "KEY_MISMATCH"       // Kafka record key is not the order's instrument
+	ReasonKeyMissing        = "KEY_MISSING"        // keyless record on a multi-partition topic
+	ReasonClockSkew         = "CLOCK_SKEW"         // order time too far ahead of the instrument clock and the reference time
+	ReasonNotOwner          = "NOT_OWNER"          // CANCEL/REPLACE from a trader_id other than the resting order's
+	ReasonBadTraderID       = "BAD_TRADER_ID"      // trader_id not 1-64 bytes of A-Z a-z 0-9 - _ . : @
+	ReasonInstrumentRemoved = "INSTRUMENT_REMOVED" // CANCELLED: the instrument left the reference
+	ReasonInstrumentChanged = "INSTRUMENT_CHANGED" // CANCELLED: the instrument's tick or lot size changed
 )
 
 // Event is an execution report: what happened to one order.
@@ -63,8 +70,8 @@ type Event struct {
 	Leaves     Fixed
 	Filled     Fixed
 	TradeID    uint64 // for fills
-	Reason     string // for REJECTED: a Reason* code
-	Message    string // for REJECTED: a human explanation
+	Reason     string // for REJECTED (and CANCELLED by a reference change): a Reason* code
+	Message    string // for REJECTED (and CANCELLED by a reference change): a human explanation
 	Raw        string // for REJECTED: the original record text, when it could not be decoded
 	Time       int64  // the instrument clock, Unix ms UTC
 }
