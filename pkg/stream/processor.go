@@ -9,7 +9,7 @@ type Record struct {
 	Source     string // topic name or file path, for reject reports
 	Partition  int32  // Kafka partition; 0 in file mode
 	Offset     int64  // Kafka offset, or 1-based line number in file mode
-	Time       int64  // broker/record timestamp in Unix ms, 0 if unknown (never used by cores)
+	Time       int64  // record timestamp in Unix ms, 0 if unknown (match uses it only as the reference of its clock-skew check)
 	Partitions int32  // partition count of the input topic; 0 in file mode
 }
 
