@@ -9,7 +9,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 export CGO_ENABLED ?= 0
 
-.PHONY: build demo test test-go test-unit bench bench-kafka fuzz clean
+.PHONY: build demo test test-go test-race test-unit bench bench-kafka fuzz clean
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/bourse
 
@@ -27,6 +27,14 @@ test: test-go
 test-go: kafka-up kcat
 	$(GO) vet ./...
 	BOURSE_KAFKA_BROKERS=$(KAFKA_BROKERS) BOURSE_REQUIRE_KAFKA=1 $(GO) test -count=1 -timeout 40m ./...
+
+# test-race runs the packages with goroutines (the exactly-once runner, the
+# batch writer, serve) under the race detector, the runner on the real
+# broker. The detector needs cgo.
+test: test-race
+test-race: kafka-up
+	BOURSE_KAFKA_BROKERS=$(KAFKA_BROKERS) BOURSE_REQUIRE_KAFKA=1 CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 20m \
+		./pkg/kafka/ ./pkg/columnar/ ./pkg/stream/ ./jobs/runner/ ./jobs/serve/
 
 # test-unit is the fast tier: no broker, no Python (the Kafka tests use
 # the embedded broker).
