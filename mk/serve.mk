@@ -1,6 +1,6 @@
 # Serving layer: API tests on the real broker, the dashboard's browser test,
 # the SSE fan-out benchmark.
-.PHONY: chromium test-serve bench-serve
+.PHONY: chromium test-serve test-serve-attack bench-serve
 
 # chromium installs Debian's headless-capable browser for the browser test (idempotent).
 chromium:
@@ -14,8 +14,18 @@ test-serve: kafka-up chromium
 	BOURSE_KAFKA_BROKERS=$(KAFKA_BROKERS) BOURSE_REQUIRE_KAFKA=1 BOURSE_REQUIRE_BROWSER=1 \
 		$(GO) test -count=1 -artifacts -outputdir .cache/browser ./tests/browser/
 
+# test-serve-attack: the serving layer under attack, on real sockets on
+# 127.0.0.x (docs/serving.md, "Under attack"): 2,000 slow-body connections
+# without a token while a trader's /api/me p99 and the RSS are measured,
+# connection caps, an unauthenticated flood, revoked and stalled streams,
+# streams per token, no other trader's id anywhere; token add's output.
+# About 10 s; the figures are in the -v output.
+test-serve-attack:
+	$(GO) test -count=1 -timeout 5m -v -run '^TestAttack' ./jobs/serve/
+	$(GO) test -count=1 -run '^TestTokenAdd$$' ./cmd/bourse/
+
 # bench-serve: 1,000 SSE clients, 10,000 trades/s for 2 s.
 bench-serve:
 	$(GO) test -run '^$$' -bench SSEFanout -benchtime 20000x ./jobs/serve/
 
-test: test-serve
+test: test-serve test-serve-attack

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 
 	"github.com/spf13/cobra"
@@ -46,6 +47,19 @@ web dashboard at /. Every request needs a trader's bearer token (see
 	fs.Int64Var(&cfg.MaxBody, "max-body", cfg.MaxBody, "request body limit in bytes")
 	fs.DurationVar(&cfg.Heartbeat, "heartbeat", cfg.Heartbeat, "stream heartbeat interval")
 	fs.DurationVar(&cfg.Coalesce, "coalesce", cfg.Coalesce, "least time between two writes to one stream client")
+	fs.DurationVar(&cfg.TokenCheck, "tokens-check", cfg.TokenCheck, "how often the tokens file is checked for changes (a revoked token's streams close at the next check)")
+	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", cfg.ReadHeaderTimeout, "time to read a request's line and headers")
+	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", cfg.ReadTimeout, "time to read a whole request, headers and body")
+	fs.Int64Var(&cfg.MinBodyRate, "min-body-rate", cfg.MinBodyRate, "bytes a second a request body must keep up after --body-grace (408 and the connection closed otherwise)")
+	fs.DurationVar(&cfg.BodyGrace, "body-grace", cfg.BodyGrace, "time a request body may take before --min-body-rate applies")
+	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", cfg.WriteTimeout, "time to write an answer (the stream uses --stall-timeout per write)")
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "keep-alive connection idle time between requests")
+	fs.DurationVar(&cfg.StallTimeout, "stall-timeout", cfg.StallTimeout, "a stream client that does not take a write for this long is disconnected (it resumes with Last-Event-ID)")
+	fs.IntVar(&cfg.MaxConns, "max-conns", cfg.MaxConns, "concurrent connections in total (lowered to RLIMIT_NOFILE minus 256 when above it)")
+	fs.IntVar(&cfg.MaxConnsPerIP, "max-conns-per-ip", cfg.MaxConnsPerIP, "concurrent connections per source address")
+	fs.Float64Var(&cfg.UnauthRate, "unauth-rate", cfg.UnauthRate, "requests per second per source address without a valid token (429 beyond)")
+	fs.IntVar(&cfg.UnauthBurst, "unauth-burst", cfg.UnauthBurst, "request burst per source address without a valid token")
+	fs.IntVar(&cfg.MaxStreams, "max-streams", cfg.MaxStreams, "concurrent live streams per token")
 	cmd.AddCommand(newTokenCmd())
 	return cmd
 }
@@ -55,13 +69,22 @@ func newTokenCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() }}
 	var file string
 	add := &cobra.Command{
-		Use:     "add TRADER",
-		Short:   "Create a bearer token for a trader; it is printed once and stored hashed",
-		Example: `  bourse serve token add T001 --tokens tokens.csv`,
+		Use:   "add TRADER",
+		Short: "Create a bearer token for a trader; it is printed once (on stdout) and stored hashed",
+		Long: `add makes a random bearer token for TRADER (1 to 64 bytes of A-Z a-z 0-9
+- _ . : @), appends its SHA-256 to the tokens file (created 0600; an
+existing file readable by others is changed to 0600 with a warning) and
+prints the token on stdout, once; messages go to stderr.`,
+		Example: `  TOKEN=$(bourse serve token add T001 --tokens tokens.csv)`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if file == "" {
 				return &usageError{fmt.Errorf("--tokens FILE is required")}
+			}
+			if was, changed, err := serve.TightenMode(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			} else if changed {
+				cmd.PrintErrf("warning: %s had mode %#o (readable by others); changed it to 0600\n", file, was)
 			}
 			tok, err := serve.AddToken(file, args[0])
 			if errors.Is(err, serve.ErrBadTrader) {
@@ -70,7 +93,7 @@ func newTokenCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cmd.Println(tok)
+			fmt.Fprintln(cmd.OutOrStdout(), tok) // stdout only: TOKEN=$(bourse serve token add …)
 			cmd.PrintErrf("token for %s added to %s; it is shown only now\n", args[0], file)
 			return nil
 		},

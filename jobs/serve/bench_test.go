@@ -34,6 +34,7 @@ func BenchmarkSSEFanout(b *testing.B) {
 	cfg := Defaults()
 	cfg.Rate, cfg.Burst = 1e9, 1<<30
 	cfg.History = 1 << 20
+	cfg.MaxStreams = clients // one token for all of them
 	if d, err := time.ParseDuration(os.Getenv("BOURSE_BENCH_COALESCE")); err == nil {
 		cfg.Coalesce = d
 	}

@@ -30,6 +30,20 @@ type Config struct {
 	Heartbeat  time.Duration // stream comment interval
 	Coalesce   time.Duration // least time between two writes to one stream client
 	TokenCheck time.Duration // how often the tokens file is checked for changes
+
+	// Connection deadlines and limits (docs/serving.md, "Under attack").
+	ReadHeaderTimeout time.Duration // request line and headers
+	ReadTimeout       time.Duration // whole request, headers and body
+	MinBodyRate       int64         // bytes a second a request body must keep up after BodyGrace
+	BodyGrace         time.Duration // time a body may take before MinBodyRate applies
+	WriteTimeout      time.Duration // writing an answer (the stream sets its own per flush)
+	IdleTimeout       time.Duration // keep-alive connection between requests
+	StallTimeout      time.Duration // a stream write that cannot complete for this long disconnects the client
+	MaxConns          int           // concurrent connections in total (lowered below RLIMIT_NOFILE at start)
+	MaxConnsPerIP     int           // concurrent connections per source address
+	UnauthRate        float64       // requests a second per source address without a valid token
+	UnauthBurst       int           // bucket size of UnauthRate
+	MaxStreams        int           // concurrent streams per token
 }
 
 // Defaults returns the defaults the CLI shows.
@@ -47,6 +61,19 @@ func Defaults() Config {
 		Heartbeat:  15 * time.Second,
 		Coalesce:   25 * time.Millisecond,
 		TokenCheck: 5 * time.Second,
+
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		MinBodyRate:       1024,
+		BodyGrace:         2 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		StallTimeout:      30 * time.Second,
+		MaxConns:          10_000,
+		MaxConnsPerIP:     256,
+		UnauthRate:        5,
+		UnauthBurst:       20,
+		MaxStreams:        8,
 	}
 }
 
@@ -73,10 +100,30 @@ func (c *Config) checkLimits() error {
 		name string
 		v    int64
 	}{{"--history", int64(c.History)}, {"--keep-trades", int64(c.Trades)}, {"--keep-series", int64(c.Series)},
-		{"--keep-orders", int64(c.Orders)}, {"--burst", int64(c.Burst)}, {"--max-body", c.MaxBody}} {
+		{"--keep-orders", int64(c.Orders)}, {"--burst", int64(c.Burst)}, {"--max-body", c.MaxBody},
+		{"--min-body-rate", c.MinBodyRate}, {"--max-conns", int64(c.MaxConns)}, {"--max-conns-per-ip", int64(c.MaxConnsPerIP)},
+		{"--unauth-burst", int64(c.UnauthBurst)}, {"--max-streams", int64(c.MaxStreams)}} {
 		if f.v <= 0 {
 			return fmt.Errorf("%w: %s must be > 0, got %d", ErrUsage, f.name, f.v)
 		}
+	}
+	if c.MaxConnsPerIP > c.MaxConns {
+		return fmt.Errorf("%w: --max-conns-per-ip must be at most --max-conns (%d), got %d", ErrUsage, c.MaxConns, c.MaxConnsPerIP)
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"--read-header-timeout", c.ReadHeaderTimeout}, {"--read-timeout", c.ReadTimeout}, {"--body-grace", c.BodyGrace},
+		{"--write-timeout", c.WriteTimeout}, {"--idle-timeout", c.IdleTimeout}, {"--stall-timeout", c.StallTimeout}} {
+		if d.v <= 0 {
+			return fmt.Errorf("%w: %s must be > 0, got %s", ErrUsage, d.name, d.v)
+		}
+	}
+	if c.ReadHeaderTimeout > c.ReadTimeout {
+		return fmt.Errorf("%w: --read-header-timeout must be at most --read-timeout (%s), got %s", ErrUsage, c.ReadTimeout, c.ReadHeaderTimeout)
+	}
+	if c.UnauthRate <= 0 {
+		return fmt.Errorf("%w: --unauth-rate must be > 0 requests a second, got %g", ErrUsage, c.UnauthRate)
 	}
 	if c.Rate <= 0 {
 		return fmt.Errorf("%w: --rate must be > 0 requests a second, got %g", ErrUsage, c.Rate)

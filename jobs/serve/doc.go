@@ -15,6 +15,14 @@
 // /api/orders/{id}) that it validates with the match job's rules and
 // produces to the orders topic. Callers authenticate with bearer tokens
 // whose SHA-256 hashes are kept in a file (AddToken makes one); requests
-// are size-limited and rate-limited per token. The dashboard under web/ is
-// embedded and served at /.
+// are size-limited and rate-limited per token. The public trade tape is
+// anonymous (trade.go): no trader ids, no order ids but the caller's own.
+// The dashboard under web/ is embedded and served at /.
+//
+// Serve holds the connections: deadlines on every one (listen.go), caps in
+// total and per source address in the listener (conns.go), a rate limit
+// per address for requests without a valid token, which are answered from
+// the headers before any body is read and closed (routes.go), and streams
+// capped per token, cut when stalled or when their token is revoked
+// (stream.go).
 package serve

@@ -114,8 +114,10 @@ func serveSeries[T any](s *Server, w http.ResponseWriter, r *http.Request, key s
 	writeJSON(w, http.StatusOK, map[string]any{"instrument": sym, key: rawList(items, enc)})
 }
 
-func (s *Server) trades(w http.ResponseWriter, r *http.Request, _ string) {
-	serveSeries(s, w, r, "trades", (*View).Trades, record.AppendTradeJSON)
+// trades answers the anonymous tape (see trade.go): the caller's own
+// order ids are added to the trades the caller was a party to.
+func (s *Server) trades(w http.ResponseWriter, r *http.Request, trader string) {
+	serveSeries(s, w, r, "trades", (*View).Trades, func(b []byte, t *record.Trade) []byte { return appendTradeFor(b, t, trader) })
 }
 
 func (s *Server) bars(w http.ResponseWriter, r *http.Request, _ string) {

@@ -98,18 +98,24 @@ func (s *Server) getOrder(w http.ResponseWriter, r *http.Request, trader string)
 	}
 }
 
-// readBody reads a size-limited JSON body, answering 413, 415 or 400.
+// readBody reads a size-limited JSON body, answering 413, 415, 408 (too
+// slow, see pace) or 400.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+			dropBody(w, r)
 			writeError(w, http.StatusUnsupportedMediaType, "Content-Type: expected application/json, got "+strconv.Quote(ct))
 			return nil, false
 		}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
 	if err != nil {
+		dropBody(w, r) // the rest of the body is never read
 		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+		if errors.Is(err, errSlowBody) {
+			writeError(w, http.StatusRequestTimeout, "body: expected at least "+strconv.FormatInt(s.cfg.MinBodyRate, 10)+
+				" bytes a second after "+s.cfg.BodyGrace.String()+", within "+s.cfg.ReadTimeout.String()+"; got it slower")
+		} else if errors.As(err, &tooBig) {
 			writeError(w, http.StatusRequestEntityTooLarge, "body: expected at most "+strconv.FormatInt(s.cfg.MaxBody, 10)+" bytes")
 		} else {
 			writeError(w, http.StatusBadRequest, "body: "+err.Error())

@@ -47,6 +47,12 @@ type Frame struct {
 	Instrument string
 	Trader     string // for KindOrder: the order's trader
 	Data       []byte // "id: <seq>\nevent: <kind>\ndata: <json>\n\n"
+
+	// For KindTrade: the buyer and the seller and their order ids, never
+	// in Data (the public tape is anonymous); each party's stream adds its
+	// own order id (ownTrade).
+	Parties [2]string
+	Orders  [2]uint64
 }
 
 // Hub is the stream's ring buffer: it numbers events with a global,
@@ -74,6 +80,12 @@ func NewHub(capacity int, base uint64) *Hub {
 // Publish appends an event with the JSON payload data and wakes the
 // subscribers. It returns the event's sequence.
 func (h *Hub) Publish(k Kind, instrument, trader string, data []byte) uint64 {
+	return h.publish(Frame{Kind: k, Instrument: instrument, Trader: trader}, data)
+}
+
+// publish appends fr (Seq and Data are set here) with the payload data.
+func (h *Hub) publish(fr Frame, data []byte) uint64 {
+	k := fr.Kind
 	h.mu.Lock()
 	seq := h.next
 	h.next++
@@ -87,7 +99,8 @@ func (h *Hub) Publish(k Kind, instrument, trader string, data []byte) uint64 {
 	buf = append(buf, "\ndata: "...)
 	buf = append(buf, data...)
 	buf = append(buf, "\n\n"...)
-	*f = Frame{Seq: seq, Kind: k, Instrument: instrument, Trader: trader, Data: buf}
+	fr.Seq, fr.Data = seq, buf
+	*f = fr
 	wake := h.wake
 	h.wake = make(chan struct{})
 	h.mu.Unlock()

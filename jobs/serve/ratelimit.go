@@ -12,7 +12,11 @@ type limiter struct {
 	rate    float64
 	burst   float64
 	buckets map[string]*bucket
+	sweepAt int // size of buckets that triggers dropping the full ones
 }
+
+// minSweep is the fewest buckets held before full ones are dropped.
+const minSweep = 4096
 
 type bucket struct {
 	tokens float64
@@ -20,7 +24,7 @@ type bucket struct {
 }
 
 func newLimiter(rate float64, burst int) *limiter {
-	return &limiter{rate: rate, burst: float64(burst), buckets: map[string]*bucket{}}
+	return &limiter{rate: rate, burst: float64(burst), buckets: map[string]*bucket{}, sweepAt: minSweep}
 }
 
 // allow takes one token from key's bucket at time now. When none is left it
@@ -33,6 +37,9 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 	defer l.mu.Unlock()
 	b, ok := l.buckets[key]
 	if !ok {
+		if len(l.buckets) >= l.sweepAt {
+			l.sweep(now)
+		}
 		b = &bucket{tokens: l.burst, at: now}
 		l.buckets[key] = b
 	}
@@ -45,4 +52,16 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 		return true, 0
 	}
 	return false, time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
+}
+
+// sweep drops the buckets that have refilled (a new one would be the
+// same), so that keys seen once (source addresses of a flood) do not
+// accumulate; it runs again when the map has doubled.
+func (l *limiter) sweep(now time.Time) {
+	for k, b := range l.buckets {
+		if b.tokens+now.Sub(b.at).Seconds()*l.rate >= l.burst {
+			delete(l.buckets, k)
+		}
+	}
+	l.sweepAt = max(minSweep, 2*len(l.buckets))
 }

@@ -2,11 +2,9 @@ package serve
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"time"
 
@@ -55,6 +53,11 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	if was, changed, err := TightenMode(cfg.Tokens); err != nil {
+		log.Warn("the tokens file is readable by others", "err", err)
+	} else if changed {
+		log.Warn("the tokens file was readable by others; changed its mode to 0600", "file", cfg.Tokens, "was", fmtMode(was))
+	}
 	tokens, err := LoadTokens(cfg.Tokens)
 	if err != nil {
 		return fmt.Errorf("%w: --tokens: %v", ErrUsage, err)
@@ -89,9 +92,8 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		})
 	}()
 	go watchTokens(ctx, cfg.Tokens, cfg.TokenCheck, tokens, log)
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
-		BaseContext: func(net.Listener) context.Context { return ctx }, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	go func() { errc <- hs.Serve(ln) }()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
 	log.Info("serving", "addr", ln.Addr().String(), "topics", topics, "orders_topic", cfg.Topics.Orders,
 		"tokens", tokens.Len(), "instruments", ins.Len(), "kafka", cfg.Kafka)
 	go progress(ctx, srv, log)
@@ -99,16 +101,16 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	select {
 	case <-ctx.Done():
 	case runErr = <-errc:
-		if runErr != nil && !errors.Is(runErr, http.ErrServerClosed) {
-			runErr = fmt.Errorf("serve: %w", runErr)
-		} else {
-			runErr = nil
-		}
+	case runErr = <-served:
+		served <- nil
 	}
 	cancel()
-	sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer scancel()
-	hs.Shutdown(sctx)
+	if err := <-served; err != nil && runErr == nil { // Serve has shut down
+		runErr = err
+	}
+	if runErr != nil {
+		runErr = fmt.Errorf("serve: %w", runErr)
+	}
 	return runErr
 }
 
@@ -173,6 +175,9 @@ func watchTokens(ctx context.Context, path string, every time.Duration, tokens *
 	}
 }
 
+// fmtMode writes a permission as 0644.
+func fmtMode(m os.FileMode) string { return fmt.Sprintf("%#o", m.Perm()) }
+
 // progress logs the records ingested every 10 seconds when it changes.
 func progress(ctx context.Context, s *Server, log *slog.Logger) {
 	t := time.NewTicker(10 * time.Second)
@@ -185,7 +190,9 @@ func progress(ctx context.Context, s *Server, log *slog.Logger) {
 		case <-t.C:
 		}
 		if n := s.ingested.Load(); n != last {
-			log.Info("view", "records", n, "records_per_s", float64(n-last)/10, "bad_records", s.bad.Load(), "last_event_id", s.hub.Last())
+			log.Info("view", "records", n, "records_per_s", float64(n-last)/10, "bad_records", s.bad.Load(), "last_event_id", s.hub.Last(),
+				"connections", s.connsOpen(), "refused_connections", s.connsRefused(), "streams", s.openStreams.Load(),
+				"stalled_streams", s.stalled.Load(), "revoked_streams", s.revoked.Load())
 			last = n
 		}
 	}

@@ -34,9 +34,18 @@ type Server struct {
 	mu   sync.RWMutex // guards view
 	view *View
 	hub  *Hub
-	lim  *limiter
+	lim  *limiter // per token
+	anon *limiter // requests without a valid token, per source address
 	ids  idGen
-	mux  *http.ServeMux
+
+	streamMu sync.Mutex
+	streams  map[string]int // open streams per token hash
+
+	conns       atomic.Pointer[connLimit] // set by Serve
+	openStreams atomic.Int64
+	stalled     atomic.Int64 // streams closed by --stall-timeout
+	revoked     atomic.Int64 // streams closed by a token revocation
+	mux         *http.ServeMux
 
 	ingested atomic.Int64
 	bad      atomic.Int64
@@ -45,7 +54,8 @@ type Server struct {
 // New makes a Server. ins validates order entry (and lists the
 // instruments); tokens authenticates the callers; sink receives the orders
 // placed and cancelled. Only the limits of cfg are used (History, Trades,
-// Series, Orders, Rate, Burst, MaxBody, Heartbeat).
+// Series, Orders, Rate, Burst, MaxBody, Heartbeat, the stream and
+// unauthenticated limits; the connection settings are used by Serve).
 func New(cfg Config, ins *record.Instruments, tokens *Tokens, sink OrderSink, log *slog.Logger) (*Server, error) {
 	if err := cfg.checkLimits(); err != nil {
 		return nil, err
@@ -58,7 +68,7 @@ func New(cfg Config, ins *record.Instruments, tokens *Tokens, sink OrderSink, lo
 	}
 	s := &Server{cfg: cfg, ins: ins, tokens: tokens, sink: sink, log: log, now: time.Now,
 		view: NewView(ins, Limits{Trades: cfg.Trades, Series: cfg.Series, Orders: cfg.Orders}),
-		lim:  newLimiter(cfg.Rate, cfg.Burst)}
+		lim:  newLimiter(cfg.Rate, cfg.Burst), anon: newLimiter(cfg.UnauthRate, cfg.UnauthBurst), streams: map[string]int{}}
 	s.hub = NewHub(cfg.History, uint64(s.now().UnixMilli())*1000)
 	s.routes()
 	return s, nil
@@ -83,8 +93,14 @@ func (s *Server) Ingest(k Kind, value []byte) error {
 		if err := record.DecodeTrade(value, &t); err != nil {
 			return s.badRecord(k, err)
 		}
-		payload, instrument = record.AppendTradeJSON(nil, &t), t.Instrument
-		apply = func(v *View) { v.ApplyTrade(&t) }
+		fr := Frame{Kind: k, Instrument: t.Instrument, Parties: [2]string{t.BuyTrader, t.SellTrader},
+			Orders: [2]uint64{t.BuyOrderID, t.SellOrderID}}
+		s.mu.Lock()
+		s.view.ApplyTrade(&t)
+		s.hub.publish(fr, appendPublicTrade(nil, &t))
+		s.mu.Unlock()
+		s.ingested.Add(1)
+		return nil
 	case KindOrder:
 		var e record.Event
 		if err := record.DecodeEvent(value, &e); err != nil {

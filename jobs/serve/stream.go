@@ -2,7 +2,9 @@ package serve
 
 import (
 	"bufio"
+	"errors"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -65,6 +67,12 @@ func (s *Server) parseFilter(r *http.Request, trader string) (filter, string) {
 // ?last_event_id=) when given, else from now on. A client whose events are
 // no longer held gets a "reset" event (refetch the snapshots) and continues
 // from the oldest event held. Comments keep idle connections alive.
+//
+// A token holds at most --max-streams streams (429 beyond). A write that
+// cannot complete within --stall-timeout (a client that stopped reading)
+// ends the stream; the client resumes with Last-Event-ID. A reload of the
+// tokens file that revokes the token ends the stream at once, after an
+// "event: revoked".
 func (s *Server) stream(w http.ResponseWriter, r *http.Request, trader string) {
 	f, msg := s.parseFilter(r, trader)
 	if msg != "" {
@@ -84,24 +92,59 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, trader string) {
 		}
 		cursor = id
 	}
+	token, _ := bearer(r.Header.Get("Authorization")) // auth has checked it
+	key := HashToken(token)
+	if !s.openStream(key) {
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusTooManyRequests, "too many streams: at most "+strconv.Itoa(s.cfg.MaxStreams)+
+			" open at once per token; close one first")
+		return
+	}
+	defer s.closeStream(key)
+
 	rc := http.NewResponseController(w)
+	// the stream reads nothing more: no read deadline (--read-timeout
+	// would end it), the write deadline is set per write below.
+	rc.SetReadDeadline(time.Time{})
+	stall := s.cfg.StallTimeout
+	bw := bufio.NewWriterSize(w, 32<<10)
+	var werr error
+	flush := func() bool {
+		if werr == nil {
+			werr = bw.Flush()
+		}
+		if werr == nil {
+			werr = rc.Flush()
+		}
+		return werr == nil
+	}
+	defer func() {
+		if errors.Is(werr, os.ErrDeadlineExceeded) {
+			s.stalled.Add(1)
+			s.log.Info("stream client stalled; disconnected", "trader", trader, "stall_timeout", stall, "cursor", cursor)
+		}
+	}()
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no")
+	rc.SetWriteDeadline(time.Now().Add(stall))
 	w.WriteHeader(http.StatusOK)
-	bw := bufio.NewWriterSize(w, 32<<10)
 	bw.WriteString("retry: 2000\n: bourse stream for " + trader + "\n\n")
-	if bw.Flush() != nil || rc.Flush() != nil {
+	if !flush() {
 		return
 	}
 	hb := time.NewTicker(s.cfg.Heartbeat)
 	defer hb.Stop()
 	buf := make([]Frame, 0, streamBatch)
 	ctx := r.Context()
+	tokensChanged := s.tokens.Changed()
 	var flushed time.Time
 	for {
 		frames, last, gap, wake := s.hub.Read(cursor, buf[:0], streamBatch)
+		if gap || len(frames) > 0 {
+			rc.SetWriteDeadline(time.Now().Add(stall)) // bw writes through when full
+		}
 		if gap {
 			oldest := last + 1
 			if len(frames) > 0 {
@@ -111,13 +154,22 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, trader string) {
 				" are no longer held; refetch the snapshots\",\"oldest\":" + strconv.FormatUint(oldest, 10) + "}\n\n")
 		}
 		for i := range frames {
-			if f.match(&frames[i]) {
-				bw.Write(frames[i].Data)
+			fr := &frames[i]
+			if !f.match(fr) {
+				continue
 			}
+			if fr.Kind == KindTrade && isParty(trader, fr.Parties) {
+				// the trader's own trade: the public frame with their order id(s).
+				bw.Write(fr.Data[:len(fr.Data)-3]) // up to the closing "}\n\n"
+				bw.Write(appendOwnFields(nil, trader, fr.Parties, fr.Orders))
+				bw.WriteString("}\n\n")
+				continue
+			}
+			bw.Write(fr.Data)
 		}
 		cursor = last
 		if bw.Buffered() > 0 {
-			if bw.Flush() != nil || rc.Flush() != nil {
+			if !flush() {
 				return
 			}
 			flushed = time.Now()
@@ -134,12 +186,45 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, trader string) {
 				time.Sleep(d)
 			}
 		case <-hb.C:
+			rc.SetWriteDeadline(time.Now().Add(stall))
 			bw.WriteString(": heartbeat\n\n")
-			if bw.Flush() != nil || rc.Flush() != nil {
+			if !flush() {
+				return
+			}
+		case <-tokensChanged:
+			tokensChanged = s.tokens.Changed()
+			if who, ok := s.tokens.Lookup(token); !ok || who != trader {
+				s.revoked.Add(1)
+				s.log.Info("stream closed: its token was revoked", "trader", trader)
+				rc.SetWriteDeadline(time.Now().Add(time.Second))
+				bw.WriteString("event: revoked\ndata: {\"reason\":\"the token was revoked\"}\n\n")
+				flush()
 				return
 			}
 		case <-ctx.Done():
 			return
 		}
 	}
+}
+
+// openStream counts a stream of the token key, unless it holds
+// --max-streams already.
+func (s *Server) openStream(key string) bool {
+	s.streamMu.Lock()
+	defer s.streamMu.Unlock()
+	if s.streams[key] >= s.cfg.MaxStreams {
+		return false
+	}
+	s.streams[key]++
+	s.openStreams.Add(1)
+	return true
+}
+
+func (s *Server) closeStream(key string) {
+	s.streamMu.Lock()
+	defer s.streamMu.Unlock()
+	if s.streams[key]--; s.streams[key] <= 0 {
+		delete(s.streams, key)
+	}
+	s.openStreams.Add(-1)
 }

@@ -27,10 +27,13 @@ var ErrBadTrader = errors.New("bad trader id")
 type Tokens struct {
 	mu       sync.RWMutex
 	traderOf map[[32]byte]string
+	changed  chan struct{} // closed (and replaced) by every replace
 }
 
 // NewTokens returns an empty token table.
-func NewTokens() *Tokens { return &Tokens{traderOf: map[[32]byte]string{}} }
+func NewTokens() *Tokens {
+	return &Tokens{traderOf: map[[32]byte]string{}, changed: make(chan struct{})}
+}
 
 // HashToken returns the hex SHA-256 of a token, as stored in a tokens file.
 func HashToken(token string) string {
@@ -74,24 +77,69 @@ func (t *Tokens) Len() int {
 	return len(t.traderOf)
 }
 
-// replace swaps in the tokens of u.
+// replace swaps in the tokens of u and wakes whoever waits on Changed
+// (the open streams, which then check that their token still holds).
 func (t *Tokens) replace(u *Tokens) {
 	t.mu.Lock()
 	t.traderOf = u.traderOf
+	close(t.changed)
+	t.changed = make(chan struct{})
 	t.mu.Unlock()
 }
 
-// CheckTrader validates a trader id: 1 to 64 characters of A-Z a-z 0-9 . _ -
+// Changed returns a channel closed at the next reload.
+func (t *Tokens) Changed() <-chan struct{} {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.changed
+}
+
+// MaxTraderLen is the longest trader id accepted, in bytes.
+const MaxTraderLen = 64
+
+// CheckTrader validates a trader id: 1 to 64 bytes of A-Z a-z 0-9 and
+// - _ . : @ (the match job's rule), so that an id is safe in logs, JSON,
+// CSV and terminals.
 func CheckTrader(id string) error {
-	if len(id) == 0 || len(id) > 64 {
-		return fmt.Errorf("%w: expected 1 to 64 characters, got %d", ErrBadTrader, len(id))
+	if len(id) == 0 || len(id) > MaxTraderLen {
+		return fmt.Errorf("%w: expected 1 to %d bytes, got %d", ErrBadTrader, MaxTraderLen, len(id))
 	}
 	for _, c := range []byte(id) {
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
-			return fmt.Errorf("%w: expected only A-Z a-z 0-9 . _ -, got %q", ErrBadTrader, id)
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-' || c == ':' || c == '@') {
+			return fmt.Errorf("%w: expected only A-Z a-z 0-9 - _ . : @, got %q", ErrBadTrader, id)
 		}
 	}
 	return nil
+}
+
+// bearer returns the token of an "Authorization: Bearer <token>" header;
+// the scheme is case-insensitive (RFC 7235).
+func bearer(header string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+// TightenMode makes sure the tokens file at path is readable by its owner
+// only: a file with a looser mode is changed to 0600. It returns the mode
+// found when it changed it (the caller warns), and an error when it could
+// not (a read-only Kubernetes Secret mount: set its defaultMode to 0400).
+func TightenMode(path string) (was os.FileMode, changed bool, err error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, false, fmt.Errorf("tokens file: %w", err)
+	}
+	was = fi.Mode().Perm()
+	if was&0o077 == 0 {
+		return was, false, nil
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		return was, false, fmt.Errorf("tokens file %s has mode %#o, readable by others; expected 0600 and chmod failed: %w", path, was, err)
+	}
+	return was, true, nil
 }
 
 // ParseTokens reads a tokens file: one "trader_id,sha256hex" per line;
@@ -133,8 +181,8 @@ func LoadTokens(path string) (*Tokens, error) {
 }
 
 // AddToken makes a new random bearer token for trader, appends its hash to
-// the tokens file at path (created with mode 0600 when missing) and returns
-// the token. The token itself is stored nowhere: show it to the trader once.
+// the tokens file at path (created with mode 0600 when missing; see
+// TightenMode for an existing one) and returns the token. The token itself is stored nowhere: show it to the trader once.
 func AddToken(path, trader string) (string, error) {
 	if err := CheckTrader(trader); err != nil {
 		return "", err
