@@ -146,6 +146,13 @@ type chunkSet struct {
 	legacy []string
 }
 
+func (c *chunkSet) idsOrNil() map[chunkID]struct{} {
+	if c == nil {
+		return nil
+	}
+	return c.ids
+}
+
 func (c *chunkSet) has(id chunkID) bool {
 	if c == nil {
 		return false
@@ -181,7 +188,7 @@ func (w *snapshotWriter) records(key string, s snapshot) []kv {
 		// hold what the first one staged.
 		base = prev
 	}
-	set := &chunkSet{ids: map[chunkID]struct{}{}}
+	set := &chunkSet{ids: make(map[chunkID]struct{}, len(base.idsOrNil()))}
 	var out []kv
 	level, depth := s.data, 0
 	for len(level) > inlineMax && depth < maxTreeDepth {
@@ -195,10 +202,11 @@ func (w *snapshotWriter) records(key string, s snapshot) []kv {
 			rest = rest[n:]
 			id := idOf(c)
 			next = append(next, id[:]...)
-			if set.has(id) {
-				continue
-			}
+			n0 := len(set.ids)
 			set.ids[id] = struct{}{}
+			if len(set.ids) == n0 {
+				continue // a repeated chunk
+			}
 			if !base.has(id) {
 				out = append(out, kv{contentKey(key, id), slices.Clone(c)})
 			}
@@ -266,25 +274,35 @@ func (w *snapshotWriter) forget(key string) {
 }
 
 // expand resolves the id list of a tree level into the level below, with
-// at most bound bytes. Every chunk must be present and match its id.
+// at most bound bytes. Every chunk must be present and match its id. The
+// chunks are looked up first, so the level is allocated once, at the size
+// of what was found.
 func expand(key string, list []byte, bound uint64, get func(string) []byte, set *chunkSet) ([]byte, error) {
 	if len(list)%idLen != 0 {
 		return nil, fmt.Errorf("expected an id list of whole 16-byte ids, got %d bytes", len(list))
 	}
-	out := make([]byte, 0, min(bound, 1<<20))
+	chunks := make([][]byte, 0, len(list)/idLen)
+	var size uint64
+	k := []byte(key + "#")
 	for i := 0; i < len(list); i += idLen {
-		id := chunkID(list[i : i+idLen])
-		k := contentKey(key, id)
+		k = hex.AppendEncode(k[:len(key)+1], list[i:i+idLen])
 		c := get(string(k))
 		switch {
 		case c == nil:
 			return nil, fmt.Errorf("chunk %s missing", k)
 		case len(c) > maxChunkBytes:
 			return nil, fmt.Errorf("chunk %s: expected at most %d bytes, got %d", k, maxChunkBytes, len(c))
-		case uint64(len(out)+len(c)) > bound:
+		case size+uint64(len(c)) > bound:
 			return nil, fmt.Errorf("chunks exceed the expected %d bytes", bound)
-		case idOf(c) != id:
-			return nil, fmt.Errorf("chunk %s does not match its content hash", k)
+		}
+		size += uint64(len(c))
+		chunks = append(chunks, c)
+	}
+	out := make([]byte, 0, size)
+	for i, c := range chunks {
+		id := chunkID(list[i*idLen : (i+1)*idLen])
+		if idOf(c) != id {
+			return nil, fmt.Errorf("chunk %s does not match its content hash", contentKey(key, id))
 		}
 		out = append(out, c...)
 		set.ids[id] = struct{}{}

@@ -2,9 +2,12 @@ package kafka
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -340,6 +343,50 @@ func TestSnapshotCorruption(t *testing.T) {
 		corrupt(tp)
 		if _, found, err := decodeSnapshot("k", tp.get); !found || !errors.Is(err, ErrSnapshot) {
 			t.Errorf("%s: expected ErrSnapshot, got found=%t err=%v", name, found, err)
+		}
+	}
+}
+
+// TestSnapshotHugeClaims: manifests that pass their check but claim sizes,
+// depths or counts far beyond the chunks present fail without allocating
+// more than the chunks found.
+func TestSnapshotHugeClaims(t *testing.T) {
+	data := bytes.Repeat([]byte("0123456789abcdef"), 4096) // 64 KiB: depth 1
+	tp := topic{}
+	tp.apply(newSnapshotWriter().records("k", snapshot{data: data}))
+	ks := tp.chunkKeys("k")
+	id, _ := hex.DecodeString(strings.TrimPrefix(ks[0], "k#"))
+	manifest := func(size uint64, depth byte, root []byte, parts, files uint64) []byte {
+		m := append([]byte(nil), snapMagicV2...)
+		m = binary.AppendUvarint(m, parts)
+		m = binary.AppendUvarint(m, files)
+		m = binary.AppendUvarint(m, size)
+		m = append(m, depth)
+		m = binary.AppendUvarint(m, uint64(len(root)))
+		m = append(m, root...)
+		sum := sha256.Sum256(m)
+		return append(m, sum[:8]...)
+	}
+	cases := map[string][]byte{
+		"size 2^36, one chunk 256 times": manifest(maxSnapshotBytes, 1, bytes.Repeat(id, 256), 0, 0),
+		"size 2^63":                      manifest(1<<63, 1, id, 0, 0),
+		"depth 6 of one id":              manifest(maxSnapshotBytes, 6, id, 0, 0),
+		"depth 200":                      manifest(100, 200, id, 0, 0),
+		"2^40 partitions":                manifest(100, 1, id, 1<<40, 0),
+		"2^40 files":                     manifest(100, 1, id, 0, 1<<40),
+		"root not whole ids":             manifest(100, 1, id[:15], 0, 0),
+	}
+	for name, m := range cases {
+		tp["k"] = m
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, _, err := decodeSnapshot("k", tp.get)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, ErrSnapshot) {
+			t.Errorf("%s: expected ErrSnapshot, got %v", name, err)
+		}
+		if a := after.TotalAlloc - before.TotalAlloc; a > 2<<20 {
+			t.Errorf("%s: allocated %d bytes", name, a)
 		}
 	}
 }
