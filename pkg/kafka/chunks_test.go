@@ -9,9 +9,12 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
 )
 
 // topic is a compacted state topic after compaction: the latest value of
@@ -389,4 +392,46 @@ func TestSnapshotHugeClaims(t *testing.T) {
 			t.Errorf("%s: allocated %d bytes", name, a)
 		}
 	}
+}
+
+// TestStateTopicConfigs: state topics keep tombstones briefly and roll
+// segments by size, so a restore reads the live chunks, not a day of
+// deleted ones.
+func TestStateTopicConfigs(t *testing.T) {
+	forEachBroker(t, func(t *testing.T, b *broker) {
+		_, _, group := b.names(t)
+		name := StateTopic("chunks-" + group)
+		if err := CreateTopics(t.Context(), b.cfg, []string{name}, 1, 1, nil); err != nil {
+			t.Fatal(err)
+		}
+		cl, err := newClient(b.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cl.Close()
+		rcs, err := kadm.NewClient(cl).DescribeTopicConfigs(t.Context(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc, err := rcs.On(name, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{
+			"cleanup.policy":      "compact",
+			"delete.retention.ms": strconv.Itoa(StateDeleteRetentionMillis),
+			"segment.bytes":       strconv.Itoa(StateSegmentBytes),
+		}
+		for _, c := range rc.Configs {
+			if w, ok := want[c.Key]; ok {
+				if c.Value == nil || *c.Value != w {
+					t.Errorf("%s: expected %s, got %v", c.Key, w, c.MaybeValue())
+				}
+				delete(want, c.Key)
+			}
+		}
+		if len(want) > 0 {
+			t.Errorf("configs not described: %v", want)
+		}
+	})
 }
