@@ -111,17 +111,16 @@ func cut(data []byte) int {
 	n = min(n, cdcMax)
 	normal := min(n, cdcNormal)
 	var h uint64
-	i := cdcMin
-	for ; i < normal; i++ {
-		h = h<<1 + gear[data[i]]
+	for i, c := range data[cdcMin:normal] {
+		h = h<<1 + gear[c]
 		if h>>(64-cdcBitsS) == 0 {
-			return i + 1
+			return cdcMin + i + 1
 		}
 	}
-	for ; i < n; i++ {
-		h = h<<1 + gear[data[i]]
+	for i, c := range data[normal:n] {
+		h = h<<1 + gear[c]
 		if h>>(64-cdcBitsL) == 0 {
-			return i + 1
+			return normal + i + 1
 		}
 	}
 	return n
