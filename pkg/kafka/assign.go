@@ -56,6 +56,9 @@ func (r *runner) handleEvents(ctx context.Context) error {
 		for _, p := range revoked {
 			delete(r.parts, p)
 		}
+		for _, k := range r.states.keys(revoked) {
+			r.snaps.forget(k.key)
+		}
 		r.states.drop(revoked)
 	}
 	if len(added) == 0 {
@@ -120,6 +123,7 @@ func (r *runner) restore(ctx context.Context, ps []int32) error {
 		if err != nil {
 			return fmt.Errorf("run %s: restoring %s: %w", r.rc.Job, k.key, err)
 		}
+		r.snaps.restored(k.key, snap)
 		for _, p := range k.covers {
 			co, has := offs[p]
 			if err := r.verify(p, k.key, snap.next, found, co, has); err != nil {

@@ -30,7 +30,11 @@
 // produces each touched processor's snapshot — with the next input offset
 // and the names of the staged files — to the compacted state topic
 // (bourse-<job>-state, key "<group>/<topic>/<partition>", in state
-// partition = input partition). One transaction thus holds the outputs,
+// partition = input partition). Large snapshots are cut into
+// content-defined chunks stored under content keys (chunks.go): a commit
+// writes only the chunks that changed and tombstones those no longer used,
+// so the state written per commit follows what changed, and the compacted
+// topic holds the live state. One transaction thus holds the outputs,
 // the consumed offsets and the snapshots: all become visible together or
 // not at all. Only after the commit are the staged files published
 // (renamed to their visible names), so the archive never sees a file of

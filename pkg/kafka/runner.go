@@ -174,6 +174,7 @@ type runner struct {
 	nparts int32
 	parts  map[int32]*part
 	states states
+	snaps  *snapshotWriter // writes only the chunks a snapshot changed
 	starts map[int32]int64 // first offsets at start
 	ends   map[int32]int64 // bounded mode: last stable offsets at start
 
@@ -239,6 +240,7 @@ func (r *runner) setup(ctx context.Context) error {
 	if r.starts, r.ends, err = bounds(ctx, r.adm, r.rc.Input); err != nil {
 		return err
 	}
+	r.snaps = newSnapshotWriter()
 	if r.rc.Global {
 		r.states = newGlobal(&r.rc, r.nparts)
 	} else {

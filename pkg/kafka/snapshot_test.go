@@ -2,7 +2,9 @@ package kafka
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
+	"slices"
 	"testing"
 )
 
@@ -46,9 +48,18 @@ func TestSnapshotDetectsMixedChunks(t *testing.T) {
 	}
 }
 
+// FuzzDecodeSnapshot feeds arbitrary manifests, in either format, with
+// chunks that are a prefix of the manifest.
 func FuzzDecodeSnapshot(f *testing.F) {
 	f.Add(encodeSnapshot("k", snapshot{next: map[int32]int64{1: 5}, data: []byte("x")})[0].value)
 	f.Add([]byte("BSN1"))
+	f.Add(newSnapshotWriter().records("k", snapshot{next: map[int32]int64{1: 5}, data: []byte("x"), files: []string{"a/b"}})[0].value)
+	for _, e := range newSnapshotWriter().records("k", snapshot{next: map[int32]int64{0: 1}, data: bytes.Repeat([]byte("0123456789"), 1000)}) {
+		if string(e.key) == "k" {
+			f.Add(e.value)
+		}
+	}
+	f.Add([]byte("BSN2"))
 	f.Fuzz(func(t *testing.T, v []byte) {
 		_, _, _ = decodeSnapshot("k", func(k string) []byte {
 			if k == "k" {
@@ -56,5 +67,58 @@ func FuzzDecodeSnapshot(f *testing.F) {
 			}
 			return v[:len(v)/2]
 		})
+	})
+}
+
+// FuzzDecodeManifest feeds arbitrary new-format manifest bodies that pass
+// the manifest check, over a store of real chunks: whatever the sizes,
+// counts, depth and ids claim, decoding must not panic nor allocate beyond
+// what the chunks found hold, and what decodes must re-encode to the same.
+func FuzzDecodeManifest(f *testing.F) {
+	tp := topic{}
+	w := newSnapshotWriter()
+	var bodies [][]byte
+	for _, n := range []int{3, 20_000, 300_000} {
+		data := make([]byte, n)
+		for i := range data {
+			data[i] = byte(i * i >> 7)
+		}
+		for _, e := range w.records("k", snapshot{next: map[int32]int64{0: int64(n)}, data: data, files: []string{"x"}}) {
+			if string(e.key) == "k" {
+				bodies = append(bodies, e.value[:len(e.value)-8])
+			} else if e.value != nil {
+				tp[string(e.key)] = e.value // keep every chunk, old and new
+			}
+		}
+		w.commit()
+	}
+	for _, b := range bodies {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		sum := sha256.Sum256(body)
+		m := append(slices.Clone(body), sum[:8]...)
+		get := func(k string) []byte {
+			if k == "k" {
+				return m
+			}
+			return tp[k]
+		}
+		s, found, err := decodeSnapshot("k", get)
+		if !found {
+			t.Fatal("manifest not found")
+		}
+		if err != nil {
+			if !errors.Is(err, ErrSnapshot) {
+				t.Fatalf("error does not wrap ErrSnapshot: %v", err)
+			}
+			return
+		}
+		again := topic{}
+		again.apply(newSnapshotWriter().records("k", s))
+		s2, _, err := decodeSnapshot("k", again.get)
+		if err != nil || !bytes.Equal(s2.data, s.data) || !slices.Equal(s2.files, s.files) || len(s2.next) != len(s.next) {
+			t.Fatalf("re-encoding a decoded snapshot: err=%v, data equal %t, files %q vs %q", err, bytes.Equal(s2.data, s.data), s2.files, s.files)
+		}
 	})
 }

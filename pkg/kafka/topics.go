@@ -70,6 +70,18 @@ const StateMaxMessageBytes = 64 << 20
 // StateSegmentMillis is the segment.ms of state topics (10 minutes).
 const StateSegmentMillis = 10 * 60 * 1000
 
+// StateSegmentBytes is the segment.bytes of state topics: a busy job rolls
+// by size long before 10 minutes, so the uncompacted tail a restore reads
+// stays near this size whatever the commit rate.
+const StateSegmentBytes = 64 << 20
+
+// StateDeleteRetentionMillis is the delete.retention.ms of state topics.
+// Every commit deletes the snapshot chunks it no longer uses, each under
+// its own content key, so tombstones kept for the default day would
+// outnumber the live chunks a restore needs. A reader that misses a
+// tombstone sees a chunk no manifest names, which is harmless.
+const StateDeleteRetentionMillis = 60 * 1000
+
 // CreateTopics creates the named topics with the given partition count and
 // replication factor (-1 for the broker defaults). Topics that exist are left
 // alone. Names in compacted get cleanup.policy=compact; names that look like
@@ -100,6 +112,8 @@ func CreateTopics(ctx context.Context, cfg Config, names []string, partitions in
 			// whole partition, so old snapshots must not pile up in it.
 			configs["segment.ms"] = ptr(strconv.Itoa(StateSegmentMillis))
 			configs["min.cleanable.dirty.ratio"] = ptr("0.1")
+			configs["segment.bytes"] = ptr(strconv.Itoa(StateSegmentBytes))
+			configs["delete.retention.ms"] = ptr(strconv.Itoa(StateDeleteRetentionMillis))
 		}
 		resp, err := adm.CreateTopic(ctx, partitions, replication, configs, name)
 		if err == nil {

@@ -194,6 +194,7 @@ func (r *runner) commit(ctx context.Context) error {
 		}
 	}
 	r.states.commit()
+	r.snaps.commit()
 	for _, p := range ps {
 		pt := r.parts[p]
 		pt.next, pt.hasCommit = pt.pos, true
@@ -242,7 +243,7 @@ func (r *runner) checkOffsets(ps []int32) (revoked bool, err error) {
 }
 
 func (r *runner) produceSnapshot(s stagedSnapshot) {
-	for _, e := range encodeSnapshot(s.key, s.snap) {
+	for _, e := range r.snaps.records(s.key, s.snap) {
 		r.produce(r.rc.StateTopic, s.partition, e.key, e.value)
 	}
 }
@@ -261,6 +262,7 @@ func (r *runner) aborted() error {
 func (r *runner) rollback() error {
 	r.txn = nil
 	r.discard(nil)
+	r.snaps.rollback()
 	if err := r.states.rollback(); err != nil {
 		return fmt.Errorf("run %s: %w", r.rc.Job, err)
 	}
@@ -286,6 +288,7 @@ func (r *runner) abortQuietly(staged []string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	r.txn = nil
+	r.snaps.rollback()
 	if _, err := r.sess.End(ctx, kgo.TryAbort); err != nil && !errors.Is(err, kgo.ErrClientClosed) {
 		r.log.Warn("aborting transaction", "err", err)
 	}
