@@ -71,11 +71,17 @@ func TestBatchDirKillSMA(t *testing.T) {
 	e := newEnv(t)
 	f := e.matchFixture(t, 40000, 29)
 	e.bourse(2*time.Minute, "match", "--quiet")
+	// 1 s bars in 10 s windows every 2 s: thousands of bars and windows
+	// over the flow's 20 minutes, so that aborted batches hold some.
+	windows := []string{"--bar", "1s", "--window", "10s", "--slide", "2s"}
 	fileSMA, fileBatches := filepath.Join(e.dir, "sma.jsonl"), filepath.Join(e.dir, "file-sma-batches")
-	file(t, "sma", "--in", f.trades, "--out", fileSMA, "--batch-dir", fileBatches)
+	file(t, append([]string{"sma", "--in", f.trades, "--out", fileSMA, "--batch-dir", fileBatches}, windows...)...)
 
 	batches := filepath.Join(e.dir, "batches")
-	args := append([]string{"sma", "--batch-dir", batches, "--txn-id", e.prefix + "-sma"}, smallTxns...)
+	// sma's transactions cost more than match's (window state in every
+	// snapshot): 300 trades each keep the run near 10 s.
+	args := append(append([]string{"sma", "--batch-dir", batches, "--txn-id", e.prefix + "-sma"}, windows...),
+		"--session-timeout", "6s", "--commit-interval", "20ms", "--commit-records", "300")
 	e.killLoop(t, rng, 10, args)
 	e.finish(t, args, 3, 2*time.Minute)
 
@@ -87,8 +93,12 @@ func TestBatchDirKillSMA(t *testing.T) {
 	// instrument; file mode also flushes the open ones at its end.
 	last := newest(t, f.trades)
 	closed := func(s *record.SMA) bool { return s.WindowEnd <= last[s.Instrument] }
-	got := rows(t, parquet.ReadSMAs, filepath.Join(archive(t, batches), "sma"), nil)
-	sameRows(t, "archived sma", got, rows(t, parquet.ReadSMAs, filepath.Join(archive(t, fileBatches), "sma"), closed))
+	closedBar := func(b *record.Bar) bool { return b.End <= last[b.Instrument] }
+	got, want := archive(t, batches), archive(t, fileBatches)
+	sameRows(t, "archived sma", rows(t, parquet.ReadSMAs, filepath.Join(got, "sma"), nil),
+		rows(t, parquet.ReadSMAs, filepath.Join(want, "sma"), closed))
+	sameRows(t, "archived bars", rows(t, parquet.ReadBars, filepath.Join(got, "bars"), nil),
+		rows(t, parquet.ReadBars, filepath.Join(want, "bars"), closedBar))
 	t.Logf("took %s", time.Since(start).Round(time.Second))
 }
 
