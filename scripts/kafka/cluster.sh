@@ -11,6 +11,8 @@
 #   cluster.sh kill N     kill -9 node N (1-based); its data stays
 #   cluster.sh stop N     SIGTERM node N and wait for it to exit
 #   cluster.sh start N    start node N again on its existing data, wait until it serves
+#   cluster.sh pause N    freeze node N (SIGSTOP): connections stay open, nothing answers
+#   cluster.sh resume N   thaw node N (SIGCONT)
 #   cluster.sh logs [N]   tail of node N's server.log (default: every node)
 #
 # Environment: KAFKA_CLUSTER_NAME (cluster: data, logs and pids under .cache/kafka-<name>),
@@ -280,9 +282,14 @@ brokers) bootstrap ;;
 kill) check_node "${2:-}"; stop_node "$2" KILL 5 ;;
 stop) check_node "${2:-}"; stop_node "$2" TERM 30 ;;
 start) check_node "${2:-}"; start_node "$2" ;;
+pause | resume)
+	check_node "${2:-}"
+	pid="$(running "$2")" || die "node $2 is not running"
+	if [[ "$1" == pause ]]; then kill -STOP "$pid"; else kill -CONT "$pid"; fi
+	say "node $2 (pid $pid) ${1}d" ;;
 logs)
 	if [[ -n "${2:-}" ]]; then check_node "$2"; logtail "$2" 2>&1
 	else for ((i = 1; i <= nodes; i++)); do logtail "$i" 2>&1; done
 	fi ;;
-*) die "usage: $0 up|down|status|brokers|kill N|stop N|start N|logs [N] (got '${1:-}')" ;;
+*) die "usage: $0 up|down|status|brokers|kill N|stop N|start N|pause N|resume N|logs [N] (got '${1:-}')" ;;
 esac

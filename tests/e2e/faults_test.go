@@ -195,10 +195,11 @@ func ownBroker(t *testing.T) (brokers []string, env []string) {
 	return strings.Split(lines[len(lines)-1], ","), env
 }
 
-// TestBoundedRunBrokerOutage kills the only broker (kill -9) twice while
-// a bounded match runs, each time for 4 s. The run may exit 0 only with the
-// whole input committed and the topics and archive equal to file mode;
-// a non-zero exit is allowed, and a rerun must then complete.
+// TestBoundedRunBrokerOutage takes the only broker away twice while a
+// bounded match runs: first frozen (SIGSTOP) for 8 s, connections open and
+// nothing answering, then killed (SIGKILL) and restarted. The run may exit
+// 0 only with the whole input committed and the topics and archive equal to
+// file mode; a non-zero exit is allowed, and a rerun must then complete.
 func TestBoundedRunBrokerOutage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("broker outage test runs in make test")
@@ -214,16 +215,22 @@ func TestBoundedRunBrokerOutage(t *testing.T) {
 		p.kill()
 		t.Fatal(err)
 	}
-	for i := 1; i <= 2; i++ {
+	for i, kind := range []string{"freeze", "kill"} {
 		wait := time.Duration(300+rng.IntN(1500)) * time.Millisecond
 		if !p.alive(wait) {
-			t.Logf("match ended before outage %d", i)
+			t.Logf("match ended before outage %d", i+1)
 			break
 		}
-		clusterScript(t, benv, "kill", "1")
-		time.Sleep(4 * time.Second) // the outage's length, not a synchronisation
-		clusterScript(t, benv, "start", "1")
-		t.Logf("outage %d: broker killed %s into the run's work, back after 4s", i, wait)
+		down := time.Now()
+		if kind == "freeze" {
+			clusterScript(t, benv, "pause", "1")
+			time.Sleep(8 * time.Second) // the outage's length, not a synchronisation
+			clusterScript(t, benv, "resume", "1")
+		} else {
+			clusterScript(t, benv, "kill", "1")
+			clusterScript(t, benv, "start", "1")
+		}
+		t.Logf("outage %d (%s): %s into the run's work, broker back after %s", i+1, kind, wait, time.Since(down).Round(100*time.Millisecond))
 	}
 	code, err := p.wait(2 * time.Minute)
 	if err != nil {
