@@ -121,7 +121,9 @@ func TestClusterLeaderKill(t *testing.T) {
 	for id := range lead {
 		ids = append(ids, id)
 	}
-	sort.Slice(ids, func(i, j int) bool { return lead[ids[i]] > lead[ids[j]] || lead[ids[i]] == lead[ids[j]] && ids[i] < ids[j] })
+	sort.Slice(ids, func(i, j int) bool {
+		return lead[ids[i]] > lead[ids[j]] || lead[ids[i]] == lead[ids[j]] && ids[i] < ids[j]
+	})
 	victim := ids[0]
 	clusterScript(t, nil, "kill", fmt.Sprint(victim))
 	t.Cleanup(func() { clusterScript(t, nil, "start", fmt.Sprint(victim)) })
