@@ -82,14 +82,40 @@ const StateSegmentBytes = 64 << 20
 // tombstone sees a chunk no manifest names, which is harmless.
 const StateDeleteRetentionMillis = 60 * 1000
 
+// TopicSettings are what CreateTopicsWith gives the topics it creates.
+type TopicSettings struct {
+	// Partitions per topic; 0 or -1 takes the broker's num.partitions.
+	Partitions int32
+	// Replication is the replication factor; -1 takes the broker's
+	// default.replication.factor.
+	Replication int16
+	// MinInsyncReplicas, when > 0, sets min.insync.replicas on every created
+	// topic: how many replicas must hold a write before an acks=all producer
+	// (every bourse job) sees it acknowledged. 0 keeps the broker's default.
+	// It must not exceed Replication when that is given.
+	MinInsyncReplicas int
+	// Compacted names the topics that get cleanup.policy=compact.
+	Compacted map[string]bool
+}
+
 // CreateTopics creates the named topics with the given partition count and
-// replication factor (-1 for the broker defaults). Topics that exist are left
-// alone. Names in compacted get cleanup.policy=compact; names that look like
-// state topics (bourse-<job>-state) also get a large max.message.bytes and
-// short segments, so that compaction keeps restores short.
+// replication factor (-1 for the broker defaults); see CreateTopicsWith.
 func CreateTopics(ctx context.Context, cfg Config, names []string, partitions int32, replication int16, compacted map[string]bool) error {
+	return CreateTopicsWith(ctx, cfg, names, TopicSettings{Partitions: partitions, Replication: replication, Compacted: compacted})
+}
+
+// CreateTopicsWith creates the named topics with settings s. Topics that
+// exist are left alone. Names in s.Compacted get cleanup.policy=compact;
+// names that look like state topics (bourse-<job>-state) also get a large
+// max.message.bytes and short segments, so that compaction keeps restores
+// short.
+func CreateTopicsWith(ctx context.Context, cfg Config, names []string, s TopicSettings) error {
+	partitions, replication, compacted := s.Partitions, s.Replication, s.Compacted
 	if partitions == 0 {
 		partitions = -1
+	}
+	if s.MinInsyncReplicas < 0 || (replication > 0 && s.MinInsyncReplicas > int(replication)) {
+		return fmt.Errorf("min.insync.replicas: want 0 (broker default) or 1..%d (the replication factor), got %d", replication, s.MinInsyncReplicas)
 	}
 	cl, err := newClient(cfg)
 	if err != nil {
@@ -102,6 +128,9 @@ func CreateTopics(ctx context.Context, cfg Config, names []string, partitions in
 			continue
 		}
 		configs := map[string]*string{}
+		if s.MinInsyncReplicas > 0 {
+			configs["min.insync.replicas"] = ptr(strconv.Itoa(s.MinInsyncReplicas))
+		}
 		if compacted[name] || isStateTopic(name) {
 			configs["cleanup.policy"] = ptr("compact")
 		}

@@ -67,15 +67,24 @@ func ping(b []string) error {
 
 // env is one test's isolated set of topics and groups.
 type env struct {
-	t      *testing.T
-	prefix string
-	dir    string
+	t       *testing.T
+	prefix  string
+	dir     string
+	brokers []string // the broker this env's commands talk to
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{t: t, prefix: fmt.Sprintf("e2e-%s-%d", strings.ToLower(t.Name()), time.Now().UnixNano()%1_000_000_000), dir: t.TempDir()}
-	e.bourse(30*time.Second, "topics", "create", "--partitions", "6")
+	return newEnvOn(t, brokers, "--partitions", "6")
+}
+
+// newEnvOn makes an env on the brokers b; its topics are made with
+// `topics create` and the flags in create.
+func newEnvOn(t *testing.T, b []string, create ...string) *env {
+	t.Helper()
+	name := strings.NewReplacer("/", "-").Replace(strings.ToLower(t.Name()))
+	e := &env{t: t, prefix: fmt.Sprintf("e2e-%s-%d", name, time.Now().UnixNano()%1_000_000_000), dir: t.TempDir(), brokers: b}
+	e.bourse(30*time.Second, append([]string{"topics", "create"}, create...)...)
 	return e
 }
 
@@ -90,7 +99,7 @@ func (e *env) topics() kafka.Topics {
 // flags are the connection and topic flags of this env.
 func (e *env) flags() []string {
 	t := e.topics()
-	return []string{"--brokers", strings.Join(brokers, ","),
+	return []string{"--brokers", strings.Join(e.brokers, ","),
 		"--orders-topic", t.Orders, "--trades-topic", t.Trades, "--events-topic", t.Events,
 		"--bars-topic", t.Bars, "--sma-topic", t.SMA, "--profit-topic", t.Profit,
 		"--instruments-topic", t.Instruments, "--rejects-topic", t.Rejects}

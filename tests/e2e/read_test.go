@@ -16,10 +16,16 @@ import (
 // record key, each group in offset order.
 func readTopic(t *testing.T, topic string) map[string][]string {
 	t.Helper()
+	return readTopicFrom(t, brokers, topic)
+}
+
+// readTopicFrom is readTopic on the brokers b.
+func readTopicFrom(t *testing.T, b []string, topic string) map[string][]string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	byKey := map[string][]string{}
-	err := kafka.ReadValues(ctx, kafka.Config{Brokers: brokers}, topic, func(k, v []byte) {
+	err := kafka.ReadValues(ctx, kafka.Config{Brokers: b}, topic, func(k, v []byte) {
 		byKey[string(k)] = append(byKey[string(k)], string(v))
 	})
 	if err != nil {
