@@ -3,8 +3,10 @@ package kafka
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -96,8 +98,29 @@ func readToEnd(ctx context.Context, cfg Config, topic string, parts []int32, fn 
 	return nil
 }
 
-// bounds lists the log start offsets and last stable offsets of topic.
+// boundsRetry is how long bounds retries errors a broker gives while it
+// recovers (a leader election after a restart).
+const boundsRetry = 60 * time.Second
+
+// bounds lists the log start offsets and last stable offsets of topic,
+// retrying retriable errors (LEADER_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER
+// right after a broker restart) for up to boundsRetry.
 func bounds(ctx context.Context, adm *kadm.Client, topic string) (starts, ends map[int32]int64, err error) {
+	deadline := time.Now().Add(boundsRetry)
+	for {
+		starts, ends, err = boundsOnce(ctx, adm, topic)
+		if err == nil || !kerr.IsRetriable(err) || time.Now().After(deadline) {
+			return starts, ends, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, nil, err
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+func boundsOnce(ctx context.Context, adm *kadm.Client, topic string) (starts, ends map[int32]int64, err error) {
 	so, err := adm.ListStartOffsets(ctx, topic)
 	if err == nil {
 		err = so.Error()

@@ -126,7 +126,7 @@ func (p *proc) wait(d time.Duration) (int, error) {
 	case <-p.done:
 	case <-time.After(d):
 		p.kill()
-		return -1, fmt.Errorf("%s still running after %s (killed):\n%s", p.name, d, tail(p.output(), 15))
+		return -1, fmt.Errorf("%s still running after %s (killed):\n%s", p.name, d, tail(p.output(), 60))
 	}
 	if p.err == nil {
 		return 0, nil
@@ -248,22 +248,29 @@ func (g progress) String() string {
 // progressOf reads job's group offsets on topic and the topic's end offsets.
 func (e *env) progressOf(t *testing.T, job, topic string) progress {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	o, err := kafka.NewOffsets(kafka.Config{Brokers: e.brokers})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer o.Close()
-	end, err := o.End(ctx, topic)
-	if err != nil {
-		t.Fatal(err)
+	// Right after an outage the broker may still be electing leaders
+	// (LEADER_NOT_AVAILABLE): ask again until it answers.
+	for {
+		end, err := o.End(ctx, topic)
+		if err == nil {
+			var committed map[int32]int64
+			if committed, err = o.Group(ctx, e.prefix+"-"+job, topic); err == nil {
+				return progress{committed: committed, end: end}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("offsets of %s: %v", topic, err)
+		case <-time.After(500 * time.Millisecond):
+		}
 	}
-	committed, err := o.Group(ctx, e.prefix+"-"+job, topic)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return progress{committed: committed, end: end}
 }
 
 // mustComplete fails the test unless job's group committed every
