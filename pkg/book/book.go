@@ -191,6 +191,12 @@ func (b *Book) link(ni int32) {
 		l.insert(pos, k, li)
 		n = &b.nodes[ni]
 	}
+	b.enqueue(ni, li)
+}
+
+// enqueue appends node ni to the back of level li's FIFO.
+func (b *Book) enqueue(ni, li int32) {
+	n := &b.nodes[ni]
 	lv := &b.levels[li]
 	n.level = li
 	n.next = nilIdx

@@ -309,20 +309,11 @@ func (b *Book) load(clock int64, seq uint64, orders []snapOrder, nLevels [2]int6
 			l.keys = append(l.keys, k)
 			l.lvls = append(l.lvls, li)
 		}
-		lv := &b.levels[li]
 		b.nodes[ni] = node{
 			id: o.id, ticks: o.ticks, lots: o.lots, filled: o.filled, expires: o.expire,
-			trader: o.trader, prev: lv.tail, next: nilIdx, level: li, hpos: nilIdx,
-			side: o.side, typ: record.Limit, tif: record.GTC,
+			trader: o.trader, hpos: nilIdx, side: o.side, typ: record.Limit, tif: record.GTC,
 		}
-		if lv.tail != nilIdx {
-			b.nodes[lv.tail].next = ni
-		} else {
-			lv.head = ni
-		}
-		lv.tail = ni
-		lv.orders++
-		lv.lots += o.lots
+		b.enqueue(ni, li)
 		if o.expire != 0 {
 			b.heapPush(ni)
 		}
