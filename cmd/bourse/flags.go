@@ -53,6 +53,7 @@ func addRunnerFlags(fs *pflag.FlagSet, c *runner.Config) {
 	fs.DurationVar(&c.CommitInterval, "commit-interval", c.CommitInterval, "Kafka mode: start a transaction's commit this long after the previous one started (latency vs. throughput)")
 	fs.DurationVar(&c.SessionTimeout, "session-timeout", 45*time.Second, "Kafka mode: how long a crashed instance that is not restarted keeps its partitions before the group moves them (a restart with the same --txn-id takes them back at once)")
 	fs.DurationVar(&c.FinishTimeout, "finish-timeout", 0, "Kafka mode, bounded run: how long to wait without progress for the group to finish every input partition before exiting non-zero (default --session-timeout + 30s)")
+	fs.IntVar(&c.Threads, "threads", c.Threads, "Kafka mode: group members run by this process, each with its own transactional producer (--txn-id-<i>), so owned partitions are processed in parallel (profit: 1)")
 	fs.IntVar(&c.CommitRecords, "commit-records", c.CommitRecords, "Kafka mode: commit a transaction after this many input records")
 	fs.StringVar(&c.Compression, "compression", "lz4", "Kafka mode: codec of the output batches: lz4, zstd, snappy, gzip or none")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve Prometheus metrics on this address, e.g. :9102")

@@ -48,7 +48,12 @@ type Config struct {
 	// FinishTimeout (bounded runs) is how long a run whose own partitions
 	// are done waits, without progress, for the group to finish the rest
 	// before it exits non-zero; default SessionTimeout + 30s.
-	FinishTimeout  time.Duration
+	FinishTimeout time.Duration
+	// Threads is how many group members this process runs in Kafka mode,
+	// each with its own transactional producer, so that the partitions it
+	// owns are processed in parallel (kafka.RunConfig.Threads). profit,
+	// which ranks across all partitions, runs one.
+	Threads        int
 	CommitInterval time.Duration
 	CommitRecords  int
 	// Compression is the codec of the output batches: lz4 (default), zstd,
@@ -56,6 +61,10 @@ type Config struct {
 	Compression string
 	MetricsAddr string
 }
+
+// maxThreads bounds --threads: each thread is a group member with its own
+// connections and transactional id.
+const maxThreads = 64
 
 // Defaults returns a Config with the defaults the CLI shows.
 func Defaults() Config {
@@ -65,6 +74,7 @@ func Defaults() Config {
 		Topics:         kafka.DefaultTopics(),
 		CommitInterval: 100 * time.Millisecond,
 		CommitRecords:  10_000,
+		Threads:        1,
 	}
 }
 
@@ -76,6 +86,9 @@ func (c *Config) Validate() error {
 	if c.KafkaMode() {
 		if c.CommitInterval <= 0 {
 			return fmt.Errorf("%w: --commit-interval must be > 0, got %s", ErrUsage, c.CommitInterval)
+		}
+		if c.Threads < 1 || c.Threads > maxThreads {
+			return fmt.Errorf("%w: --threads must be 1 to %d, got %d", ErrUsage, maxThreads, c.Threads)
 		}
 		if c.CommitRecords <= 0 {
 			return fmt.Errorf("%w: --commit-records must be > 0, got %d", ErrUsage, c.CommitRecords)

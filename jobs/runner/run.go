@@ -65,25 +65,28 @@ func Run(ctx context.Context, cfg Config, job Job, log *slog.Logger) (Summary, e
 	if log == nil {
 		log = slog.Default()
 	}
-	var batches stream.BatchSink
-	if cfg.BatchDir != "" {
-		bw, err := columnar.NewBatchWriter(cfg.BatchDir, job.Datasets...)
-		if err != nil {
-			return sum, fmt.Errorf("open batch dir: %w", err)
-		}
-		// "sma.trades-p3-…": two jobs writing one dataset (sma and profit
-		// both write rejects) into one batch directory never collide.
-		bw.SetPrefix(job.Name + ".")
-		batches = bw
+	if job.Global && cfg.Threads > 1 {
+		return sum, fmt.Errorf("%w: --threads: %s runs one thread (it ranks across every partition), got %d", ErrUsage, job.Name, cfg.Threads)
 	}
-	var err error
+	threads := 1
+	if cfg.KafkaMode() {
+		threads = max(cfg.Threads, 1)
+	}
+	batches, err := openBatches(cfg.BatchDir, job, threads)
+	if err != nil {
+		return sum, err
+	}
 	if cfg.KafkaMode() {
 		sum, err = runKafka(ctx, cfg, job, batches, log)
 	} else {
-		sum, err = runFiles(ctx, cfg, job, batches, log)
+		var bs stream.BatchSink
+		if len(batches) > 0 {
+			bs = batches[0]
+		}
+		sum, err = runFiles(ctx, cfg, job, bs, log)
 	}
-	if batches != nil {
-		if cerr := batches.Close(); cerr != nil && err == nil {
+	for _, b := range batches {
+		if cerr := b.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("close batch dir: %w", cerr)
 		}
 	}
@@ -92,7 +95,30 @@ func Run(ctx context.Context, cfg Config, job Job, log *slog.Logger) (Summary, e
 	return sum, err
 }
 
-func runKafka(ctx context.Context, cfg Config, job Job, batches stream.BatchSink, log *slog.Logger) (Summary, error) {
+// openBatches opens n Arrow batch writers on dir (one per thread: a
+// writer is not shared between goroutines), none when dir is empty.
+// Their files are prefixed "<job>.": two jobs writing one dataset (sma
+// and profit both write rejects) into one directory never collide.
+func openBatches(dir string, job Job, n int) ([]stream.BatchSink, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	bs := make([]stream.BatchSink, n)
+	for i := range bs {
+		bw, err := columnar.NewBatchWriter(dir, job.Datasets...)
+		if err != nil {
+			for _, b := range bs[:i] {
+				b.Close()
+			}
+			return nil, fmt.Errorf("open batch dir: %w", err)
+		}
+		bw.SetPrefix(job.Name + ".")
+		bs[i] = bw
+	}
+	return bs, nil
+}
+
+func runKafka(ctx context.Context, cfg Config, job Job, batches []stream.BatchSink, log *slog.Logger) (Summary, error) {
 	var m *metrics.Job
 	if cfg.MetricsAddr != "" {
 		stop, err := metrics.Serve(cfg.MetricsAddr)
@@ -116,6 +142,7 @@ func runKafka(ctx context.Context, cfg Config, job Job, batches stream.BatchSink
 		Factory:         job.Factory,
 		Global:          job.Global,
 		Outputs:         job.Outputs(cfg.Topics),
+		Threads:         cfg.Threads,
 		Batches:         batches,
 		Echo:            job.Human,
 		FinishTimeout:   cfg.FinishTimeout,

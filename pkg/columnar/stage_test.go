@@ -25,10 +25,11 @@ func TestStagePublishDiscardRecover(t *testing.T) {
 			w.Seek(p, off)
 			w.Trade(&trades[off])
 		}
-		files, err := w.Stage(stream.Range{Source: "orders", Partition: p, First: first, Last: last}, txn)
-		if err != nil || len(files) != 1 {
-			t.Fatalf("stage: %v %v", files, err)
+		staged, err := w.Stage([]stream.Range{{Source: "orders", Partition: p, First: first, Last: last}}, txn)
+		if err != nil || len(staged) != 1 || len(staged[0]) != 1 {
+			t.Fatalf("stage: %v %v", staged, err)
 		}
+		files := staged[0]
 		if !strings.HasPrefix(filepath.Base(files[0]), ".match.orders-p") || !strings.HasSuffix(files[0], "."+txn+".pending") {
 			t.Fatalf("staged name %q", files[0])
 		}
@@ -88,7 +89,7 @@ func TestStagePublishDiscardRecover(t *testing.T) {
 	got := readAll(t, columnar.TradeCodec, dir)
 	sameSet(t, "trades", got, trades[:8])
 
-	if _, err := w.Stage(stream.Range{Source: "orders", First: 0, Last: 0}, "a.b"); err == nil {
+	if _, err := w.Stage([]stream.Range{{Source: "orders", First: 0, Last: 0}}, "a.b"); err == nil {
 		t.Fatal("a transaction name with a dot was accepted")
 	}
 }

@@ -220,16 +220,34 @@ func (w *BatchWriter) FlushStats(r stream.Range) (FlushStats, error) {
 	return st, w.Publish(files)
 }
 
-// Stage writes partition r.Partition's buffered rows as hidden pending
-// files (one per dataset and day) that carry the transaction's name txn,
-// and forgets the rows. It returns the files' paths relative to the
-// directory, for Publish, Discard and the runner's snapshot.
-func (w *BatchWriter) Stage(r stream.Range, txn string) ([]string, error) {
+// Stage writes the buffered rows of each range's partition as hidden
+// pending files (one per dataset and day) that carry the transaction's
+// name txn, and forgets the rows. It returns each range's files, as paths
+// relative to the directory, for Publish, Discard and the runner's
+// snapshot. The files are durable when Stage returns: they are written
+// first, then fsynced together (in parallel, with each directory once),
+// so a transaction costs one round of syncs, not one per file. On error
+// the files written so far are removed.
+func (w *BatchWriter) Stage(rs []stream.Range, txn string) ([][]string, error) {
 	if txn == "" || strings.ContainsAny(txn, "/\\.\x00") {
-		return nil, fmt.Errorf("batch stage %s: transaction name %q: want a non-empty name without dots or separators", r, txn)
+		return nil, fmt.Errorf("batch stage: transaction name %q: want a non-empty name without dots or separators", txn)
 	}
-	files, _, err := w.stage(r, txn)
-	return files, err
+	out := make([][]string, len(rs))
+	var all []string
+	for i, r := range rs {
+		files, _, err := w.stage(r, txn)
+		all = append(all, files...)
+		if err != nil {
+			w.removeStaged(all)
+			return nil, err
+		}
+		out[i] = files
+	}
+	if err := syncStaged(w.dir, all); err != nil {
+		w.removeStaged(all)
+		return nil, fmt.Errorf("batch stage: %w", err)
+	}
+	return out, nil
 }
 
 func (w *BatchWriter) stage(r stream.Range, txn string) ([]string, FlushStats, error) {
@@ -455,10 +473,16 @@ func (w *BatchWriter) writeRecord(path string, rec arrow.Record) (int64, error) 
 	if err := fw.Close(); err != nil {
 		return 0, err
 	}
-	err = WriteFileAtomic(path, func(f io.Writer) error {
-		_, err := f.Write(w.buf.b)
-		return err
-	})
+	if _, staged := publishedName(path); staged {
+		// A pending name is private to its transaction and unique: written
+		// in place, and made durable by Stage's syncStaged.
+		err = writeFile(path, w.buf.b)
+	} else {
+		err = WriteFileAtomic(path, func(f io.Writer) error {
+			_, err := f.Write(w.buf.b)
+			return err
+		})
+	}
 	return int64(len(w.buf.b)), err
 }
 

@@ -134,9 +134,9 @@ func (r *runner) restore(ctx context.Context, ps []int32) error {
 			snaps[k.key] = snap
 			bytes += len(snap.data)
 		}
-		if r.rc.Batches != nil {
+		if r.batches != nil {
 			for _, p := range k.covers {
-				if err := r.rc.Batches.Recover(r.rc.Input, p, snap.files); err != nil {
+				if err := r.batches.Recover(r.rc.Input, p, snap.files); err != nil {
 					return fmt.Errorf("run %s: recovering the batch files of partition %d: %w", r.rc.Job, p, err)
 				}
 			}

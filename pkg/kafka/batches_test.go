@@ -82,7 +82,7 @@ func TestRunBatchFilesExactlyOnceUnderAborts(t *testing.T) {
 		dir := t.TempDir()
 		rc := b.runConfig(in, out, group)
 		rc.CommitRecords = 100
-		rc.Batches = newBatches(t, dir)
+		rc.Batches = []stream.BatchSink{newBatches(t, dir)}
 		rc.forceAbort = func(n int) bool { return n%3 == 0 }
 		st, err := Run(runCtx(t), b.cfg, rc)
 		if err != nil {
@@ -126,7 +126,7 @@ func TestRunRecoversStagedBatchFiles(t *testing.T) {
 		dir := t.TempDir()
 		rc := b.runConfig(in, out, group)
 		rc.CommitRecords = 100
-		rc.Batches = &failingPublish{BatchWriter: newBatches(t, dir)}
+		rc.Batches = []stream.BatchSink{&failingPublish{BatchWriter: newBatches(t, dir)}}
 		if _, err := Run(runCtx(t), b.cfg, rc); err == nil || !strings.Contains(err.Error(), "injected") {
 			t.Fatalf("first run: got %v, want the injected publish failure", err)
 		}
@@ -140,7 +140,7 @@ func TestRunRecoversStagedBatchFiles(t *testing.T) {
 		if err := os.WriteFile(stale, []byte("aborted"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		rc.Batches = newBatches(t, dir)
+		rc.Batches = []stream.BatchSink{newBatches(t, dir)}
 		if _, err := Run(runCtx(t), b.cfg, rc); err != nil {
 			t.Fatal(err)
 		}

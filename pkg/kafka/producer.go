@@ -11,8 +11,9 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
-// RecordProducer is where a Sink sends encoded records. Producer and the
-// runner's transactional session both implement it.
+// RecordProducer is where a Sink sends encoded records. key and value are
+// valid only during the call (the Sink reuses them): an implementation
+// copies what it keeps. The runner's transaction implements it.
 type RecordProducer interface {
 	Produce(topic string, key, value []byte)
 }

@@ -34,14 +34,22 @@ var (
 
 // RunConfig configures one exactly-once stream job run.
 type RunConfig struct {
-	Job            string         // job name: match, sma or profit
-	Group          string         // consumer group; default "bourse-<job>"
-	Input          string         // input topic
-	StateTopic     string         // compacted snapshot topic; default "bourse-<job>-state"
-	Factory        stream.Factory // one Processor per input partition; called with -1 in Global mode
-	Global         bool           // one Processor for all partitions; requires owning every partition
-	Outputs        Topics         // where each output kind goes; empty name = not produced
-	Batches        stream.BatchSink
+	Job        string         // job name: match, sma or profit
+	Group      string         // consumer group; default "bourse-<job>"
+	Input      string         // input topic
+	StateTopic string         // compacted snapshot topic; default "bourse-<job>-state"
+	Factory    stream.Factory // one Processor per input partition; called with -1 in Global mode
+	Global     bool           // one Processor for all partitions; requires owning every partition
+	Outputs    Topics         // where each output kind goes; empty name = not produced
+	// Threads is how many members of the group this process runs, each
+	// with its own transactional producer (static instance and
+	// transactional id TransactionalID-<i> when more than one), so the
+	// partitions it owns are processed in parallel. Default 1; a Global
+	// job has one.
+	Threads int
+	// Batches are the Arrow batch sinks, one per thread; none = no
+	// batch files.
+	Batches        []stream.BatchSink
 	Echo           record.Emitter // also receives every output (human lines); nil = none
 	Follow         bool           // run until ctx is cancelled instead of to the end offsets
 	CommitInterval time.Duration  // default 100ms
@@ -96,6 +104,15 @@ func (rc *RunConfig) defaults() error {
 	if rc.Factory == nil {
 		return fmt.Errorf("%w: run %s: no processor factory", ErrConfig, rc.Job)
 	}
+	if rc.Threads <= 0 {
+		rc.Threads = 1
+	}
+	if rc.Global && rc.Threads > 1 {
+		return fmt.Errorf("%w: run %s: a global job runs one thread, got %d", ErrConfig, rc.Job, rc.Threads)
+	}
+	if len(rc.Batches) != 0 && len(rc.Batches) != rc.Threads {
+		return fmt.Errorf("%w: run %s: %d batch sinks for %d threads, want one per thread", ErrConfig, rc.Job, len(rc.Batches), rc.Threads)
+	}
 	if rc.Group == "" {
 		rc.Group = "bourse-" + rc.Job
 	}
@@ -137,6 +154,18 @@ func (rc *RunConfig) defaults() error {
 		rc.Logger = slog.Default()
 	}
 	return nil
+}
+
+// linger is how long output batches wait for more records before they
+// are sent. A transaction's outputs are only visible once it commits, and
+// the commit flushes whatever still lingers, so in follow mode (latency
+// counts) batches go out almost at once and the commit finds little left
+// to send; a bounded run keeps franz-go's default for fuller batches.
+func (rc *RunConfig) linger() time.Duration {
+	if rc.Follow {
+		return time.Millisecond
+	}
+	return 10 * time.Millisecond
 }
 
 // part is the runner's view of one owned input partition.
@@ -181,8 +210,10 @@ type runner struct {
 	mu     sync.Mutex
 	events []assignment
 
-	runID   string // names this run's staged batch files
+	runID   string           // names this run's staged batch files
+	batches stream.BatchSink // nil = none
 	txn     *openTxn
+	out     arena // the open transaction's output records
 	sink    *Sink
 	emit    record.Emitter
 	rec     stream.Record
@@ -203,8 +234,23 @@ func Run(ctx context.Context, cfg Config, rc RunConfig) (Stats, error) {
 	if err := rc.defaults(); err != nil {
 		return Stats{}, err
 	}
+	if rc.Threads == 1 {
+		return runMember(ctx, cfg, rc, 0)
+	}
+	return runThreads(ctx, cfg, rc)
+}
+
+// runMember runs one member of the group: thread i of this process.
+func runMember(ctx context.Context, cfg Config, rc RunConfig, i int) (Stats, error) {
 	r := &runner{cfg: cfg, rc: rc, parts: map[int32]*part{},
 		log: rc.Logger.With("job", rc.Job, "group", rc.Group, "input", rc.Input)}
+	if len(rc.Batches) > 0 {
+		r.batches = rc.Batches[i]
+	}
+	if rc.Threads > 1 {
+		r.rc.TransactionalID = fmt.Sprintf("%s-%d", rc.TransactionalID, i)
+		r.log = r.log.With("thread", i)
+	}
 	r.stats.Out = map[string]int64{}
 	if err := r.setup(ctx); err != nil {
 		r.close(false)
@@ -224,11 +270,8 @@ func (r *runner) setup(ctx context.Context) error {
 		return err
 	}
 	r.adm = kadm.NewClient(r.admc)
-	if r.nparts, err = partitionCount(ctx, r.adm, r.rc.Input); err != nil {
-		return fmt.Errorf("run %s: input: %w", r.rc.Job, err)
-	}
-	if err := CreateTopics(ctx, r.cfg, []string{r.rc.StateTopic}, r.nparts, -1, map[string]bool{r.rc.StateTopic: true}); err != nil {
-		return fmt.Errorf("run %s: %w", r.rc.Job, err)
+	if r.nparts, err = ensureStateTopic(ctx, r.cfg, r.adm, &r.rc); err != nil {
+		return err
 	}
 	sp, err := partitionCount(ctx, r.adm, r.rc.StateTopic)
 	if err != nil {
@@ -264,6 +307,7 @@ func (r *runner) setup(ctx context.Context) error {
 		kgo.RequireStableFetchOffsets(),
 		kgo.KeepControlRecords(),
 		kgo.ProducerBatchCompression(codec),
+		kgo.ProducerLinger(r.rc.linger()),
 		kgo.RecordPartitioner(statePartitioner{state: r.rc.StateTopic, def: kgo.StickyKeyPartitioner(nil)}),
 		kgo.SessionTimeout(r.rc.SessionTimeout),
 		kgo.TransactionTimeout(r.rc.TransactionTimeout),
@@ -276,8 +320,8 @@ func (r *runner) setup(ctx context.Context) error {
 	}
 	r.sink = NewSink(r.rc.Outputs, producerFunc(r.produce))
 	out := record.Fanout{r.sink}
-	if r.rc.Batches != nil {
-		out = append(out, r.rc.Batches)
+	if r.batches != nil {
+		out = append(out, r.batches)
 	}
 	if r.rc.Echo != nil {
 		out = append(out, r.rc.Echo)
@@ -289,6 +333,19 @@ func (r *runner) setup(ctx context.Context) error {
 	r.log.Info("run starting", "follow", r.rc.Follow, "global", r.rc.Global, "partitions", r.nparts,
 		"state", r.rc.StateTopic, "txn_id", r.rc.TransactionalID, "kafka", r.cfg)
 	return nil
+}
+
+// ensureStateTopic creates the state topic, if missing, with the input's
+// partition count, which it returns.
+func ensureStateTopic(ctx context.Context, cfg Config, adm *kadm.Client, rc *RunConfig) (int32, error) {
+	n, err := partitionCount(ctx, adm, rc.Input)
+	if err != nil {
+		return 0, fmt.Errorf("run %s: input: %w", rc.Job, err)
+	}
+	if err := CreateTopics(ctx, cfg, []string{rc.StateTopic}, n, -1, map[string]bool{rc.StateTopic: true}); err != nil {
+		return 0, fmt.Errorf("run %s: %w", rc.Job, err)
+	}
+	return n, nil
 }
 
 // close ends the run's clients. A static member does not leave its group

@@ -29,15 +29,19 @@ type rangeSink struct {
 }
 
 func (s *rangeSink) Seek(int32, int64) {}
-func (s *rangeSink) Stage(r stream.Range, txn string) ([]string, error) {
+func (s *rangeSink) Stage(rs []stream.Range, txn string) ([][]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.staged == nil {
 		s.staged = map[string]stream.Range{}
 	}
-	name := r.String() + "." + txn
-	s.staged[name] = r
-	return []string{name}, nil
+	var files [][]string
+	for _, r := range rs {
+		name := r.String() + "." + txn
+		s.staged[name] = r
+		files = append(files, []string{name})
+	}
+	return files, nil
 }
 func (s *rangeSink) Publish(files []string) error {
 	s.mu.Lock()
@@ -63,7 +67,7 @@ func TestRunExactlyOnce(t *testing.T) {
 		b.produceInput(t, in, 0, 2000)
 		rc := b.runConfig(in, out, group)
 		sink := &rangeSink{}
-		rc.Batches = sink
+		rc.Batches = []stream.BatchSink{sink}
 		st, err := Run(runCtx(t), b.cfg, rc)
 		if err != nil {
 			t.Fatal(err)
@@ -90,6 +94,60 @@ func TestRunExactlyOnce(t *testing.T) {
 			t.Fatalf("ranges cover %d offsets, want 2000", covered)
 		}
 	})
+}
+
+// TestRunThreads runs two members in one process, each with its own batch
+// sink, some transactions forced to abort: the outputs equal the direct
+// computation and the two sinks' published ranges tile every partition's
+// offsets exactly once between them.
+func TestRunThreads(t *testing.T) {
+	forEachBroker(t, func(t *testing.T, b *broker) {
+		in, out, group := b.names(t)
+		b.createTopics(t, 4, in, out)
+		b.produceInput(t, in, 0, 3000)
+		rc := b.runConfig(in, out, group)
+		rc.CommitRecords = 200
+		rc.forceAbort = func(n int) bool { return n%4 == 0 }
+		sinks := []*rangeSink{{}, {}}
+		rc.Threads, rc.Batches = 2, []stream.BatchSink{sinks[0], sinks[1]}
+		st, err := Run(runCtx(t), b.cfg, rc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.RecordsIn != 3000 || st.Out[KindSMA] != 3000 {
+			t.Fatalf("stats %+v: want exactly 3000 in and out over both threads", st)
+		}
+		sameOutput(t, b.output(t, out), b.direct(t, in, false))
+		seen := map[int32]map[int64]bool{}
+		for i, s := range sinks {
+			t.Logf("thread %d published %d ranges", i, len(s.ranges))
+			for _, r := range s.ranges {
+				if seen[r.Partition] == nil {
+					seen[r.Partition] = map[int64]bool{}
+				}
+				for o := r.First; o <= r.Last; o++ {
+					if seen[r.Partition][o] {
+						t.Fatalf("partition %d offset %d published twice", r.Partition, o)
+					}
+					seen[r.Partition][o] = true
+				}
+			}
+		}
+		n := 0
+		for _, m := range seen {
+			n += len(m)
+		}
+		if n != 3000 {
+			t.Fatalf("published ranges cover %d offsets, want 3000", n)
+		}
+	})
+}
+
+func TestRunThreadsRejectsGlobal(t *testing.T) {
+	rc := RunConfig{Job: "profit", Input: "trades", Factory: func(int32) stream.Processor { return nil }, Global: true, Threads: 2}
+	if _, err := Run(context.Background(), Config{}, rc); !errors.Is(err, ErrConfig) {
+		t.Fatalf("a global job with 2 threads: got %v, want ErrConfig", err)
+	}
 }
 
 func TestRunRestartResumesFromSnapshot(t *testing.T) {

@@ -20,6 +20,8 @@ const (
 type Sink struct {
 	topics Topics
 	p      RecordProducer
+	key    []byte // scratch: the record being sent, valid during Produce
+	value  []byte
 	counts [6]int64
 	// rejected counts REJECTED execution reports (events), which are
 	// rejects as well as events.
@@ -57,19 +59,19 @@ func (s *Sink) resetCounts() [6]int64 {
 	return c
 }
 
-func (s *Sink) send(topic, instrument string, value []byte) {
-	var key []byte
-	if instrument != "" {
-		key = []byte(instrument)
-	}
-	s.p.Produce(topic, key, value)
+// send produces the value encoded in s.value, keyed by instrument (none
+// when empty).
+func (s *Sink) send(topic, instrument string) {
+	s.key = append(s.key[:0], instrument...)
+	s.p.Produce(topic, s.key, s.value)
 }
 
 // Trade produces t to the trades topic.
 func (s *Sink) Trade(t *record.Trade) {
 	s.counts[iTrade]++
 	if s.topics.Trades != "" {
-		s.send(s.topics.Trades, t.Instrument, record.AppendTradeJSON(make([]byte, 0, 256), t))
+		s.value = record.AppendTradeJSON(s.value[:0], t)
+		s.send(s.topics.Trades, t.Instrument)
 	}
 }
 
@@ -80,7 +82,8 @@ func (s *Sink) Event(e *record.Event) {
 		s.rejected++
 	}
 	if s.topics.Events != "" {
-		s.send(s.topics.Events, e.Instrument, record.AppendEventJSON(make([]byte, 0, 256), e))
+		s.value = record.AppendEventJSON(s.value[:0], e)
+		s.send(s.topics.Events, e.Instrument)
 	}
 }
 
@@ -88,7 +91,8 @@ func (s *Sink) Event(e *record.Event) {
 func (s *Sink) Bar(b *record.Bar) {
 	s.counts[iBar]++
 	if s.topics.Bars != "" {
-		s.send(s.topics.Bars, b.Instrument, record.AppendBarJSON(make([]byte, 0, 256), b))
+		s.value = record.AppendBarJSON(s.value[:0], b)
+		s.send(s.topics.Bars, b.Instrument)
 	}
 }
 
@@ -96,7 +100,8 @@ func (s *Sink) Bar(b *record.Bar) {
 func (s *Sink) SMA(v *record.SMA) {
 	s.counts[iSMA]++
 	if s.topics.SMA != "" {
-		s.send(s.topics.SMA, v.Instrument, record.AppendSMAJSON(make([]byte, 0, 160), v))
+		s.value = record.AppendSMAJSON(s.value[:0], v)
+		s.send(s.topics.SMA, v.Instrument)
 	}
 }
 
@@ -104,7 +109,8 @@ func (s *Sink) SMA(v *record.SMA) {
 func (s *Sink) Profit(p *record.Profit) {
 	s.counts[iProfit]++
 	if s.topics.Profit != "" {
-		s.send(s.topics.Profit, p.Instrument, record.AppendProfitJSON(make([]byte, 0, 200), p))
+		s.value = record.AppendProfitJSON(s.value[:0], p)
+		s.send(s.topics.Profit, p.Instrument)
 	}
 }
 
@@ -113,6 +119,7 @@ func (s *Sink) Profit(p *record.Profit) {
 func (s *Sink) Reject(r *record.Reject) {
 	s.counts[iReject]++
 	if s.topics.Rejects != "" {
-		s.send(s.topics.Rejects, "", record.AppendRejectJSON(make([]byte, 0, 256), r))
+		s.value = record.AppendRejectJSON(s.value[:0], r)
+		s.send(s.topics.Rejects, "")
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -15,11 +17,44 @@ import (
 
 // openTxn is what the open transaction holds.
 type openTxn struct {
-	promise  *kgo.FirstErrPromise // the first failed produce aborts the rest
-	polled   int                  // records consumed (control records included)
-	in       int64                // data records processed
-	rejected int64                // REJECTED events emitted
+	promise  func(*kgo.Record, error) // one for every record of the transaction
+	failed   atomic.Bool
+	aborting sync.WaitGroup // the abort of buffered records after a failure
+	err      error          // the first failed produce; set once, read after Flush
+	polled   int            // records consumed (control records included)
+	in       int64          // data records processed
+	rejected int64          // REJECTED events emitted
 	start    time.Time
+}
+
+// newTxn makes the open transaction's state. Its promise records the
+// first failed produce and aborts the client's other buffered records, so
+// a failed transaction ends fast (as kgo.AbortingFirstErrPromise does,
+// without allocating per record).
+func newTxn(cl *kgo.Client) *openTxn {
+	t := &openTxn{start: time.Now()}
+	t.promise = func(_ *kgo.Record, err error) {
+		if err == nil || !t.failed.CompareAndSwap(false, true) {
+			return
+		}
+		t.err = err
+		t.aborting.Add(1)
+		go func() {
+			defer t.aborting.Done()
+			_ = cl.AbortBufferedRecords(context.Background())
+		}()
+	}
+	return t
+}
+
+// produceErr is the first failed produce, once the client's Flush has
+// returned (every promise has run by then).
+func (t *openTxn) produceErr() error {
+	if !t.failed.Load() {
+		return nil
+	}
+	t.aborting.Wait()
+	return t.err
 }
 
 // commitDue is when the open transaction should commit: CommitInterval
@@ -41,14 +76,18 @@ func (r *runner) begin() error {
 		return fmt.Errorf("run %s: begin transaction: %w", r.rc.Job, err)
 	}
 	r.txnN++
-	r.txn = &openTxn{promise: kgo.AbortingFirstErrPromise(r.sess.Client()), start: time.Now()}
+	r.txn = newTxn(r.sess.Client())
+	r.out.reset() // the previous transaction has ended: its records are done
 	r.sink.resetCounts()
 	return nil
 }
 
-// produce sends one output record into the open transaction.
+// produce sends one output record into the open transaction, copying key
+// and value into the transaction's arena.
 func (r *runner) produce(topic string, p int32, key, value []byte) {
-	r.sess.Produce(context.Background(), &kgo.Record{Topic: topic, Partition: p, Key: key, Value: value}, r.txn.promise.Promise())
+	rec := r.out.record()
+	rec.Topic, rec.Partition, rec.Key, rec.Value = topic, p, r.out.bytes(key), r.out.bytes(value)
+	r.sess.Produce(context.Background(), rec, r.txn.promise)
 }
 
 // process feeds the polled records to their partitions' processors as
@@ -90,8 +129,8 @@ func (r *runner) process(fs kgo.Fetches) error {
 			pt.txnN++
 			r.rec = stream.Record{Key: kr.Key, Value: kr.Value, Source: kr.Topic, Partition: pt.p,
 				Offset: kr.Offset, Time: kr.Timestamp.UnixMilli(), Partitions: r.nparts}
-			if r.rc.Batches != nil {
-				r.rc.Batches.Seek(pt.p, kr.Offset)
+			if r.batches != nil {
+				r.batches.Seek(pt.p, kr.Offset)
 			}
 			proc.Process(&r.rec, r.emit)
 			r.txn.in++
@@ -134,19 +173,23 @@ func (r *runner) commit(ctx context.Context) error {
 	ps := r.touched()
 	files := map[int32][]string{}
 	var staged []string
-	if r.rc.Batches != nil {
+	if r.batches != nil {
+		var rs []stream.Range
 		for _, p := range ps {
-			pt := r.parts[p]
-			if pt.txnN == 0 {
-				continue
+			if pt := r.parts[p]; pt.txnN > 0 {
+				rs = append(rs, stream.Range{Source: r.rc.Input, Partition: p, First: pt.txnFirst, Last: pt.txnLast})
 			}
-			fs, err := r.rc.Batches.Stage(stream.Range{Source: r.rc.Input, Partition: p, First: pt.txnFirst, Last: pt.txnLast}, r.txnName())
-			staged = append(staged, fs...)
+		}
+		if len(rs) > 0 {
+			fs, err := r.batches.Stage(rs, r.txnName())
 			if err != nil {
-				r.abortQuietly(staged)
-				return fmt.Errorf("run %s: staging the batch files of partition %d: %w", r.rc.Job, p, err)
+				r.abortQuietly(nil)
+				return fmt.Errorf("run %s: staging the batch files: %w", r.rc.Job, err)
 			}
-			files[p] = fs
+			for i, rg := range rs {
+				files[rg.Partition] = fs[i]
+				staged = append(staged, fs[i]...)
+			}
 		}
 	}
 	for _, s := range r.states.stage(ps, func(p int32) int64 { return r.parts[p].pos }, files) {
@@ -172,7 +215,7 @@ func (r *runner) commit(ctx context.Context) error {
 		r.abortQuietly(staged)
 		return fmt.Errorf("run %s: flushing transaction: %w", r.rc.Job, err)
 	}
-	if err := t.promise.Err(); err != nil {
+	if err := t.produceErr(); err != nil {
 		r.abortQuietly(staged)
 		return fmt.Errorf("run %s: %w: %w", r.rc.Job, ErrProduce, err)
 	}
@@ -188,8 +231,8 @@ func (r *runner) commit(ctx context.Context) error {
 		r.log.Warn("transaction aborted (rebalance or forced); rolling back to the last commit", "records", t.in)
 		return r.aborted()
 	}
-	if r.rc.Batches != nil {
-		if err := r.rc.Batches.Publish(staged); err != nil {
+	if r.batches != nil {
+		if err := r.batches.Publish(staged); err != nil {
 			return fmt.Errorf("run %s: publishing the batch files of a committed transaction (the next run publishes them): %w", r.rc.Job, err)
 		}
 	}
@@ -284,10 +327,10 @@ func (r *runner) rollback() error {
 
 // discard drops the batch buffers and deletes staged files.
 func (r *runner) discard(staged []string) {
-	if r.rc.Batches == nil {
+	if r.batches == nil {
 		return
 	}
-	if err := r.rc.Batches.Discard(staged); err != nil {
+	if err := r.batches.Discard(staged); err != nil {
 		r.log.Warn("deleting the batch files of an aborted transaction (the next restore deletes them)", "err", err)
 	}
 }
@@ -299,8 +342,12 @@ func (r *runner) abortQuietly(staged []string) {
 	defer cancel()
 	r.txn = nil
 	r.snaps.rollback()
-	if _, err := r.sess.End(ctx, kgo.TryAbort); err != nil && !errors.Is(err, kgo.ErrClientClosed) {
-		r.log.Warn("aborting transaction", "err", err)
+	if _, err := r.sess.End(ctx, kgo.TryAbort); err != nil {
+		// Records may still be buffered: never reuse their bytes.
+		r.out = arena{}
+		if !errors.Is(err, kgo.ErrClientClosed) {
+			r.log.Warn("aborting transaction", "err", err)
+		}
 	}
 	r.discard(staged)
 }

@@ -27,9 +27,10 @@ func (r Range) String() string {
 //
 //  1. Seek before each input record: the outputs that follow belong to
 //     partition p and carry input offset off (their source offset).
-//  2. Stage, before the transaction commits: write partition r.Partition's
-//     buffered rows as hidden pending files named after r and the
-//     transaction; nothing is visible to readers yet.
+//  2. Stage, before the transaction commits: write the buffered rows of
+//     each range's partition as hidden pending files named after the range
+//     and the transaction, durable on return (files[i] are range rs[i]'s);
+//     nothing is visible to readers yet.
 //  3. Publish, after the commit: rename the staged files to their visible
 //     names. After an abort, Discard drops the buffers and the staged files.
 //
@@ -40,7 +41,7 @@ func (r Range) String() string {
 type BatchSink interface {
 	record.Emitter
 	Seek(partition int32, off int64)
-	Stage(r Range, txn string) (files []string, err error)
+	Stage(rs []Range, txn string) (files [][]string, err error)
 	Publish(files []string) error
 	Discard(staged []string) error
 	Recover(source string, partition int32, committed []string) error

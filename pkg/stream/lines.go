@@ -49,9 +49,9 @@ func RunLines(ctx context.Context, r io.Reader, name string, proc Processor, out
 		if batches == nil || last < first {
 			return nil
 		}
-		files, err := batches.Stage(Range{Source: src, Partition: 0, First: first, Last: last}, "lines")
+		files, err := batches.Stage([]Range{{Source: src, Partition: 0, First: first, Last: last}}, "lines")
 		if err == nil {
-			err = batches.Publish(files)
+			err = batches.Publish(files[0])
 		}
 		if err != nil {
 			return fmt.Errorf("flush batch of lines %d-%d: %w", first, last, err)

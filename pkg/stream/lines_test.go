@@ -36,9 +36,13 @@ type rangeSink struct {
 	offsets []int64
 }
 
-func (s *rangeSink) Stage(r Range, _ string) ([]string, error) {
-	s.ranges = append(s.ranges, r)
-	return []string{r.String()}, nil
+func (s *rangeSink) Stage(rs []Range, _ string) ([][]string, error) {
+	var files [][]string
+	for _, r := range rs {
+		s.ranges = append(s.ranges, r)
+		files = append(files, []string{r.String()})
+	}
+	return files, nil
 }
 func (s *rangeSink) Publish([]string) error                { return nil }
 func (s *rangeSink) Discard([]string) error                { return nil }
