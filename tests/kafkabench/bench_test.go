@@ -3,6 +3,7 @@ package kafkabench
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -24,14 +25,20 @@ const (
 	commitLow        = 10 * time.Millisecond
 	latencyTargetP99 = 25 * time.Millisecond
 	pipelineTarget   = 0.5 // pipeline / raw
+	cpuTarget        = 2.0 // Kafka-mode CPU per order / file mode's
 )
 
 // results gathers every run's figures (one per -count repeat) for the
 // summary line, which quotes medians.
 type results struct {
-	raw, pipeline []float64 // orders/s
-	latency       map[time.Duration][]latencyRun
+	raw      []float64         // orders/s
+	pipeline map[int][]float64 // orders/s by --threads
+	latency  map[time.Duration][]latencyRun
+	cpu      []cpuRun
 }
+
+// pipelineThreads are the --threads values the pipeline is measured with.
+var pipelineThreads = []int{1, 2}
 
 // latencyRun is one latency measurement and the match job's transactions
 // meanwhile.
@@ -58,7 +65,7 @@ func (l latencyRun) cycle() time.Duration {
 func BenchmarkKafka(b *testing.B) {
 	kc := brokerConfig(b)
 	w := sharedWorkload(b)
-	res := results{latency: map[time.Duration][]latencyRun{}}
+	res := results{pipeline: map[int][]float64{}, latency: map[time.Duration][]latencyRun{}}
 	loadBefore := LoadAvg()
 	b.Run("produce", func(b *testing.B) {
 		var rate float64
@@ -68,16 +75,27 @@ func BenchmarkKafka(b *testing.B) {
 		res.raw = append(res.raw, rate)
 		b.ReportMetric(rate, "orders/s")
 	})
-	b.Run("pipeline", func(b *testing.B) {
-		var rate float64
+	for _, th := range pipelineThreads {
+		b.Run(fmt.Sprintf("pipeline-threads-%d", th), func(b *testing.B) {
+			var rate float64
+			for range b.N {
+				rate = benchPipeline(b, kc, w, th)
+			}
+			res.pipeline[th] = append(res.pipeline[th], rate)
+			b.ReportMetric(rate, "orders/s")
+			if raw := median(res.raw); raw > 0 {
+				b.ReportMetric(rate/raw, "x-raw")
+			}
+		})
+	}
+	b.Run("cpu-per-order", func(b *testing.B) {
+		var c cpuRun
 		for range b.N {
-			rate = benchPipeline(b, kc, w)
+			c = benchCPU(b, kc, w)
 		}
-		res.pipeline = append(res.pipeline, rate)
-		b.ReportMetric(rate, "orders/s")
-		if raw := median(res.raw); raw > 0 {
-			b.ReportMetric(rate/raw, "x-raw")
-		}
+		res.cpu = append(res.cpu, c)
+		b.ReportMetric(c.kafka, "kafka-us/order")
+		b.ReportMetric(c.file, "file-us/order")
 	})
 	for _, ci := range []time.Duration{commitDefault, commitLow} {
 		b.Run(fmt.Sprintf("latency-commit-%s", ci), func(b *testing.B) {
@@ -100,18 +118,27 @@ func BenchmarkKafka(b *testing.B) {
 // the runs.
 func (r results) summary(loadBefore, loadAfter string) string {
 	var s strings.Builder
-	fmt.Fprintf(&s, "kafkabench: %d orders, %d partitions, median of %d run(s):", throughputOrders, partitions, max(len(r.raw), len(r.pipeline)))
-	raw, pipe := median(r.raw), median(r.pipeline)
+	fmt.Fprintf(&s, "kafkabench: GOMAXPROCS %d, %d orders, %d partitions, median of %d run(s):", runtime.GOMAXPROCS(0), throughputOrders, partitions, len(r.raw))
+	raw := median(r.raw)
 	if raw > 0 {
 		fmt.Fprintf(&s, " raw produce %.0f orders/s;", raw)
 	}
-	if pipe > 0 {
-		fmt.Fprintf(&s, " pipeline %.0f orders/s", pipe)
+	for _, th := range pipelineThreads {
+		pipe := median(r.pipeline[th])
+		if pipe == 0 {
+			continue
+		}
+		fmt.Fprintf(&s, " pipeline --threads %d %.0f orders/s", th, pipe)
 		if raw > 0 {
 			ratio := pipe / raw
 			fmt.Fprintf(&s, " = %.2f x raw (target >= %.1f: %s)", ratio, pipelineTarget, yesNo(ratio >= pipelineTarget))
 		}
 		s.WriteString(";")
+	}
+	if len(r.cpu) > 0 {
+		k := median(mapRuns(r.cpu, func(c cpuRun) float64 { return c.kafka }))
+		f := median(mapRuns(r.cpu, func(c cpuRun) float64 { return c.file }))
+		fmt.Fprintf(&s, " CPU per order: Kafka mode %.2f us, file mode %.2f us = %.1f x (target <= %.0f: %s);", k, f, k/f, cpuTarget, yesNo(k/f <= cpuTarget))
 	}
 	for _, ci := range []time.Duration{commitDefault, commitLow} {
 		runs := r.latency[ci]
@@ -189,7 +216,7 @@ func benchProduce(b *testing.B, kc kafka.Config, w *Workload) float64 {
 // benchPipeline produces the workload to a fresh orders topic while the
 // match job follows it, and returns orders/s from the first produce until
 // the match group has committed every order (and so every trade).
-func benchPipeline(b *testing.B, kc kafka.Config, w *Workload) float64 {
+func benchPipeline(b *testing.B, kc kafka.Config, w *Workload, threads int) float64 {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	f := newFresh(b, ctx, kc, "pipe")
@@ -200,7 +227,7 @@ func benchPipeline(b *testing.B, kc kafka.Config, w *Workload) float64 {
 	defer off.Close()
 	p := warmProducer(b, ctx, kc, f)
 	defer p.Close()
-	m := startMatch(b, ctx, kc, f, commitDefault, p)
+	m := startMatch(b, ctx, kc, f, commitDefault, threads, p)
 	defer m.stop()
 	n := w.Len()
 	b.ResetTimer()
@@ -242,8 +269,8 @@ func benchPipeline(b *testing.B, kc kafka.Config, w *Workload) float64 {
 		b.Fatalf("trades topic holds %d committed trades, want %d", got, want)
 	}
 	rate := float64(n) / el.Seconds()
-	b.Logf("pipeline: %d orders -> %d trades committed in %s = %.0f orders/s (producing took %s; %d transactions; %s; loadavg %s)",
-		n, want, el.Round(time.Millisecond), rate, produced.Round(time.Millisecond), sum.Commits, cpuUse, LoadAvg())
+	b.Logf("pipeline --threads %d: %d orders -> %d trades committed in %s = %.0f orders/s (producing took %s; %d transactions; %s; loadavg %s)",
+		threads, n, want, el.Round(time.Millisecond), rate, produced.Round(time.Millisecond), sum.Commits, cpuUse, LoadAvg())
 	return rate
 }
 
@@ -275,7 +302,7 @@ func benchLatency(b *testing.B, kc kafka.Config, w *Workload, commit time.Durati
 	}()
 	p := warmProducer(b, ctx, kc, f)
 	defer p.Close()
-	m := startMatch(b, ctx, kc, f, commit, p)
+	m := startMatch(b, ctx, kc, f, commit, 1, p)
 	defer m.stop()
 
 	b.ResetTimer()

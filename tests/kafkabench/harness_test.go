@@ -106,10 +106,10 @@ type matchJob struct {
 var warmupOrder = []byte(`{"kafkabench":"warm-up, not an order"}`)
 
 // startMatch starts the match job on f's topics and group with the given
-// commit interval and returns once the job is processing: its group owns
+// commit interval and threads (group members) and returns once the job is processing: its group owns
 // every orders partition, it has restored them (from its own, empty state
 // topic), and it has committed warmupOrder, sent with p.
-func startMatch(b *testing.B, ctx context.Context, kc kafka.Config, f fresh, commit time.Duration, p *kafka.Producer) *matchJob {
+func startMatch(b *testing.B, ctx context.Context, kc kafka.Config, f fresh, commit time.Duration, threads int, p *kafka.Producer) *matchJob {
 	b.Helper()
 	cfg := match.DefaultConfig()
 	cfg.Kafka, cfg.Topics, cfg.Group = kc, f.topics, f.group
@@ -119,6 +119,7 @@ func startMatch(b *testing.B, ctx context.Context, kc kafka.Config, f fresh, com
 	// staged and published with every transaction, a fixed txn id.
 	cfg.BatchDir = b.TempDir()
 	cfg.TransactionalID = f.group + "-txn"
+	cfg.Threads = threads
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	rctx, cancel := context.WithCancel(ctx)
 	m := &matchJob{cancel: cancel, done: make(chan struct{})}
