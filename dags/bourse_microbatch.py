@@ -33,8 +33,9 @@ with DAG(
     # One pod per job at a time: a fixed transactional id lets each run
     # fence a crashed predecessor's open transaction at once instead of
     # waiting for it to time out (pod hostnames differ between runs).
-    match = bs.bourse_task(S, "match", ["match", *common, "--txn-id", "bourse-match"], deadline_seconds=deadline)
-    sma = bs.bourse_task(S, "sma", ["sma", *common, "--txn-id", "bourse-sma"], deadline_seconds=deadline)
+    threads = ["--threads", str(S.threads)]
+    match = bs.bourse_task(S, "match", ["match", *common, *threads, "--txn-id", "bourse-match"], deadline_seconds=deadline)
+    sma = bs.bourse_task(S, "sma", ["sma", *common, *threads, "--txn-id", "bourse-sma"], deadline_seconds=deadline)
     profit = bs.bourse_task(S, "profit", ["profit", *common, "--txn-id", "bourse-profit"], deadline_seconds=deadline)
 
     match >> [sma, profit]

@@ -69,6 +69,10 @@ class Settings:
     archive_dir: str = "/data/archive"
     cpu_request: str = "250m"
     cpu_limit: str = "1"
+    # Group members (``--threads``) that the match and sma pods run, each
+    # processing its share of the partitions on its own core: raise it with
+    # ``cpu_limit`` (profit ranks across every partition and runs one).
+    threads: int = 1
     memory_request: str = "256Mi"
     memory_limit: str = "1Gi"
     retries: int = 2

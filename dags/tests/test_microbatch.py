@@ -44,7 +44,8 @@ def test_retries(dag):
 def test_pod(dag, job):
     pod = dagtools.pod_dict(dagtools.render_pod(dag.get_task(job), dagtools.run_context(dag)))
     podchecks.assert_standard_pod(pod, deadline=240)
-    assert podchecks.container(pod)["args"] == [job, "--brokers", "kafka:9092", "--batch-dir", "/data/batches", "--txn-id", f"bourse-{job}"]
+    threads = [] if job == "profit" else ["--threads", "1"]
+    assert podchecks.container(pod)["args"] == [job, "--brokers", "kafka:9092", "--batch-dir", "/data/batches", *threads, "--txn-id", f"bourse-{job}"]
     assert pod["metadata"]["name"].startswith(f"bourse-{job}-")
 
 

@@ -71,6 +71,7 @@ def test_overrides_reach_the_rendered_pods(set_variables):
         batch_dir="/srv/b",
         retries="4",
         cpu_limit="2",
+        threads="2",
         memory_limit="3Gi",
     )
     bag = dagtools.load_dagbag()
@@ -89,7 +90,7 @@ def test_overrides_reach_the_rendered_pods(set_variables):
         deadline=240,
     )
     c = podchecks.container(pod)
-    assert c["args"] == ["sma", "--brokers", "kafka-0.kafka:9093", "--batch-dir", "/srv/b", "--txn-id", "bourse-sma"]
+    assert c["args"] == ["sma", "--brokers", "kafka-0.kafka:9093", "--batch-dir", "/srv/b", "--threads", "2", "--txn-id", "bourse-sma"]
     assert c["resources"]["limits"] == {"cpu": "2", "memory": "3Gi"}
     assert pod["metadata"]["labels"]["app.kubernetes.io/version"] == "v9"
 

@@ -94,4 +94,36 @@
 // member keeps its partitions until SessionTimeout. A run that ends
 // cleanly leaves the group explicitly (static members do not leave on
 // close), so that the next run's pod is not kept waiting.
+//
+// # Threads: parallel partitions
+//
+// RunConfig.Threads (--threads N) runs N members of the group in one
+// process (threads.go), each a whole runner with its own client,
+// transactional producer (id TransactionalID-<i>), processors and batch
+// sink; the group's assignor spreads the partitions over them and each
+// commits its own transactions. This is Kafka Streams' model since
+// exactly-once v2 (one producer per stream thread).
+//
+// The alternative — one goroutine per owned partition feeding a single
+// transaction — was not chosen, for what the profile and the protocol
+// say: about a quarter of match's Kafka-mode CPU is franz-go building and
+// compressing produce requests, which one client does in one goroutine per
+// broker, so with one client that part never spreads over cores; and one
+// transaction for all partitions needs a barrier at every commit (every
+// partition stops, snapshots, waits for the commit), so the slowest
+// partition and each commit stall them all, and the runner's
+// single-threaded exactly-once argument would need locks. With members,
+// nothing is shared but the echo and the metrics, and each member is the
+// runner whose exactly-once behaviour the tests prove. The price: N
+// transactional ids and N group members (more group traffic and
+// rebalances), and parallelism bounded by the partition count. Measured
+// with `make bench-kafka` (pipeline --threads 1 vs 2, at GOMAXPROCS 1 and
+// 2; figures in the README).
+//
+// Each transaction's output records live in an arena (arena.go) reused
+// from one transaction to the next, and one promise serves every record of
+// a transaction, so producing costs no allocation per record. A
+// transaction's batch files are written together and fsynced in parallel
+// (columnar.BatchWriter.Stage). In follow mode the producer lingers 1 ms
+// instead of 10, so a commit finds little left to send.
 package kafka
