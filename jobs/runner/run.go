@@ -40,6 +40,7 @@ type Summary struct {
 	Out     stream.Counts
 	Commits int64 // Kafka transactions committed
 	Aborts  int64
+	Phases  kafka.Phases // where the commits spent their time (Kafka mode)
 	Elapsed time.Duration
 }
 
@@ -159,7 +160,7 @@ func runKafka(ctx context.Context, cfg Config, job Job, batches []stream.BatchSi
 		SMAs: st.Out[kafka.KindSMA], Profits: st.Out[kafka.KindProfit], Rejects: st.Out[kafka.KindReject],
 		Rejected: st.Rejects - st.Out[kafka.KindReject],
 	}
-	return Summary{Read: st.RecordsIn, Out: out, Commits: st.Commits, Aborts: st.Aborts}, err
+	return Summary{Read: st.RecordsIn, Out: out, Commits: st.Commits, Aborts: st.Aborts, Phases: st.Phases}, err
 }
 
 func stateTopic(flag, job string) string {

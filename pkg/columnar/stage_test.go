@@ -25,7 +25,10 @@ func TestStagePublishDiscardRecover(t *testing.T) {
 			w.Seek(p, off)
 			w.Trade(&trades[off])
 		}
-		staged, err := w.Stage([]stream.Range{{Source: "orders", Partition: p, First: first, Last: last}}, txn)
+		staged, sync, err := w.Stage([]stream.Range{{Source: "orders", Partition: p, First: first, Last: last}}, txn)
+		if err == nil {
+			err = sync()
+		}
 		if err != nil || len(staged) != 1 || len(staged[0]) != 1 {
 			t.Fatalf("stage: %v %v", staged, err)
 		}
@@ -89,7 +92,7 @@ func TestStagePublishDiscardRecover(t *testing.T) {
 	got := readAll(t, columnar.TradeCodec, dir)
 	sameSet(t, "trades", got, trades[:8])
 
-	if _, err := w.Stage([]stream.Range{{Source: "orders", First: 0, Last: 0}}, "a.b"); err == nil {
+	if _, _, err := w.Stage([]stream.Range{{Source: "orders", First: 0, Last: 0}}, "a.b"); err == nil {
 		t.Fatal("a transaction name with a dot was accepted")
 	}
 }

@@ -224,30 +224,35 @@ func (w *BatchWriter) FlushStats(r stream.Range) (FlushStats, error) {
 // pending files (one per dataset and day) that carry the transaction's
 // name txn, and forgets the rows. It returns each range's files, as paths
 // relative to the directory, for Publish, Discard and the runner's
-// snapshot. The files are durable when Stage returns: they are written
-// first, then fsynced together (in parallel, with each directory once),
-// so a transaction costs one round of syncs, not one per file. On error
-// the files written so far are removed.
-func (w *BatchWriter) Stage(rs []stream.Range, txn string) ([][]string, error) {
+// snapshot, and sync, which makes them durable: the files are fsynced
+// together (in parallel, each directory once), so a transaction costs one
+// round of syncs, not one per file, and the caller can overlap that round
+// with other work (the runner flushes its outputs meanwhile). sync may be
+// called from another goroutine; the writer must not be used until it
+// returns. On error the files written so far are removed.
+func (w *BatchWriter) Stage(rs []stream.Range, txn string) (files [][]string, sync func() error, err error) {
 	if txn == "" || strings.ContainsAny(txn, "/\\.\x00") {
-		return nil, fmt.Errorf("batch stage: transaction name %q: want a non-empty name without dots or separators", txn)
+		return nil, nil, fmt.Errorf("batch stage: transaction name %q: want a non-empty name without dots or separators", txn)
 	}
 	out := make([][]string, len(rs))
 	var all []string
 	for i, r := range rs {
-		files, _, err := w.stage(r, txn)
-		all = append(all, files...)
+		fs, _, err := w.stage(r, txn)
+		all = append(all, fs...)
 		if err != nil {
 			w.removeStaged(all)
-			return nil, err
+			return nil, nil, err
 		}
-		out[i] = files
+		out[i] = fs
 	}
-	if err := syncStaged(w.dir, all); err != nil {
-		w.removeStaged(all)
-		return nil, fmt.Errorf("batch stage: %w", err)
+	sync = func() error {
+		if err := syncStaged(w.dir, all); err != nil {
+			w.removeStaged(all)
+			return fmt.Errorf("batch stage: %w", err)
+		}
+		return nil
 	}
-	return out, nil
+	return out, sync, nil
 }
 
 func (w *BatchWriter) stage(r stream.Range, txn string) ([]string, FlushStats, error) {

@@ -92,6 +92,24 @@ type Stats struct {
 	Rejects   int64            // reject records plus REJECTED events
 	Commits   int64            // transactions committed
 	Aborts    int64            // transactions aborted and redone
+	Phases    Phases           // where the committed transactions' commits spent their time
+}
+
+// Phases totals the time the commits of committed transactions spent in
+// each step, in order: writing the batch files, encoding and producing the
+// snapshots, flushing the outputs and snapshots, the rest of the batch
+// files' fsync (it runs during the flush), and ending the transaction
+// (offsets commit and EndTxn).
+type Phases struct {
+	Stage, Snapshot, Flush, Sync, End time.Duration
+}
+
+func (p *Phases) add(o Phases) {
+	p.Stage += o.Stage
+	p.Snapshot += o.Snapshot
+	p.Flush += o.Flush
+	p.Sync += o.Sync
+	p.End += o.End
 }
 
 func (rc *RunConfig) defaults() error {

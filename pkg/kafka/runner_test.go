@@ -29,7 +29,7 @@ type rangeSink struct {
 }
 
 func (s *rangeSink) Seek(int32, int64) {}
-func (s *rangeSink) Stage(rs []stream.Range, txn string) ([][]string, error) {
+func (s *rangeSink) Stage(rs []stream.Range, txn string) ([][]string, func() error, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.staged == nil {
@@ -41,7 +41,7 @@ func (s *rangeSink) Stage(rs []stream.Range, txn string) ([][]string, error) {
 		s.staged[name] = r
 		files = append(files, []string{name})
 	}
-	return files, nil
+	return files, func() error { return nil }, nil
 }
 func (s *rangeSink) Publish(files []string) error {
 	s.mu.Lock()

@@ -72,6 +72,7 @@ func (s *Stats) add(o Stats) {
 	s.Rejects += o.Rejects
 	s.Commits += o.Commits
 	s.Aborts += o.Aborts
+	s.Phases.add(o.Phases)
 	for k, n := range o.Out {
 		s.Out[k] += n
 	}

@@ -171,8 +171,11 @@ func (r *runner) commit(ctx context.Context) error {
 		return nil
 	}
 	ps := r.touched()
+	var ph Phases
+	lap := phaseClock()
 	files := map[int32][]string{}
 	var staged []string
+	sync := func() error { return nil }
 	if r.batches != nil {
 		var rs []stream.Range
 		for _, p := range ps {
@@ -181,7 +184,7 @@ func (r *runner) commit(ctx context.Context) error {
 			}
 		}
 		if len(rs) > 0 {
-			fs, err := r.batches.Stage(rs, r.txnName())
+			fs, s, err := r.batches.Stage(rs, r.txnName())
 			if err != nil {
 				r.abortQuietly(nil)
 				return fmt.Errorf("run %s: staging the batch files: %w", r.rc.Job, err)
@@ -190,11 +193,14 @@ func (r *runner) commit(ctx context.Context) error {
 				files[rg.Partition] = fs[i]
 				staged = append(staged, fs[i]...)
 			}
+			sync = s
 		}
 	}
+	ph.Stage = lap()
 	for _, s := range r.states.stage(ps, func(p int32) int64 { return r.parts[p].pos }, files) {
 		r.produceSnapshot(s)
 	}
+	ph.Snapshot = lap()
 	if revoked, err := r.checkOffsets(ps); err != nil {
 		r.abortQuietly(staged)
 		return err
@@ -211,15 +217,24 @@ func (r *runner) commit(ctx context.Context) error {
 	if r.rc.forceAbort != nil && r.rc.forceAbort(r.txnN) {
 		action = kgo.TryAbort
 	}
-	if err := r.sess.Client().Flush(ctx); err != nil {
+	// The staged files are fsynced while the outputs and snapshots are
+	// flushed: one waits on the disk, the other on the broker.
+	synced := make(chan error, 1)
+	go func() { synced <- sync() }()
+	flushErr := r.sess.Client().Flush(ctx)
+	ph.Flush = lap()
+	syncErr := <-synced
+	ph.Sync = lap()
+	if err := errors.Join(flushErr, syncErr); err != nil {
 		r.abortQuietly(staged)
-		return fmt.Errorf("run %s: flushing transaction: %w", r.rc.Job, err)
+		return fmt.Errorf("run %s: flushing transaction and syncing its batch files: %w", r.rc.Job, err)
 	}
 	if err := t.produceErr(); err != nil {
 		r.abortQuietly(staged)
 		return fmt.Errorf("run %s: %w: %w", r.rc.Job, ErrProduce, err)
 	}
 	committed, err := r.sess.End(ctx, action)
+	ph.End = lap()
 	r.txn, r.lastEnd = nil, time.Now()
 	if err != nil {
 		// The outcome is unknown: the staged files stay pending, and the
@@ -244,8 +259,21 @@ func (r *runner) commit(ctx context.Context) error {
 		pt.touched, pt.txnN = false, 0
 	}
 	r.count(t)
+	r.stats.Phases.add(ph)
 	r.stop.progress()
 	return nil
+}
+
+// phaseClock returns a function giving the time since its previous call
+// (the first: since phaseClock).
+func phaseClock() func() time.Duration {
+	last := time.Now()
+	return func() time.Duration {
+		now := time.Now()
+		d := now.Sub(last)
+		last = now
+		return d
+	}
 }
 
 // count adds a committed transaction to the stats and metrics.

@@ -29,8 +29,9 @@ func (r Range) String() string {
 //     partition p and carry input offset off (their source offset).
 //  2. Stage, before the transaction commits: write the buffered rows of
 //     each range's partition as hidden pending files named after the range
-//     and the transaction, durable on return (files[i] are range rs[i]'s);
-//     nothing is visible to readers yet.
+//     and the transaction (files[i] are range rs[i]'s); nothing is visible
+//     to readers yet. The files are durable once sync has returned nil,
+//     which must happen before the transaction commits.
 //  3. Publish, after the commit: rename the staged files to their visible
 //     names. After an abort, Discard drops the buffers and the staged files.
 //
@@ -41,7 +42,7 @@ func (r Range) String() string {
 type BatchSink interface {
 	record.Emitter
 	Seek(partition int32, off int64)
-	Stage(rs []Range, txn string) (files [][]string, err error)
+	Stage(rs []Range, txn string) (files [][]string, sync func() error, err error)
 	Publish(files []string) error
 	Discard(staged []string) error
 	Recover(source string, partition int32, committed []string) error

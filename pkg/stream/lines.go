@@ -49,7 +49,10 @@ func RunLines(ctx context.Context, r io.Reader, name string, proc Processor, out
 		if batches == nil || last < first {
 			return nil
 		}
-		files, err := batches.Stage([]Range{{Source: src, Partition: 0, First: first, Last: last}}, "lines")
+		files, sync, err := batches.Stage([]Range{{Source: src, Partition: 0, First: first, Last: last}}, "lines")
+		if err == nil {
+			err = sync()
+		}
 		if err == nil {
 			err = batches.Publish(files[0])
 		}

@@ -36,13 +36,13 @@ type rangeSink struct {
 	offsets []int64
 }
 
-func (s *rangeSink) Stage(rs []Range, _ string) ([][]string, error) {
+func (s *rangeSink) Stage(rs []Range, _ string) ([][]string, func() error, error) {
 	var files [][]string
 	for _, r := range rs {
 		s.ranges = append(s.ranges, r)
 		files = append(files, []string{r.String()})
 	}
-	return files, nil
+	return files, func() error { return nil }, nil
 }
 func (s *rangeSink) Publish([]string) error                { return nil }
 func (s *rangeSink) Discard([]string) error                { return nil }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bourse/bourse/jobs/runner"
 	"github.com/bourse/bourse/pkg/kafka"
 )
 
@@ -177,6 +178,16 @@ func median(vs []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
+// perCommit says where a run's commits spent their time, per transaction.
+func perCommit(s runner.Summary) string {
+	if s.Commits == 0 {
+		return "no commits"
+	}
+	per := func(d time.Duration) float64 { return ms(d / time.Duration(s.Commits)) }
+	return fmt.Sprintf("per commit: stage %.1f ms, snapshot %.1f ms, flush %.1f ms, then fsync %.1f ms, end %.1f ms",
+		per(s.Phases.Stage), per(s.Phases.Snapshot), per(s.Phases.Flush), per(s.Phases.Sync), per(s.Phases.End))
+}
+
 func yesNo(ok bool) string {
 	if ok {
 		return "reached"
@@ -269,8 +280,8 @@ func benchPipeline(b *testing.B, kc kafka.Config, w *Workload, threads int) floa
 		b.Fatalf("trades topic holds %d committed trades, want %d", got, want)
 	}
 	rate := float64(n) / el.Seconds()
-	b.Logf("pipeline --threads %d: %d orders -> %d trades committed in %s = %.0f orders/s (producing took %s; %d transactions; %s; loadavg %s)",
-		threads, n, want, el.Round(time.Millisecond), rate, produced.Round(time.Millisecond), sum.Commits, cpuUse, LoadAvg())
+	b.Logf("pipeline --threads %d: %d orders -> %d trades committed in %s = %.0f orders/s (producing took %s; %d transactions, %s; %s; loadavg %s)",
+		threads, n, want, el.Round(time.Millisecond), rate, produced.Round(time.Millisecond), sum.Commits, perCommit(sum), cpuUse, LoadAvg())
 	return rate
 }
 
@@ -339,7 +350,7 @@ func benchLatency(b *testing.B, kc kafka.Config, w *Workload, commit time.Durati
 	if r.Bad > 0 || r.N == 0 {
 		b.Fatalf("latency: %d trades did not decode, %d measured", r.Bad, r.N)
 	}
-	b.Logf("latency @%d/s (achieved %.0f/s), commit %s: %s; %s; %d trades seen, %d untraced (aggressor replaced); %d transactions in %s; %s; loadavg %s",
-		latencyRate, float64(n)/sending.Seconds(), commit, r, r.Split(), r.Seen, r.Untraced, sum.Commits, sending.Round(time.Millisecond), cpuUse, LoadAvg())
+	b.Logf("latency @%d/s (achieved %.0f/s), commit %s: %s; %s; %d trades seen, %d untraced (aggressor replaced); %d transactions in %s (%s); %s; loadavg %s",
+		latencyRate, float64(n)/sending.Seconds(), commit, r, r.Split(), r.Seen, r.Untraced, sum.Commits, sending.Round(time.Millisecond), perCommit(sum), cpuUse, LoadAvg())
 	return latencyRun{LatencyResult: r, commits: sum.Commits, sending: sending}
 }
