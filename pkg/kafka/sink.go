@@ -12,6 +12,9 @@ const (
 	KindSMA    = "sma"
 	KindProfit = "profit"
 	KindReject = "reject"
+	// KindBook and KindBookSnapshot are match's market data feed.
+	KindBook         = "book"
+	KindBookSnapshot = "book_snapshot"
 )
 
 // Sink is a record.Emitter that encodes each record to JSON (docs/CONTRACT.md)
@@ -22,7 +25,7 @@ type Sink struct {
 	p      RecordProducer
 	key    []byte // scratch: the record being sent, valid during Produce
 	value  []byte
-	counts [6]int64
+	counts [8]int64
 	// rejected counts REJECTED execution reports (events), which are
 	// rejects as well as events.
 	rejected int64
@@ -38,9 +41,11 @@ const (
 	iSMA
 	iProfit
 	iReject
+	iBook
+	iBookSnapshot
 )
 
-var kindNames = [6]string{KindTrade, KindEvent, KindBar, KindSMA, KindProfit, KindReject}
+var kindNames = [8]string{KindTrade, KindEvent, KindBar, KindSMA, KindProfit, KindReject, KindBook, KindBookSnapshot}
 
 // Counts returns how many records of each kind the sink has been given.
 func (s *Sink) Counts() map[string]int64 {
@@ -53,9 +58,9 @@ func (s *Sink) Counts() map[string]int64 {
 	return m
 }
 
-func (s *Sink) resetCounts() [6]int64 {
+func (s *Sink) resetCounts() [8]int64 {
 	c := s.counts
-	s.counts, s.rejected = [6]int64{}, 0
+	s.counts, s.rejected = [8]int64{}, 0
 	return c
 }
 
@@ -121,5 +126,23 @@ func (s *Sink) Reject(r *record.Reject) {
 	if s.topics.Rejects != "" {
 		s.value = record.AppendRejectJSON(s.value[:0], r)
 		s.send(s.topics.Rejects, "")
+	}
+}
+
+// BookUpdate produces u to the book topic.
+func (s *Sink) BookUpdate(u *record.BookUpdate) {
+	s.counts[iBook]++
+	if s.topics.Book != "" {
+		s.value = record.AppendBookUpdateJSON(s.value[:0], u)
+		s.send(s.topics.Book, u.Instrument)
+	}
+}
+
+// BookSnapshot produces v to the compacted book-snapshots topic.
+func (s *Sink) BookSnapshot(v *record.BookSnapshot) {
+	s.counts[iBookSnapshot]++
+	if s.topics.BookSnapshots != "" {
+		s.value = record.AppendBookSnapshotJSON(s.value[:0], v)
+		s.send(s.topics.BookSnapshots, v.Instrument)
 	}
 }

@@ -119,3 +119,15 @@ func (l *lockedEmitter) Reject(r *record.Reject) {
 	l.e.Reject(r)
 	l.mu.Unlock()
 }
+
+func (l *lockedEmitter) BookUpdate(u *record.BookUpdate) {
+	l.mu.Lock()
+	l.e.BookUpdate(u)
+	l.mu.Unlock()
+}
+
+func (l *lockedEmitter) BookSnapshot(v *record.BookSnapshot) {
+	l.mu.Lock()
+	l.e.BookSnapshot(v)
+	l.mu.Unlock()
+}

@@ -15,26 +15,31 @@ import (
 // Topics names the topics of the suite. An empty name means "not produced".
 type Topics struct {
 	Orders, Trades, Events, Bars, SMA, Profit, Instruments, Rejects string
+	// Book carries match's book updates; BookSnapshots (compacted) its
+	// periodic book snapshots.
+	Book, BookSnapshots string
 }
 
 // DefaultTopics returns the standard topic names.
 func DefaultTopics() Topics {
 	return Topics{
-		Orders:      "orders",
-		Trades:      "trades",
-		Events:      "order-events",
-		Bars:        "bars",
-		SMA:         "sma",
-		Profit:      "profit",
-		Instruments: "instruments",
-		Rejects:     "bourse-rejects",
+		Orders:        "orders",
+		Trades:        "trades",
+		Events:        "order-events",
+		Bars:          "bars",
+		SMA:           "sma",
+		Profit:        "profit",
+		Instruments:   "instruments",
+		Rejects:       "bourse-rejects",
+		Book:          "book",
+		BookSnapshots: "book-snapshots",
 	}
 }
 
 // Names lists the non-empty topic names of t.
 func (t Topics) Names() []string {
 	var out []string
-	for _, n := range []string{t.Orders, t.Trades, t.Events, t.Bars, t.SMA, t.Profit, t.Instruments, t.Rejects} {
+	for _, n := range []string{t.Orders, t.Trades, t.Events, t.Bars, t.SMA, t.Profit, t.Instruments, t.Rejects, t.Book, t.BookSnapshots} {
 		if n != "" {
 			out = append(out, n)
 		}
@@ -44,13 +49,16 @@ func (t Topics) Names() []string {
 
 // Layout lists every topic bourse uses — t's and the state topics of the
 // stream jobs (match, sma, profit) — and which of them are compacted: the
-// instruments reference and the state topics. `bourse topics create` and
+// instruments reference, the book snapshots and the state topics. `bourse topics create` and
 // `bourse run` create this set.
 func (t Topics) Layout() (names []string, compacted map[string]bool) {
 	names = t.Names()
 	compacted = map[string]bool{}
 	if t.Instruments != "" {
 		compacted[t.Instruments] = true
+	}
+	if t.BookSnapshots != "" {
+		compacted[t.BookSnapshots] = true
 	}
 	for _, job := range []string{"match", "sma", "profit"} {
 		st := StateTopic(job)

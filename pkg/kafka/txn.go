@@ -134,6 +134,19 @@ func (r *runner) process(fs kgo.Fetches) error {
 			}
 			proc.Process(&r.rec, r.emit)
 			r.txn.in++
+			pt.ran = true
+		}
+		if !r.rc.Follow && pt.txnN > 0 && !pt.ended && pt.pos >= r.ends[pt.p] && r.txn != nil {
+			// The end of this partition's bounded run, in the transaction
+			// of its last data records; its batch rows carry the last
+			// one's offset. (A partition whose last data record committed
+			// before the transaction markers that end it were polled gets
+			// no End.)
+			if r.batches != nil {
+				r.batches.Seek(pt.p, pt.txnLast)
+			}
+			proc.End(r.emit)
+			pt.ended = true
 		}
 		if lso := ftp.LastStableOffset; lso >= 0 {
 			pt.lag = max(lso-pt.pos, 0)
@@ -339,7 +352,7 @@ func (r *runner) rollback() error {
 	}
 	rewind := map[int32]kgo.EpochOffset{}
 	for p, pt := range r.parts {
-		pt.pos, pt.touched, pt.txnN = pt.next, false, 0
+		pt.pos, pt.touched, pt.txnN, pt.ended = pt.next, false, 0, false
 		rewind[p] = kgo.EpochOffset{Epoch: -1, Offset: pt.next}
 	}
 	// The session has rewound the consumer to what the client believes is
