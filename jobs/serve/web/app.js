@@ -172,6 +172,7 @@
   function renderTop() {
     $("top").replaceChildren(...S.top.map((p) => {
       const li = el("li");
+      li.dataset.windowEnd = p.window_end;
       li.append(el("span", "", time(p.window_start) + "–" + time(p.window_end)), el("b", "", p.instrument),
         el("span", p.profit >= 0 ? "buy" : "sell", fmt(p.profit)));
       return li;
@@ -231,13 +232,12 @@
     const smaPts = S.sma.map((s) => [Date.parse(s.window_end), Number(s.sma)]);
     const bars = S.bars.map((b) => ({ t0: Date.parse(b.bar_start), t1: Date.parse(b.bar_end), o: +b.open, h: +b.high, l: +b.low, c: +b.close }));
     cv.dataset.points = String(pts.length);
-    cv.dataset.sma = String(smaPts.length);
     cv.dataset.bars = String(bars.length);
     const xs = pts.map((p) => p[0]).concat(bars.map((b) => b.t0), bars.map((b) => b.t1));
     const ys = pts.map((p) => p[1]).concat(bars.map((b) => b.h), bars.map((b) => b.l));
     if (pts.length) { const t1 = xs.length ? Math.max(...xs) : 0; for (const p of smaPts) if (p[0] >= Math.min(...xs) && p[0] <= t1) ys.push(p[1]); }
     g.fillStyle = "#8a94a3"; g.font = "12px system-ui";
-    if (!xs.length) { g.fillText("waiting for trades…", 10, 20); return; }
+    if (!xs.length) { cv.dataset.sma = "0"; g.fillText("waiting for trades…", 10, 20); return; }
     let x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
     if (x1 === x0) { x0 -= 1000; x1 += 1000; }
     if (y1 === y0) { y0 -= 1; y1 += 1; }
@@ -268,7 +268,9 @@
       if (list.length === 1) { g.fillStyle = color; g.fillRect(X(list[0][0]) - 2, Y(list[0][1]) - 2, 4, 4); }
     };
     line(pts, "#62a0ea", 1.5);
-    line(smaPts.filter((p) => p[0] >= x0 && p[0] <= x1), "#f5c211", 2);
+    const smaShown = smaPts.filter((p) => p[0] >= x0 && p[0] <= x1);
+    line(smaShown, "#f5c211", 2);
+    cv.dataset.sma = String(smaShown.length); // SMA points drawn
   }
   window.addEventListener("resize", draw);
 
