@@ -15,13 +15,16 @@ const (
 	KindBar
 	KindSMA
 	KindProfit
+	KindBook         // book feed updates (event "book")
+	KindBookSnapshot // a whole book (event "book_snapshot"): after a gap in the feed; filtered as "book"
 	numKinds
 )
 
-var kindNames = [numKinds]string{"trades", "orders", "bars", "sma", "profit"}
-var eventNames = [numKinds]string{"trade", "order", "bar", "sma", "profit"}
+var kindNames = [numKinds]string{"trades", "orders", "bars", "sma", "profit", "book", "book"}
+var eventNames = [numKinds]string{"trade", "order", "bar", "sma", "profit", "book", "book_snapshot"}
 
-// String returns the filter name of k: trades, orders, bars, sma, profit.
+// String returns the filter name of k: trades, orders, bars, sma, profit,
+// book.
 func (k Kind) String() string {
 	if k < numKinds {
 		return kindNames[k]

@@ -15,6 +15,9 @@ import (
 // Topics names the topics of the suite. An empty name means "not produced".
 type Topics struct {
 	Orders, Trades, Events, Bars, SMA, Profit, Instruments, Rejects string
+	// Book is match's book feed (updates); BookSnapshots its compacted
+	// snapshots (docs/CONTRACT.md, "Book feed").
+	Book, BookSnapshots string
 }
 
 // DefaultTopics returns the standard topic names.
@@ -28,13 +31,16 @@ func DefaultTopics() Topics {
 		Profit:      "profit",
 		Instruments: "instruments",
 		Rejects:     "bourse-rejects",
+
+		Book:          "book",
+		BookSnapshots: "book-snapshots",
 	}
 }
 
 // Names lists the non-empty topic names of t.
 func (t Topics) Names() []string {
 	var out []string
-	for _, n := range []string{t.Orders, t.Trades, t.Events, t.Bars, t.SMA, t.Profit, t.Instruments, t.Rejects} {
+	for _, n := range []string{t.Orders, t.Trades, t.Events, t.Bars, t.SMA, t.Profit, t.Instruments, t.Rejects, t.Book, t.BookSnapshots} {
 		if n != "" {
 			out = append(out, n)
 		}
@@ -49,8 +55,10 @@ func (t Topics) Names() []string {
 func (t Topics) Layout() (names []string, compacted map[string]bool) {
 	names = t.Names()
 	compacted = map[string]bool{}
-	if t.Instruments != "" {
-		compacted[t.Instruments] = true
+	for _, c := range []string{t.Instruments, t.BookSnapshots} {
+		if c != "" {
+			compacted[c] = true
+		}
 	}
 	for _, job := range []string{"match", "sma", "profit"} {
 		st := StateTopic(job)

@@ -73,7 +73,8 @@ func startExchange(t *testing.T) (url, alice, mm string) {
 	kcfg := kafka.Config{Brokers: brokers(t)}
 	run := fmt.Sprintf("b%d", time.Now().UnixNano())
 	topics := kafka.Topics{Orders: run + "-orders", Trades: run + "-trades", Events: run + "-events",
-		Bars: run + "-bars", SMA: run + "-sma", Profit: run + "-profit", Instruments: run + "-instruments"}
+		Bars: run + "-bars", SMA: run + "-sma", Profit: run + "-profit", Instruments: run + "-instruments",
+		Book: run + "-book", BookSnapshots: run + "-book-snapshots"}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	if err := kafka.CreateTopics(ctx, kcfg, topics.Names(), 3, -1, nil); err != nil {
@@ -235,10 +236,22 @@ func TestDashboard(t *testing.T) {
 	if err := poll(points+` >= 3 && `+tape+` >= 3`, 30*time.Second); err != nil {
 		t.Fatalf("chart and tape did not fill: %d points, %d tape rows", count(points), count(tape))
 	}
+	// the depth ladder: both sides of the resting ladder, moving with the
+	// book feed (its seq grows as the feeder's orders trade).
+	ladder := `document.querySelectorAll("#book tbody tr").length`
+	bookSeq := `Number(document.getElementById("book").dataset.seq || 0)`
+	twoSided := `[...document.querySelectorAll("#book tbody tr")].some(r => r.cells[1].textContent !== "" && r.cells[2].textContent !== "")`
+	if err := poll(ladder+` >= 4 && `+twoSided, 20*time.Second); err != nil {
+		t.Fatalf("the depth ladder did not fill: %q", text(`document.getElementById("book").innerText`))
+	}
+	seq0 := count(bookSeq)
 	p0 := count(points)
 	firstTrade := text(`document.querySelector("#tape li").dataset.tradeId`)
 	if err := poll(fmt.Sprintf(`%s > %d && document.querySelector("#tape li").dataset.tradeId !== %q`, points, p0+2, firstTrade), 30*time.Second); err != nil {
 		t.Fatalf("chart and tape did not update as trades flowed: %d points (was %d)", count(points), p0)
+	}
+	if err := poll(fmt.Sprintf(`%s > %d`, bookSeq, seq0+4), 20*time.Second); err != nil {
+		t.Fatalf("the depth ladder did not move with the book feed: seq %d (was %d)", count(bookSeq), seq0)
 	}
 
 	// the windowed jobs' panels: candles from the bars, the SMA line drawn
