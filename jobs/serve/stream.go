@@ -116,7 +116,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, trader string) {
 	// would end it), the write deadline is set per write below.
 	rc.SetReadDeadline(time.Time{})
 	stall := s.cfg.StallTimeout
-	bw := bufio.NewWriterSize(w, 32<<10)
+	bw := bufio.NewWriterSize(w, 64<<10)
 	var werr error
 	flush := func() bool {
 		if werr == nil {
@@ -145,7 +145,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, trader string) {
 	}
 	hb := time.NewTicker(s.cfg.Heartbeat)
 	defer hb.Stop()
-	buf := make([]Frame, 0, streamBatch)
+	buf := make([]*Frame, 0, streamBatch)
 	ctx := r.Context()
 	tokensChanged := s.tokens.Changed()
 	var flushed time.Time
@@ -167,7 +167,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, trader string) {
 			}
 		}
 		for i := range frames {
-			fr := &frames[i]
+			fr := frames[i]
 			if !f.match(fr) || (fr.Seq <= bookAfter && (fr.Kind == KindBook || fr.Kind == KindBookSnapshot)) {
 				continue
 			}
