@@ -66,8 +66,8 @@ type Frame struct {
 type Hub struct {
 	mu    sync.RWMutex
 	ring  []*Frame // pointers: a reader copies 8 bytes per event under the lock, not the frame
-	first uint64 // sequence of the first event
-	next  uint64 // sequence of the next event
+	first uint64   // sequence of the first event
+	next  uint64   // sequence of the next event
 	wake  chan struct{}
 }
 
