@@ -44,19 +44,20 @@ test-unit:
 # bench prints the core's and the storage's figures (Go benchmarks,
 # allocations reported): the order book (orders/s, p50/p99 latency), JSON
 # decoding, bars and windows, Arrow micro-batches and the Parquet archive
-# beside pqarrow. bench-kafka (mk/bench.mk) measures the pipeline on the
+# beside pqarrow, and match's file mode with the book feed off and on. bench-kafka (mk/bench.mk) measures the pipeline on the
 # real broker; bench-serve the SSE fan-out.
 BENCH_COUNT ?= 3
 bench:
 	@echo "machine: $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $$(cut -d' ' -f1-3 /proc/loadavg)"
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1s -count $(BENCH_COUNT) -cpu 1 ./pkg/book/ ./pkg/record/ ./pkg/window/
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) -cpu 1 ./pkg/columnar/ ./pkg/parquet/
+	$(GO) test -run '^$$' -bench MatchFile -benchmem -benchtime 5x -count $(BENCH_COUNT) -cpu 1 ./jobs/match/
 
 # fuzz runs every fuzz target for FUZZTIME each (decoders, the book, the
 # windows, snapshots).
 FUZZTIME ?= 30s
 FUZZ_TARGETS := pkg/book:FuzzBook pkg/book:FuzzRestore pkg/record:FuzzDecodeOrder \
-	pkg/record:FuzzDecodeTrade pkg/record:FuzzDecodeOutputs pkg/record:FuzzParseFixed \
+	pkg/record:FuzzDecodeTrade pkg/record:FuzzDecodeOutputs pkg/record:FuzzDecodeBook pkg/record:FuzzParseFixed \
 	pkg/window:FuzzEngine pkg/window:FuzzRestore pkg/kafka:FuzzDecodeSnapshot
 fuzz:
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \

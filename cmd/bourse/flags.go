@@ -39,6 +39,8 @@ func addTopicFlags(fs *pflag.FlagSet, t *kafka.Topics) {
 	fs.StringVar(&t.Profit, "profit-topic", t.Profit, "profit topic")
 	fs.StringVar(&t.Instruments, "instruments-topic", t.Instruments, "compacted instruments reference topic")
 	fs.StringVar(&t.Rejects, "rejects-topic", t.Rejects, "rejected input records topic")
+	fs.StringVar(&t.Book, "book-topic", t.Book, "book updates topic (match's market data feed)")
+	fs.StringVar(&t.BookSnapshots, "book-snapshots-topic", t.BookSnapshots, "compacted book snapshots topic")
 }
 
 // addRunnerFlags binds what every stream job shares.

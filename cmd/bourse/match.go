@@ -29,9 +29,20 @@ A-Z a-z 0-9 - _ . : @ (BAD_TRADER_ID); when it is stamped more than
 (CLOCK_SKEW); and when it cancels or replaces an order entered with another
 trader_id (NOT_OWNER). Resting orders of an instrument removed from the
 reference are CANCELLED (INSTRUMENT_REMOVED) when the job next restores them.
-The reason codes are listed in docs/CONTRACT.md.`,
+The reason codes are listed in docs/CONTRACT.md.
+
+The book feed (market data): after each order that changed a book, one
+update with the changed price levels (new total quantity and order count; 0 =
+level removed), a per-instrument seq with no gaps (also across restarts) and
+the best bid and offer; a snapshot of the top --book-depth levels per side
+every --book-snapshot-every updates of an instrument and at the end of a run.
+File mode: --book and --book-snapshots; Kafka mode: the book and compacted
+book-snapshots topics (--book-topic "" --book-snapshots-topic "" turn it
+off), in the same transaction as the trades; with --batch-dir also the Arrow
+"book" dataset. Join protocol: docs/CONTRACT.md.`,
 		Example: `  bourse produce --count 1000 --out orders.jsonl
   bourse match --in orders.jsonl --out trades.jsonl --events events.jsonl
+  bourse match --in orders.jsonl --out trades.jsonl --book book.jsonl --book-snapshots snaps.jsonl
   bourse match --brokers 127.0.0.1:9092 --batch-dir /data/batches   # bounded Kafka run`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -48,6 +59,10 @@ The reason codes are listed in docs/CONTRACT.md.`,
 	fs.StringVar(&cfg.Instruments, "instruments", "", "instruments reference: CSV (symbol,name,tick_size,lot_size,ref_price) or JSON; default: the instruments topic or the built-in RIL, INFY, ONGC, TCS")
 	fs.StringVar(&cfg.Policy, "policy", cfg.Policy, "matching policy: price-time, or exact (the original rule: equal price and quantity only)")
 	fs.BoolVar(&cfg.Quiet, "quiet", false, "no human trade lines on stderr")
+	fs.StringVar(&cfg.Files.Book, "book", "", "file mode: write the book feed (one update per order that changed a book: changed levels, seq, best bid/offer) as JSON Lines here")
+	fs.StringVar(&cfg.Files.BookSnapshots, "book-snapshots", "", "file mode: write book snapshots (top --book-depth levels) as JSON Lines here")
+	fs.IntVar(&cfg.BookSnapshotEvery, "book-snapshot-every", cfg.BookSnapshotEvery, "emit a book snapshot of an instrument every this many of its book updates (and at the end of a run)")
+	fs.IntVar(&cfg.BookDepth, "book-depth", cfg.BookDepth, "levels per side in a book snapshot")
 	fs.DurationVar(&cfg.MaxClockSkew, "max-clock-skew", cfg.MaxClockSkew, "reject (CLOCK_SKEW) an order stamped more than this ahead of both its instrument's clock and the reference time (Kafka record timestamp; in file mode the start time); 0 = off")
 	return cmd
 }

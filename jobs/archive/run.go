@@ -59,6 +59,8 @@ func layoutOf(d columnar.Dataset) archiver {
 		return bind(parquet.ProfitLayout)
 	case columnar.Rejects:
 		return bind(parquet.RejectLayout)
+	case columnar.Book:
+		return bind(parquet.BookLayout)
 	}
 	return nil
 }

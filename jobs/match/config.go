@@ -27,6 +27,12 @@ type Config struct {
 	// Now is the file-mode reference time, read once at start (Run uses
 	// the wall clock when it is zero); the core never reads a clock.
 	Now time.Time
+	// BookSnapshotEvery is the number of book updates of an instrument
+	// between two book snapshots; BookDepth the levels per side in one.
+	// The feed is on in file mode when Files.Book or Files.BookSnapshots is
+	// set, in Kafka mode when Topics.Book or Topics.BookSnapshots is.
+	BookSnapshotEvery int
+	BookDepth         int
 }
 
 // DefaultMaxClockSkew is the default of Config.MaxClockSkew.
@@ -34,7 +40,8 @@ const DefaultMaxClockSkew = 24 * time.Hour
 
 // DefaultConfig returns the match job's defaults: trades to stdout.
 func DefaultConfig() Config {
-	c := Config{Config: runner.Defaults(), Policy: "price-time", MaxClockSkew: DefaultMaxClockSkew}
+	c := Config{Config: runner.Defaults(), Policy: "price-time", MaxClockSkew: DefaultMaxClockSkew,
+		BookSnapshotEvery: DefaultBookSnapshotEvery, BookDepth: DefaultBookDepth}
 	c.Files.Trades = "-"
 	return c
 }
@@ -44,6 +51,12 @@ func (c *Config) Validate() error {
 	if _, err := c.policy(); err != nil {
 		return err
 	}
+	if c.BookSnapshotEvery <= 0 {
+		return fmt.Errorf("%w: --book-snapshot-every must be > 0, got %d", runner.ErrUsage, c.BookSnapshotEvery)
+	}
+	if c.BookDepth <= 0 || c.BookDepth > MaxBookDepth {
+		return fmt.Errorf("%w: --book-depth must be 1..%d, got %d", runner.ErrUsage, MaxBookDepth, c.BookDepth)
+	}
 	if c.MaxClockSkew < 0 {
 		return fmt.Errorf("%w: --max-clock-skew must be >= 0 (0 = off), got %s", runner.ErrUsage, c.MaxClockSkew)
 	}
@@ -52,7 +65,8 @@ func (c *Config) Validate() error {
 
 // options are the processor's settings: the skew in ms and Now (Unix ms).
 func (c *Config) options() Options {
-	o := Options{MaxClockSkew: c.MaxClockSkew.Milliseconds()}
+	o := Options{MaxClockSkew: c.MaxClockSkew.Milliseconds(),
+		Feed: FeedOptions{On: c.feedOn(), SnapshotEvery: uint64(c.BookSnapshotEvery), Depth: c.BookDepth}}
 	if !c.Now.IsZero() {
 		o.Now = c.Now.UnixMilli()
 	}
@@ -67,4 +81,15 @@ func (c *Config) policy() (book.Policy, error) {
 		return book.Exact, nil
 	}
 	return 0, fmt.Errorf("%w: --policy must be price-time or exact, got %q", runner.ErrUsage, c.Policy)
+}
+
+// MaxBookDepth caps --book-depth: a snapshot stays a small record.
+const MaxBookDepth = 1000
+
+// feedOn reports whether the book feed has somewhere to go.
+func (c *Config) feedOn() bool {
+	if c.KafkaMode() {
+		return c.Topics.Book != "" || c.Topics.BookSnapshots != ""
+	}
+	return c.Files.Book != "" || c.Files.BookSnapshots != ""
 }

@@ -8,6 +8,10 @@
 // reference: the core reads no clock), and submits it to the order book of
 // its instrument (pkg/book), which emits trades and execution reports.
 // Books restored for instruments that left the reference are emptied with
-// CANCELLED reports (INSTRUMENT_REMOVED) on the next Process or Flush. Run wires the processor to files or Kafka through
+// CANCELLED reports (INSTRUMENT_REMOVED) on the next Process or Flush.
+// With the feed on (feed.go) it also emits the books as market data: an
+// update of the changed price levels per record that changed a book, with
+// a gap-free per-instrument seq kept in its snapshot, and book snapshots.
+// Run wires the processor to files or Kafka through
 // jobs/runner; the processor never knows which.
 package match

@@ -26,6 +26,8 @@ type Options struct {
 	// Now (Unix ms) is the reference time for records that carry none
 	// (file mode), fixed once when the job starts; 0 means none.
 	Now int64
+	// Feed turns on the book feed (feed.go).
+	Feed FeedOptions
 }
 
 // Processor matches the orders of one input partition. It keeps one book
@@ -35,6 +37,10 @@ type Processor struct {
 	policy      book.Policy
 	opt         Options
 	books       map[string]*book.Book
+	// seqs is each book's feed position, kept (and snapshotted) whether the
+	// feed is on or not; feed is nil when it is off.
+	seqs map[string]*feedSeq
+	feed *feed
 	// retired lists, in symbol order, books restored for instruments the
 	// reference no longer lists (or lists with other sizes) whose resting
 	// orders are still to be cancelled.
@@ -52,7 +58,11 @@ func NewProcessor(instruments *record.Instruments, policy book.Policy) *Processo
 
 // NewProcessorWith makes a processor over the instruments reference.
 func NewProcessorWith(instruments *record.Instruments, policy book.Policy, opt Options) *Processor {
-	return &Processor{instruments: instruments, policy: policy, opt: opt, books: make(map[string]*book.Book)}
+	p := &Processor{instruments: instruments, policy: policy, opt: opt, books: make(map[string]*book.Book), seqs: make(map[string]*feedSeq)}
+	if opt.Feed.On {
+		p.feed = newFeed(opt.Feed)
+	}
+	return p
 }
 
 // Factory returns a stream.Factory making one processor per partition.
@@ -102,7 +112,14 @@ func (p *Processor) Process(rec *stream.Record, out record.Emitter) {
 	if b == nil {
 		b = p.book(o.Instrument)
 	}
+	if p.feed == nil {
+		b.Submit(o, out)
+		return
+	}
+	s := p.seqs[o.Instrument]
+	p.feed.before(b, s, out)
 	b.Submit(o, out)
+	p.feed.after(b, s, out)
 }
 
 // checkKey enforces the keying rule that keeps one book per instrument: a
@@ -177,7 +194,9 @@ func (p *Processor) book(symbol string) *book.Book {
 	}
 	in, _ := p.instruments.Lookup(symbol)
 	b := book.New(*in, p.policy, 1024)
+	b.TrackChanges(p.feed != nil)
 	p.books[symbol] = b
+	p.seqs[symbol] = &feedSeq{synced: true}
 	return b
 }
 
@@ -217,10 +236,21 @@ func (p *Processor) rejectAt(out record.Emitter, err error, raw []byte, at int64
 }
 
 // Flush cancels the resting orders of retired instruments, if any; other
-// resting orders stay in their books.
+// resting orders stay in their books. With the feed on it then emits the
+// end-of-run book snapshots (End).
 func (p *Processor) Flush(out record.Emitter) {
 	if len(p.retired) > 0 {
 		p.cancelRetired(out)
+	}
+	p.End(out)
+}
+
+// End marks the end of a run (file mode: Flush; Kafka: the end of a
+// bounded run's input partition): with the feed on, it emits a book
+// snapshot of every instrument updated since its last snapshot.
+func (p *Processor) End(out record.Emitter) {
+	if p.feed != nil {
+		p.feed.end(p.books, p.seqs, out)
 	}
 }
 
@@ -233,14 +263,24 @@ func (p *Processor) cancelRetired(out record.Emitter) {
 	for _, sym := range p.retired {
 		b := p.books[sym]
 		old := b.Instrument()
+		s := p.seqs[sym]
+		if p.feed != nil {
+			p.feed.before(b, s, out)
+		}
 		if in, ok := p.instruments.Lookup(sym); ok {
 			b.CancelAll(record.ReasonInstrumentChanged, fmt.Sprintf(
 				"instrument %s: expected tick size %s and lot size %s as when the order rested, the reference now has %s and %s",
 				sym, old.TickSize, old.LotSize, in.TickSize, in.LotSize), out)
+			if p.feed != nil {
+				p.feed.after(b, s, out) // in the old sizes
+			}
 			b.Reinstrument(*in)
 		} else {
 			b.CancelAll(record.ReasonInstrumentRemoved, fmt.Sprintf(
 				"instrument %s: expected it in the instruments reference, it was removed while the order rested", sym), out)
+			if p.feed != nil {
+				p.feed.after(b, s, out)
+			}
 		}
 	}
 	p.retired = p.retired[:0]
@@ -249,9 +289,15 @@ func (p *Processor) cancelRetired(out record.Emitter) {
 // Books returns the processor's books by instrument, for depth queries.
 func (p *Processor) Books() map[string]*book.Book { return p.books }
 
-const snapshotVersion = 1
+// Snapshot versions: 1 holds the books; 2 adds each book's feed position
+// (seq, snapshot seq, and whether the feed followed the book: 1 byte).
+// Restore reads both; a version 1 book restores at seq 0, not followed.
+const (
+	snapshotV1      = 1
+	snapshotVersion = 2
+)
 
-// Snapshot encodes every book, in instrument order.
+// Snapshot encodes every book and its feed position, in instrument order.
 func (p *Processor) Snapshot(dst []byte) []byte {
 	syms := make([]string, 0, len(p.books))
 	for s := range p.books {
@@ -266,6 +312,14 @@ func (p *Processor) Snapshot(dst []byte) []byte {
 		body := p.books[s].Snapshot(nil)
 		dst = binary.AppendUvarint(dst, uint64(len(body)))
 		dst = append(dst, body...)
+		fs := p.seqs[s]
+		dst = binary.AppendUvarint(dst, fs.seq)
+		dst = binary.AppendUvarint(dst, fs.snapSeq)
+		synced := byte(0)
+		if fs.synced && p.feed != nil {
+			synced = 1
+		}
+		dst = append(dst, synced)
 	}
 	return dst
 }
@@ -276,9 +330,14 @@ func (p *Processor) Snapshot(dst []byte) []byte {
 // execution reports on the next Process or Flush. Only a corrupt snapshot
 // is an error.
 func (p *Processor) Restore(src []byte) error {
-	if len(src) == 0 || src[0] != snapshotVersion {
-		return fmt.Errorf("match snapshot: expected version %d", snapshotVersion)
+	if len(src) == 0 || (src[0] != snapshotV1 && src[0] != snapshotVersion) {
+		got := "nothing"
+		if len(src) > 0 {
+			got = strconv.Itoa(int(src[0]))
+		}
+		return fmt.Errorf("match snapshot: expected version %d or %d, got %s", snapshotV1, snapshotVersion, got)
 	}
+	version := src[0]
 	src = src[1:]
 	n, k := binary.Uvarint(src)
 	if k <= 0 || n > 1<<20 {
@@ -286,6 +345,7 @@ func (p *Processor) Restore(src []byte) error {
 	}
 	src = src[k:]
 	books := make(map[string]*book.Book, n)
+	seqs := make(map[string]*feedSeq, n)
 	var retired []string
 	for i := uint64(0); i < n; i++ {
 		sym, rest, err := field(src)
@@ -297,6 +357,12 @@ func (p *Processor) Restore(src []byte) error {
 			return fmt.Errorf("match snapshot: book %s: %w", sym, err)
 		}
 		src = rest
+		fs := &feedSeq{}
+		if version >= 2 {
+			if src, err = feedPosition(src, fs); err != nil {
+				return fmt.Errorf("match snapshot: book %s: feed position: %w", sym, err)
+			}
+		}
 		was, err := book.SnapshotInstrument(body)
 		if err != nil {
 			return fmt.Errorf("match snapshot: book %s: %w", sym, err)
@@ -320,12 +386,14 @@ func (p *Processor) Restore(src []byte) error {
 		case listed:
 			b.Reinstrument(*in)
 		}
+		b.TrackChanges(p.feed != nil)
 		books[was.Symbol] = b
+		seqs[was.Symbol] = fs
 	}
 	if len(src) != 0 {
 		return fmt.Errorf("match snapshot: %d trailing bytes", len(src))
 	}
-	p.books = books
+	p.books, p.seqs = books, seqs
 	sort.Strings(retired)
 	p.retired = retired
 	return nil
@@ -337,4 +405,22 @@ func field(src []byte) (val, rest []byte, err error) {
 		return nil, nil, errors.New("truncated")
 	}
 	return src[k : k+int(n)], src[k+int(n):], nil
+}
+
+// feedPosition reads a book's feed position into fs.
+func feedPosition(src []byte, fs *feedSeq) ([]byte, error) {
+	var k int
+	if fs.seq, k = binary.Uvarint(src); k <= 0 {
+		return nil, errors.New("truncated seq")
+	}
+	src = src[k:]
+	if fs.snapSeq, k = binary.Uvarint(src); k <= 0 || fs.snapSeq > fs.seq {
+		return nil, fmt.Errorf("expected a snapshot seq at most the seq %d", fs.seq)
+	}
+	src = src[k:]
+	if len(src) == 0 || src[0] > 1 {
+		return nil, errors.New("expected a followed flag of 0 or 1")
+	}
+	fs.synced = src[0] == 1
+	return src[1:], nil
 }

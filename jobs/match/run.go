@@ -26,13 +26,19 @@ func Run(ctx context.Context, cfg Config, human io.Writer, log *slog.Logger) (ru
 	if err != nil {
 		return runner.Summary{Job: "match"}, err
 	}
+	datasets := []columnar.Dataset{columnar.Trades, columnar.Events}
+	if cfg.feedOn() {
+		datasets = append(datasets, columnar.Book)
+	}
 	job := runner.Job{
-		Name:         "match",
-		Factory:      Factory(ins, policy, cfg.options()),
-		Input:        func(t kafka.Topics) string { return t.Orders },
-		Outputs:      func(t kafka.Topics) kafka.Topics { return kafka.Topics{Trades: t.Trades, Events: t.Events} },
+		Name:    "match",
+		Factory: Factory(ins, policy, cfg.options()),
+		Input:   func(t kafka.Topics) string { return t.Orders },
+		Outputs: func(t kafka.Topics) kafka.Topics {
+			return kafka.Topics{Trades: t.Trades, Events: t.Events, Book: t.Book, BookSnapshots: t.BookSnapshots}
+		},
 		InputDataset: "orders",
-		Datasets:     []columnar.Dataset{columnar.Trades, columnar.Events},
+		Datasets:     datasets,
 	}
 	if !cfg.Quiet && human != nil {
 		h := NewHumanLines(human)

@@ -15,6 +15,7 @@ var ErrUsage = errors.New("usage")
 // "" writes nothing of that kind.
 type Files struct {
 	Trades, Events, Bars, SMA, Profit, Rejects string
+	Book, BookSnapshots                        string // match's market data feed
 }
 
 // Config is what every stream job takes besides its own rules.

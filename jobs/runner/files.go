@@ -28,6 +28,7 @@ func runFiles(ctx context.Context, cfg Config, job Job, batches stream.BatchSink
 	}{
 		{cfg.Files.Trades, &w.Trades}, {cfg.Files.Events, &w.Events}, {cfg.Files.Bars, &w.Bars},
 		{cfg.Files.SMA, &w.SMA}, {cfg.Files.Profit, &w.Profit}, {cfg.Files.Rejects, &w.Rejects},
+		{cfg.Files.Book, &w.Book}, {cfg.Files.BookSnapshots, &w.BookSnapshots},
 	} {
 		if *o.dst, err = outs.open(o.path); err != nil {
 			return sum, err

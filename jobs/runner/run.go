@@ -51,6 +51,9 @@ func (s Summary) String() string {
 	if s.Commits+s.Aborts > 0 {
 		line += fmt.Sprintf(", %d transactions committed, %d aborted", s.Commits, s.Aborts)
 	}
+	if c.BookUpdates+c.BookSnapshots > 0 {
+		line += fmt.Sprintf(", book updates %d, book snapshots %d", c.BookUpdates, c.BookSnapshots)
+	}
 	return line + fmt.Sprintf(" in %s", s.Elapsed.Round(time.Millisecond))
 }
 
@@ -130,6 +133,7 @@ func runKafka(ctx context.Context, cfg Config, job Job, batches stream.BatchSink
 	out := stream.Counts{
 		Trades: st.Out[kafka.KindTrade], Events: st.Out[kafka.KindEvent], Bars: st.Out[kafka.KindBar],
 		SMAs: st.Out[kafka.KindSMA], Profits: st.Out[kafka.KindProfit], Rejects: st.Out[kafka.KindReject],
+		BookUpdates: st.Out[kafka.KindBook], BookSnapshots: st.Out[kafka.KindBookSnapshot],
 		Rejected: st.Rejects - st.Out[kafka.KindReject],
 	}
 	return Summary{Read: st.RecordsIn, Out: out, Commits: st.Commits, Aborts: st.Aborts}, err

@@ -67,6 +67,9 @@ func (p *Processor) Process(rec *stream.Record, out record.Emitter) {
 // Flush emits every open bar and window.
 func (p *Processor) Flush(out record.Emitter) { p.eng.Flush(out) }
 
+// End does nothing: a bounded run keeps its open windows for the next.
+func (p *Processor) End(record.Emitter) {}
+
 // Late is the number of trades that came after their window was emitted.
 func (p *Processor) Late() int64 { return p.eng.Late() }
 

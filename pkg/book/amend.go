@@ -94,6 +94,7 @@ func (b *Book) replace(o *record.Order, h Handler) {
 		}
 	}
 	if ticks == n.ticks && lots <= n.lots {
+		b.touch(sideIdx(n.side), n.level)
 		b.levels[n.level].lots -= n.lots - lots
 		n.lots = lots
 		b.emitState(h, record.Replaced, n)

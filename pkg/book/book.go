@@ -39,6 +39,9 @@ type Book struct {
 
 	restoreBuf  []snapOrder // Restore's decode scratch
 	restoreSeen idIndex
+
+	tracking bool      // level changes are recorded (changes.go)
+	changes  []touched // the levels changed since the last drain
 }
 
 // New returns an empty book for inst. capacityHint is the number of resting
@@ -190,7 +193,9 @@ func (b *Book) link(ni int32) {
 		li = b.allocLevel(n.ticks)
 		l.insert(pos, k, li)
 		n = &b.nodes[ni]
+		b.touchNew(sideIdx(n.side), li)
 	}
+	b.touch(sideIdx(n.side), li)
 	b.enqueue(ni, li)
 }
 
@@ -216,6 +221,7 @@ func (b *Book) enqueue(ni, li int32) {
 func (b *Book) unlink(ni int32) {
 	n := &b.nodes[ni]
 	li := n.level
+	b.touch(sideIdx(n.side), li)
 	lv := &b.levels[li]
 	if n.prev != nilIdx {
 		b.nodes[n.prev].next = n.next

@@ -114,6 +114,7 @@ func (b *Book) match(ai int32, h Handler) {
 			a.filled += q
 			r.lots -= q
 			r.filled += q
+			b.touch(s, li)
 			lv.lots -= q
 			b.trade(h, a, r, lv.ticks, q)
 			if r.lots == 0 {
@@ -144,7 +145,8 @@ func (b *Book) matchExact(ai int32, h Handler) {
 	if !ok {
 		return
 	}
-	lv := &b.levels[opp.lvls[pos]]
+	li := opp.lvls[pos]
+	lv := &b.levels[li]
 	for ri := lv.head; ri != nilIdx; ri = b.nodes[ri].next {
 		r := &b.nodes[ri]
 		if r.lots != a.lots {
@@ -153,6 +155,7 @@ func (b *Book) matchExact(ai int32, h Handler) {
 		q := a.lots
 		a.lots, a.filled = 0, a.filled+q
 		r.lots, r.filled = 0, r.filled+q
+		b.touch(sideIdx(r.side), li)
 		lv.lots -= q
 		b.trade(h, a, r, a.ticks, q)
 		b.remove(ri)

@@ -32,6 +32,7 @@ type level struct {
 	orders int32
 	head   int32
 	tail   int32
+	chg    int32 // 1 + its entry in Book.changes, 0 when not in the change set
 }
 
 func (b *Book) allocNode() int32 {

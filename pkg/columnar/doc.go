@@ -3,7 +3,7 @@
 //
 // # Schemas
 //
-// Each dataset (orders, trades, events, bars, sma, profit, rejects) has one
+// Each dataset (orders, trades, events, bars, sma, profit, rejects, book) has one
 // Arrow schema, defined once in schema.go, with the column names of the wire
 // contract (docs/CONTRACT.md):
 //

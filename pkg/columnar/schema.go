@@ -19,10 +19,11 @@ const (
 	SMAs    Dataset = "sma"
 	Profits Dataset = "profit"
 	Rejects Dataset = "rejects"
+	Book    Dataset = "book" // match's book updates, one row per level change
 )
 
 // AllDatasets lists every dataset in a fixed order.
-var AllDatasets = []Dataset{Orders, Trades, Events, Bars, SMAs, Profits, Rejects}
+var AllDatasets = []Dataset{Orders, Trades, Events, Bars, SMAs, Profits, Rejects, Book}
 
 // ParseDataset checks that s names a dataset.
 func ParseDataset(s string) (Dataset, error) {

@@ -48,6 +48,7 @@ type BatchWriter struct {
 	watermark int64
 	closed    bool
 	buf       seekBuffer
+	bookRows  []BookRow // BookUpdate's scratch
 }
 
 // partBuffers holds one input partition's rows between flushes.
@@ -61,6 +62,7 @@ type partBuffers struct {
 	smas    *buffer[record.SMA]
 	profits *buffer[record.Profit]
 	rejects *buffer[record.Reject]
+	book    *buffer[BookRow]
 }
 
 var _ stream.BatchSink = (*BatchWriter)(nil)
@@ -114,6 +116,8 @@ func (w *BatchWriter) part(p int32) *partBuffers {
 			pb.profits = addBuffer(pb, ProfitCodec)
 		case Rejects:
 			pb.rejects = addBuffer(pb, RejectCodec)
+		case Book:
+			pb.book = addBuffer(pb, BookCodec)
 		}
 	}
 	w.parts[p] = pb
@@ -181,6 +185,22 @@ func (w *BatchWriter) Profit(p *record.Profit) {
 
 // Reject buffers a reject under the latest event time seen.
 func (w *BatchWriter) Reject(r *record.Reject) { w.cur.rejects.add(w, r, w.watermark) }
+
+// BookUpdate buffers one book row per level the update changed.
+func (w *BatchWriter) BookUpdate(u *record.BookUpdate) {
+	if w.cur.book == nil {
+		return
+	}
+	w.see(u.Time)
+	w.bookRows = BookRows(w.bookRows[:0], u)
+	for i := range w.bookRows {
+		w.cur.book.add(w, &w.bookRows[i], u.Time)
+	}
+}
+
+// BookSnapshot is ignored: the book dataset's rows rebuild the book from
+// the first update, and snapshots are for joining a live stream.
+func (w *BatchWriter) BookSnapshot(*record.BookSnapshot) {}
 
 // Pending is the number of rows emitted since the last successful Flush or
 // Stage, over every partition.

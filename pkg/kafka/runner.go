@@ -151,6 +151,9 @@ type part struct {
 	touched           bool
 	txnN              int
 	txnFirst, txnLast int64
+	// Bounded runs: ran is set once a data record was processed, ended
+	// once the processor's End was called at the end offset.
+	ran, ended bool
 }
 
 type assignment struct {

@@ -12,6 +12,9 @@ const (
 	KindSMA    = "sma"
 	KindProfit = "profit"
 	KindReject = "reject"
+	// KindBook and KindBookSnapshot are match's market data feed.
+	KindBook         = "book"
+	KindBookSnapshot = "book_snapshot"
 )
 
 // Sink is a record.Emitter that encodes each record to JSON (docs/CONTRACT.md)
@@ -20,7 +23,7 @@ const (
 type Sink struct {
 	topics Topics
 	p      RecordProducer
-	counts [6]int64
+	counts [8]int64
 	// rejected counts REJECTED execution reports (events), which are
 	// rejects as well as events.
 	rejected int64
@@ -36,9 +39,11 @@ const (
 	iSMA
 	iProfit
 	iReject
+	iBook
+	iBookSnapshot
 )
 
-var kindNames = [6]string{KindTrade, KindEvent, KindBar, KindSMA, KindProfit, KindReject}
+var kindNames = [8]string{KindTrade, KindEvent, KindBar, KindSMA, KindProfit, KindReject, KindBook, KindBookSnapshot}
 
 // Counts returns how many records of each kind the sink has been given.
 func (s *Sink) Counts() map[string]int64 {
@@ -51,9 +56,9 @@ func (s *Sink) Counts() map[string]int64 {
 	return m
 }
 
-func (s *Sink) resetCounts() [6]int64 {
+func (s *Sink) resetCounts() [8]int64 {
 	c := s.counts
-	s.counts, s.rejected = [6]int64{}, 0
+	s.counts, s.rejected = [8]int64{}, 0
 	return c
 }
 
@@ -114,5 +119,21 @@ func (s *Sink) Reject(r *record.Reject) {
 	s.counts[iReject]++
 	if s.topics.Rejects != "" {
 		s.send(s.topics.Rejects, "", record.AppendRejectJSON(make([]byte, 0, 256), r))
+	}
+}
+
+// BookUpdate produces u to the book topic.
+func (s *Sink) BookUpdate(u *record.BookUpdate) {
+	s.counts[iBook]++
+	if s.topics.Book != "" {
+		s.send(s.topics.Book, u.Instrument, record.AppendBookUpdateJSON(make([]byte, 0, 96+64*len(u.Levels)), u))
+	}
+}
+
+// BookSnapshot produces v to the compacted book-snapshots topic.
+func (s *Sink) BookSnapshot(v *record.BookSnapshot) {
+	s.counts[iBookSnapshot]++
+	if s.topics.BookSnapshots != "" {
+		s.send(s.topics.BookSnapshots, v.Instrument, record.AppendBookSnapshotJSON(make([]byte, 0, 96+48*(len(v.Bids)+len(v.Asks))), v))
 	}
 }

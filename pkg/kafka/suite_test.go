@@ -130,6 +130,7 @@ func (c *counter) Process(rec *stream.Record, out record.Emitter) {
 }
 
 func (c *counter) Flush(record.Emitter) {}
+func (c *counter) End(record.Emitter)   {}
 
 func (c *counter) Snapshot(b []byte) []byte {
 	keys := make([]string, 0, len(c.count))
@@ -160,14 +161,12 @@ func (c *counter) Restore(s []byte) error {
 }
 
 // collectSMA gathers SMA outputs as JSON strings.
-type collectSMA struct{ out []string }
+type collectSMA struct {
+	record.Discard
+	out []string
+}
 
-func (c *collectSMA) Trade(*record.Trade)   {}
-func (c *collectSMA) Event(*record.Event)   {}
-func (c *collectSMA) Bar(*record.Bar)       {}
-func (c *collectSMA) Profit(*record.Profit) {}
-func (c *collectSMA) Reject(*record.Reject) {}
-func (c *collectSMA) SMA(s *record.SMA)     { c.out = append(c.out, string(record.AppendSMAJSON(nil, s))) }
+func (c *collectSMA) SMA(s *record.SMA) { c.out = append(c.out, string(record.AppendSMAJSON(nil, s))) }
 
 // direct runs the counter over the committed input, partition by
 // partition (Global: one counter for all), the reference output.

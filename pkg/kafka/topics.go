@@ -15,23 +15,22 @@ import (
 // Topics names the topics of the suite. An empty name means "not produced".
 type Topics struct {
 	Orders, Trades, Events, Bars, SMA, Profit, Instruments, Rejects string
-	// Book is match's book feed (updates); BookSnapshots its compacted
-	// snapshots (docs/CONTRACT.md, "Book feed").
+	// Book carries match's book updates; BookSnapshots (compacted) its
+	// periodic book snapshots.
 	Book, BookSnapshots string
 }
 
 // DefaultTopics returns the standard topic names.
 func DefaultTopics() Topics {
 	return Topics{
-		Orders:      "orders",
-		Trades:      "trades",
-		Events:      "order-events",
-		Bars:        "bars",
-		SMA:         "sma",
-		Profit:      "profit",
-		Instruments: "instruments",
-		Rejects:     "bourse-rejects",
-
+		Orders:        "orders",
+		Trades:        "trades",
+		Events:        "order-events",
+		Bars:          "bars",
+		SMA:           "sma",
+		Profit:        "profit",
+		Instruments:   "instruments",
+		Rejects:       "bourse-rejects",
 		Book:          "book",
 		BookSnapshots: "book-snapshots",
 	}
@@ -50,15 +49,16 @@ func (t Topics) Names() []string {
 
 // Layout lists every topic bourse uses — t's and the state topics of the
 // stream jobs (match, sma, profit) — and which of them are compacted: the
-// instruments reference and the state topics. `bourse topics create` and
+// instruments reference, the book snapshots and the state topics. `bourse topics create` and
 // `bourse run` create this set.
 func (t Topics) Layout() (names []string, compacted map[string]bool) {
 	names = t.Names()
 	compacted = map[string]bool{}
-	for _, c := range []string{t.Instruments, t.BookSnapshots} {
-		if c != "" {
-			compacted[c] = true
-		}
+	if t.Instruments != "" {
+		compacted[t.Instruments] = true
+	}
+	if t.BookSnapshots != "" {
+		compacted[t.BookSnapshots] = true
 	}
 	for _, job := range []string{"match", "sma", "profit"} {
 		st := StateTopic(job)

@@ -95,6 +95,16 @@ func (r *runner) process(fs kgo.Fetches) error {
 			}
 			proc.Process(&r.rec, r.emit)
 			r.txn.in++
+			pt.ran = true
+		}
+		if !r.rc.Follow && pt.ran && !pt.ended && pt.pos >= r.ends[pt.p] && r.txn != nil {
+			// The end of this partition's bounded run, in the transaction
+			// of its last records.
+			if r.rc.Batches != nil {
+				r.rc.Batches.Seek(pt.p, pt.pos-1)
+			}
+			proc.End(r.emit)
+			pt.ended = true
 		}
 		if lso := ftp.LastStableOffset; lso >= 0 {
 			pt.lag = max(lso-pt.pos, 0)
@@ -268,7 +278,7 @@ func (r *runner) rollback() error {
 	}
 	rewind := map[int32]kgo.EpochOffset{}
 	for p, pt := range r.parts {
-		pt.pos, pt.touched, pt.txnN = pt.next, false, 0
+		pt.pos, pt.touched, pt.txnN, pt.ended = pt.next, false, 0, false
 		rewind[p] = kgo.EpochOffset{Epoch: -1, Offset: pt.next}
 	}
 	// The session has rewound the consumer to what the client believes is

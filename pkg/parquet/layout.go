@@ -144,6 +144,7 @@ type (
 	sma    = record.SMA
 	profit = record.Profit
 	reject = record.Reject
+	book   = columnar.BookRow
 )
 
 // OrderLayout stores orders; expires_at 0 (never) is null.
@@ -230,4 +231,21 @@ var RejectLayout = newLayout(columnar.RejectCodec, nil,
 	strc("reason", kStr, func(r *reject) string { return r.Reason }, func(r *reject, s string) { r.Reason = s }),
 	strc("message", kText, func(r *reject) string { return r.Message }, func(r *reject, s string) { r.Message = s }),
 	strc("raw", kText, func(r *reject) string { return r.Raw }, func(r *reject, s string) { r.Raw = s }),
+)
+
+// BookLayout stores book rows: one price level change per row (see
+// columnar.BookRow); bid* and ask* are 0 when that side is empty.
+var BookLayout = newLayout(columnar.BookCodec, func(r *book, s string) { r.Instrument = s },
+	i64c("time", kTS, func(r *book) int64 { return r.Time }, func(r *book, v int64) { r.Time = v }),
+	u64c("seq", func(r *book) uint64 { return r.Seq }, func(r *book, v uint64) { r.Seq = v }),
+	strc("side", kStr, func(r *book) string { return r.Side.String() }, func(r *book, s string) { r.Side = columnar.ParseSide(s) }),
+	decc("price", func(r *book) record.Fixed { return r.Price }, func(r *book, v record.Fixed) { r.Price = v }),
+	decc("quantity", func(r *book) record.Fixed { return r.Quantity }, func(r *book, v record.Fixed) { r.Quantity = v }),
+	i64c("orders", kI64, func(r *book) int64 { return r.Orders }, func(r *book, v int64) { r.Orders = v }),
+	decc("bid", func(r *book) record.Fixed { return r.Bid }, func(r *book, v record.Fixed) { r.Bid = v }),
+	decc("bid_quantity", func(r *book) record.Fixed { return r.BidQty }, func(r *book, v record.Fixed) { r.BidQty = v }),
+	i64c("bid_orders", kI64, func(r *book) int64 { return r.BidOrders }, func(r *book, v int64) { r.BidOrders = v }),
+	decc("ask", func(r *book) record.Fixed { return r.Ask }, func(r *book, v record.Fixed) { r.Ask = v }),
+	decc("ask_quantity", func(r *book) record.Fixed { return r.AskQty }, func(r *book, v record.Fixed) { r.AskQty = v }),
+	i64c("ask_orders", kI64, func(r *book) int64 { return r.AskOrders }, func(r *book, v int64) { r.AskOrders = v }),
 )

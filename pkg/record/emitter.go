@@ -11,17 +11,21 @@ type Emitter interface {
 	SMA(*SMA)
 	Profit(*Profit)
 	Reject(*Reject)
+	BookUpdate(*BookUpdate)
+	BookSnapshot(*BookSnapshot)
 }
 
 // Discard is an Emitter that drops everything.
 type Discard struct{}
 
-func (Discard) Trade(*Trade)   {}
-func (Discard) Event(*Event)   {}
-func (Discard) Bar(*Bar)       {}
-func (Discard) SMA(*SMA)       {}
-func (Discard) Profit(*Profit) {}
-func (Discard) Reject(*Reject) {}
+func (Discard) Trade(*Trade)               {}
+func (Discard) Event(*Event)               {}
+func (Discard) Bar(*Bar)                   {}
+func (Discard) SMA(*SMA)                   {}
+func (Discard) Profit(*Profit)             {}
+func (Discard) Reject(*Reject)             {}
+func (Discard) BookUpdate(*BookUpdate)     {}
+func (Discard) BookSnapshot(*BookSnapshot) {}
 
 // Fanout sends every record to each of its emitters in turn.
 type Fanout []Emitter
@@ -54,5 +58,15 @@ func (f Fanout) Profit(p *Profit) {
 func (f Fanout) Reject(r *Reject) {
 	for _, e := range f {
 		e.Reject(r)
+	}
+}
+func (f Fanout) BookUpdate(u *BookUpdate) {
+	for _, e := range f {
+		e.BookUpdate(u)
+	}
+}
+func (f Fanout) BookSnapshot(s *BookSnapshot) {
+	for _, e := range f {
+		e.BookSnapshot(s)
 	}
 }

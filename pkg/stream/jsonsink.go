@@ -12,12 +12,14 @@ import (
 // writer drops that kind. Several kinds may share one writer.
 type JSONWriters struct {
 	Trades, Events, Bars, SMA, Profit, Rejects io.Writer
+	Book, BookSnapshots                        io.Writer
 }
 
 // JSONSink is an Emitter that writes records as JSON Lines (docs/CONTRACT.md).
 // Writes are buffered; the first write error is kept and returned by Flush.
 type JSONSink struct {
 	trades, events, bars, sma, profit, rejects *bufio.Writer
+	book, bookSnapshots                        *bufio.Writer
 	all                                        []*bufio.Writer
 	buf                                        []byte
 	err                                        error
@@ -41,6 +43,7 @@ func NewJSONSink(w JSONWriters) *JSONSink {
 	}
 	s.trades, s.events, s.bars = wrap(w.Trades), wrap(w.Events), wrap(w.Bars)
 	s.sma, s.profit, s.rejects = wrap(w.SMA), wrap(w.Profit), wrap(w.Rejects)
+	s.book, s.bookSnapshots = wrap(w.Book), wrap(w.BookSnapshots)
 	return s
 }
 
@@ -93,6 +96,20 @@ func (s *JSONSink) Reject(r *record.Reject) {
 	if s.rejects != nil {
 		s.buf = record.AppendRejectJSON(s.buf[:0], r)
 		s.write(s.rejects)
+	}
+}
+
+func (s *JSONSink) BookUpdate(u *record.BookUpdate) {
+	if s.book != nil {
+		s.buf = record.AppendBookUpdateJSON(s.buf[:0], u)
+		s.write(s.book)
+	}
+}
+
+func (s *JSONSink) BookSnapshot(v *record.BookSnapshot) {
+	if s.bookSnapshots != nil {
+		s.buf = record.AppendBookSnapshotJSON(s.buf[:0], v)
+		s.write(s.bookSnapshots)
 	}
 }
 

@@ -23,6 +23,7 @@ func (p *echoProc) Process(r *Record, out record.Emitter) {
 	out.Reject(&record.Reject{Source: r.Source, Raw: string(r.Value)})
 }
 func (p *echoProc) Flush(record.Emitter)     { p.flushed = true }
+func (p *echoProc) End(record.Emitter)       {}
 func (p *echoProc) Snapshot(b []byte) []byte { return b }
 func (p *echoProc) Restore([]byte) error     { return nil }
 

@@ -22,6 +22,12 @@ type Processor interface {
 	// Flush emits everything still open at the end of a finite input
 	// (file mode; or a bounded Kafka run asked to flush).
 	Flush(out record.Emitter)
+	// End is called once at the end of a bounded Kafka run for each input
+	// partition that had records in the run, after its last record and in
+	// the same transaction: it emits what marks the end of a run (match:
+	// book snapshots) and, unlike Flush, closes nothing. File mode calls
+	// Flush only, which includes what End does.
+	End(out record.Emitter)
 	// Snapshot appends an encoding of the processor's whole state to b.
 	Snapshot(b []byte) []byte
 	// Restore replaces the processor's state with a snapshot's.
