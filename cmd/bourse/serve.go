@@ -17,8 +17,9 @@ func newServeCmd() *cobra.Command {
 		Use:   "serve",
 		Short: "Serve traders: JSON API, live event stream, order entry and the dashboard",
 		Long: `serve follows the committed output topics (trades, order-events, bars, sma,
-profit) and keeps an in-memory view of the market: book depth, recent
-trades, bars, SMA and profit windows, the top-profit instrument, and each
+profit, book, book-snapshots) and keeps an in-memory view of the market:
+each book from match's book feed (resynchronised from a snapshot after a
+gap; SSE "book" and "book_snapshot" events), recent trades, bars, SMA and profit windows, the top-profit instrument, and each
 trader's orders. It serves a JSON API (/api/openapi.json), Server-Sent
 Events with resumable ids (/api/stream), order entry (POST /api/orders,
 validated with the match job's rules, produced to the orders topic) and a

@@ -63,7 +63,8 @@ func startExchange(t *testing.T) *exchange {
 	kcfg := kafka.Config{Brokers: testBrokers(t)}
 	run := fmt.Sprintf("t%d", time.Now().UnixNano())
 	topics := kafka.Topics{Orders: run + "-orders", Trades: run + "-trades", Events: run + "-events",
-		Bars: run + "-bars", SMA: run + "-sma", Profit: run + "-profit", Instruments: run + "-instruments"}
+		Bars: run + "-bars", SMA: run + "-sma", Profit: run + "-profit", Instruments: run + "-instruments",
+		Book: run + "-book", BookSnapshots: run + "-book-snapshots"}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	if err := kafka.CreateTopics(ctx, kcfg, topics.Names(), 3, -1, nil); err != nil {

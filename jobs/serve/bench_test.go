@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -17,170 +20,395 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bourse/bourse/jobs/produce"
+	"github.com/bourse/bourse/pkg/book"
 	"github.com/bourse/bourse/pkg/record"
 )
 
-// BenchmarkSSEFanout measures the live stream's fan-out on loopback: 1,000
-// concurrent SSE clients each receive every trade of a flow paced at
-// 10,000 trades a second (an upper bound for a 10,000 orders/s flow: at most
-// one trade per order). Trades go through Server.Ingest (decode, view,
-// hub), isolating the fan-out from Kafka. b.N is the number of trades. It
-// fails unless every client receives every trade, in order, within 60s of
-// the last, and reports the delivery latency (publish to client read)
-// percentiles.
+// benchFlow is the stream input of a generated order flow: per order, the
+// encoded trades and book updates it produced (the records match would
+// write), in order.
+type benchFlow struct {
+	frames  [][]benchRecord // per order
+	trades  int
+	updates int
+}
+
+type benchRecord struct {
+	kind Kind
+	line []byte
+}
+
+// collector gathers an order's trades (events are not streamed here).
+type collector struct{ trades []record.Trade }
+
+func (c *collector) Trade(t *record.Trade) { c.trades = append(c.trades, *t) }
+func (c *collector) Event(*record.Event)   {}
+
+// makeBenchFlow runs orders of the project's generator (default mix, the
+// built-in instruments) through the order book and records the trades and
+// the book updates (testFeed's diff of the depth) of each order.
+func makeBenchFlow(tb testing.TB, orders int) benchFlow {
+	ins := testInstruments(tb)
+	list := ins.List()
+	gen, err := produce.NewGenerator(produce.DefaultGenConfig(), list)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	books := map[string]*book.Book{}
+	feeds := map[string]*testFeed{}
+	for _, in := range list {
+		b := book.New(in, book.PriceTime, 1024)
+		books[in.Symbol], feeds[in.Symbol] = b, &testFeed{b: b}
+	}
+	var f benchFlow
+	var c collector
+	for i := 0; i < orders; i++ {
+		var o record.Order
+		gen.Next(&o)
+		if ins.Validate(&o) != nil {
+			f.frames = append(f.frames, nil)
+			continue
+		}
+		c.trades = c.trades[:0]
+		books[o.Instrument].Submit(&o, &c)
+		var recs []benchRecord
+		for i := range c.trades {
+			recs = append(recs, benchRecord{KindTrade, record.AppendTradeJSON(nil, &c.trades[i])})
+		}
+		if u, ok := feeds[o.Instrument].next(); ok {
+			u.Instrument = o.Instrument
+			recs = append(recs, benchRecord{KindBook, record.AppendBookUpdateJSON(nil, &u)})
+			f.updates++
+		}
+		f.trades += len(c.trades)
+		f.frames = append(f.frames, recs)
+	}
+	return f
+}
+
+// BenchmarkSSEFanout measures the live stream's fan-out at exchange rates:
+// a generated flow of BOURSE_BENCH_RATE orders a second (10,000) for
+// BOURSE_BENCH_SECONDS (5) goes through Server.Ingest (decode, view, hub),
+// its trades and book updates, to BOURSE_BENCH_CLIENTS (1,000) SSE clients
+// (?kinds=trades,book) in a child process, over the production listener
+// (Serve: deadlines, caps). Every client must receive every event: a tenth
+// of them check every id in order, the others count events (newlines) and
+// check the last id. Latency: per read, from the publication of the oldest
+// event in it to the read (the same host clock in both processes). The
+// benchmark ignores b.N (run it with -benchtime 1x); it fails when the
+// deliveries are not complete within 60 s of the last publication.
 func BenchmarkSSEFanout(b *testing.B) {
-	const clients = 1000
-	const rate = 10_000 // trades a second
+	clients := envInt("BOURSE_BENCH_CLIENTS", 1000)
+	rate := envInt("BOURSE_BENCH_RATE", 10_000)
+	seconds := envInt("BOURSE_BENCH_SECONDS", 5)
+	orders := rate * seconds
+	flow := makeBenchFlow(b, orders)
+	events := flow.trades + flow.updates
+
 	cfg := Defaults()
 	cfg.Rate, cfg.Burst = 1e9, 1<<30
-	cfg.History = 1 << 20
+	cfg.History = 1 << 21
 	cfg.MaxStreams = clients // one token for all of them
+	cfg.MaxConns, cfg.MaxConnsPerIP = clients+100, clients+100
+	cfg.Heartbeat = time.Hour // nothing but events: the clients count newlines
 	if d, err := time.ParseDuration(os.Getenv("BOURSE_BENCH_COALESCE")); err == nil {
 		cfg.Coalesce = d
 	}
-	path := filepath.Join(b.TempDir(), "tokens")
-	token, err := AddToken(path, "bench")
+	dir := b.TempDir()
+	token, err := AddToken(filepath.Join(dir, "tokens"), "bench")
 	if err != nil {
 		b.Fatal(err)
 	}
-	tokens, _ := LoadTokens(path)
+	tokens, _ := LoadTokens(filepath.Join(dir, "tokens"))
 	srv, err := New(cfg, testInstruments(b), tokens, &memSink{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
-	tr := &http.Transport{MaxIdleConnsPerHost: clients, DisableCompression: true}
-	defer tr.CloseIdleConnections()
-	hc := &http.Client{Transport: tr}
-
-	n := b.N
-	first := srv.LastEventID() + 1
-	origin := time.Now()
-	pub := make([]atomic.Int64, n) // publish time of event first+i, ns since origin
-	var received atomic.Int64
-	var connected, done sync.WaitGroup
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	lat := make([][]int64, clients)
-	errs := make(chan error, clients)
-	connected.Add(clients)
-	done.Add(clients)
-	for c := 0; c < clients; c++ {
-		go func(c int) {
-			defer done.Done()
-			req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/api/stream?kinds=trades", nil)
-			req.Header.Set("Authorization", "Bearer "+token)
-			resp, err := hc.Do(req)
-			if err != nil {
-				connected.Done()
-				errs <- err
-				return
-			}
-			defer resp.Body.Close()
-			br := bufio.NewReaderSize(resp.Body, 64<<10)
-			if _, err := br.ReadSlice('\n'); err != nil { // "retry:" line: subscribed
-				connected.Done()
-				errs <- err
-				return
-			}
-			connected.Done()
-			next := first
-			for got := 0; got < n; {
-				line, err := br.ReadSlice('\n')
-				if err != nil {
-					errs <- err
-					return
-				}
-				if !bytes.HasPrefix(line, []byte("id: ")) {
-					continue
-				}
-				id, _ := strconv.ParseUint(string(line[4:len(line)-1]), 10, 64)
-				if id != next {
-					errs <- errOrder(c, id, next)
-					return
-				}
-				if int(id-first)%10 == c%10 { // sample a tenth per client
-					lat[c] = append(lat[c], int64(time.Since(origin))-pub[id-first].Load())
-				}
-				next++
-				got++
-				received.Add(1)
-			}
-		}(c)
-	}
-	connected.Wait()
-	select {
-	case err := <-errs:
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
 		b.Fatal(err)
-	default:
 	}
-	lines := make([][]byte, 64)
-	for i := range lines {
-		t := record.Trade{TradeID: uint64(i + 1), Instrument: "TCS", Price: record.Fixed(3500+i%10) * record.One, Quantity: record.One,
-			BuyOrderID: uint64(2*i + 1), SellOrderID: uint64(2*i + 2), Aggressor: record.Buy, Time: 1_700_000_000_000}
-		lines[i] = record.AppendTradeJSON(nil, &t)
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+	defer func() { cancel(); <-served }()
+
+	first := srv.LastEventID() + 1
+	samples := filepath.Join(dir, "samples")
+	child := exec.Command(os.Args[0], "-test.run=^TestSSEClientProcess$", "-test.v=false")
+	child.Env = append(os.Environ(), fmt.Sprintf("BOURSE_SSE_CLIENTS=http://%s|%s|%d|%d|%d|%s",
+		ln.Addr(), token, clients, first, events, samples))
+	child.Stderr = os.Stderr
+	out, err := child.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
 	}
+	if err := child.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer child.Process.Kill()
+	lines := bufio.NewScanner(out)
+	if !lines.Scan() || lines.Text() != "ready" {
+		b.Fatalf("client process: %q, want ready", lines.Text())
+	}
+
+	pub := make([]int64, events) // publication time of event first+i, Unix ns
 	b.ResetTimer()
 	start := time.Now()
-	for i := 0; i < n; {
-		// pace: publish every trade due by now (trade i is due at
+	e := 0
+	for i := 0; i < orders; {
+		// pace: publish every order due by now (order i is due at
 		// start + i/rate), then sleep a millisecond.
-		due := min(n, int(time.Since(start)*rate/time.Second)+1)
+		due := min(orders, int(time.Since(start)*time.Duration(rate)/time.Second)+1)
 		for ; i < due; i++ {
-			pub[i].Store(int64(time.Since(origin)))
-			if err := srv.Ingest(KindTrade, lines[i%len(lines)]); err != nil {
-				b.Fatal(err)
+			for _, r := range flow.frames[i] {
+				pub[e] = time.Now().UnixNano()
+				if err := srv.Ingest(r.kind, r.line); err != nil {
+					b.Fatal(err)
+				}
+				e++
 			}
 		}
 		time.Sleep(time.Millisecond)
 	}
 	published := time.Since(start)
-	finished := make(chan struct{})
-	go func() { done.Wait(); close(finished) }()
+	done := make(chan string, 1)
+	go func() {
+		lines.Scan()
+		done <- lines.Text()
+	}()
+	var result string
 	select {
-	case <-finished:
-	case err := <-errs:
-		b.Fatal(err)
+	case result = <-done:
 	case <-time.After(60 * time.Second):
-		b.Fatalf("after 60s: %d of %d deliveries", received.Load(), int64(n)*clients)
+		b.Fatalf("deliveries not complete 60 s after the last publication")
 	}
 	elapsed := time.Since(start)
 	b.StopTimer()
-	select {
-	case err := <-errs:
+	if result != "ok" {
+		b.Fatalf("client process: %s", result)
+	}
+	child.Wait()
+
+	raw, err := os.ReadFile(samples)
+	if err != nil {
 		b.Fatal(err)
-	default:
 	}
-	if got := received.Load(); got != int64(n)*clients {
-		b.Fatalf("%d deliveries, want %d", got, int64(n)*clients)
+	var lat []int64
+	for i := 0; i+16 <= len(raw); i += 16 {
+		id := binary.LittleEndian.Uint64(raw[i:])
+		at := int64(binary.LittleEndian.Uint64(raw[i+8:]))
+		lat = append(lat, at-pub[id-first])
 	}
-	var all []int64
-	for _, l := range lat {
-		all = append(all, l...)
-	}
-	slices.Sort(all)
+	slices.Sort(lat)
 	pct := func(p float64) float64 {
-		if len(all) == 0 {
+		if len(lat) == 0 {
 			return 0
 		}
-		return float64(all[min(len(all)-1, int(p*float64(len(all))))]) / 1e6
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))]) / 1e6
 	}
-	b.ReportMetric(clients, "clients")
-	b.ReportMetric(float64(n)/published.Seconds(), "trades/s")
-	b.ReportMetric(float64(n)*clients/elapsed.Seconds(), "deliveries/s")
+	b.ReportMetric(float64(clients), "clients")
+	b.ReportMetric(float64(orders)/published.Seconds(), "orders/s")
+	b.ReportMetric(float64(flow.trades)/published.Seconds(), "trades/s")
+	b.ReportMetric(float64(flow.updates)/published.Seconds(), "book-updates/s")
+	b.ReportMetric(float64(events)*float64(clients)/elapsed.Seconds(), "deliveries/s")
+	b.ReportMetric(elapsed.Seconds()-published.Seconds(), "drain-s")
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 	b.ReportMetric(pct(1), "max-ms")
 }
 
-type orderError struct {
-	client    int
-	got, want uint64
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
 }
 
-func (e orderError) Error() string {
-	return "client " + strconv.Itoa(e.client) + ": event " + strconv.FormatUint(e.got, 10) + ", want " + strconv.FormatUint(e.want, 10) + " (gap or reorder)"
+// TestSSEClientProcess is BenchmarkSSEFanout's client process (it does
+// nothing unless BOURSE_SSE_CLIENTS is set): it opens the streams, prints
+// "ready", reads until every client has every event, writes the latency
+// samples (id, Unix ns of the read, little-endian) to the file and prints
+// "ok" or what went wrong.
+func TestSSEClientProcess(t *testing.T) {
+	spec := os.Getenv("BOURSE_SSE_CLIENTS")
+	if spec == "" {
+		return
+	}
+	var url, token, samples string
+	var clients int
+	var first, events uint64
+	f := bytes.Split([]byte(spec), []byte("|"))
+	url, token, samples = string(f[0]), string(f[1]), string(f[5])
+	clients, _ = strconv.Atoi(string(f[2]))
+	first, _ = strconv.ParseUint(string(f[3]), 10, 64)
+	events, _ = strconv.ParseUint(string(f[4]), 10, 64)
+	last := first + events - 1
+
+	tr := &http.Transport{MaxIdleConnsPerHost: clients, DisableCompression: true}
+	hc := &http.Client{Transport: tr}
+	var connected, done sync.WaitGroup
+	var failed atomic.Pointer[string]
+	fail := func(format string, a ...any) {
+		msg := fmt.Sprintf(format, a...)
+		failed.CompareAndSwap(nil, &msg)
+	}
+	var mu sync.Mutex
+	var out []byte
+	connected.Add(clients)
+	done.Add(clients)
+	for c := 0; c < clients; c++ {
+		go func(c int) {
+			defer done.Done()
+			req, _ := http.NewRequest("GET", url+"/api/stream?kinds=trades,book", nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := hc.Do(req)
+			if err != nil || resp.StatusCode != 200 {
+				fail("client %d: %v %v", c, err, resp)
+				connected.Done()
+				return
+			}
+			defer resp.Body.Close()
+			body := resp.Body
+			buf := make([]byte, 256<<10)
+			// the header block ("retry:" and a comment) ends with a blank line.
+			var head []byte
+			for !bytes.Contains(head, []byte("\n\n")) {
+				n, err := body.Read(buf)
+				if err != nil {
+					fail("client %d: %v", c, err)
+					connected.Done()
+					return
+				}
+				head = append(head, buf[:n]...)
+			}
+			connected.Done()
+			rest := head[bytes.Index(head, []byte("\n\n"))+2:]
+			check := c%10 == 0 // every id in order; the others count
+			var st clientScan
+			st.next = first
+			var mine []byte
+			take := func(p []byte) {
+				now := time.Now().UnixNano()
+				if id, ok := firstID(p); ok && len(mine) < 1<<20 {
+					mine = binary.LittleEndian.AppendUint64(mine, id)
+					mine = binary.LittleEndian.AppendUint64(mine, uint64(now))
+				}
+				if check {
+					st.scan(p)
+				} else {
+					st.count(p)
+				}
+			}
+			if len(rest) > 0 {
+				take(rest)
+			}
+			for st.got < events && st.err == "" {
+				n, err := body.Read(buf)
+				if n > 0 {
+					take(buf[:n])
+				}
+				if err != nil {
+					break
+				}
+			}
+			switch {
+			case st.err != "":
+				fail("client %d: %s", c, st.err)
+			case st.got != events:
+				fail("client %d: %d events, want %d", c, st.got, events)
+			case st.lastID != last:
+				fail("client %d: last id %d, want %d", c, st.lastID, last)
+			}
+			mu.Lock()
+			out = append(out, mine...)
+			mu.Unlock()
+		}(c)
+	}
+	connected.Wait()
+	fmt.Println("ready")
+	done.Wait()
+	if err := os.WriteFile(samples, out, 0o600); err != nil {
+		fail("%v", err)
+	}
+	if m := failed.Load(); m != nil {
+		fmt.Println(*m)
+	} else {
+		fmt.Println("ok")
+	}
+	os.Exit(0)
 }
 
-func errOrder(c int, got, want uint64) error { return orderError{c, got, want} }
+// clientScan follows one client's stream across reads.
+type clientScan struct {
+	got    uint64 // events seen
+	next   uint64 // id expected next (scan)
+	lastID uint64
+	nl     int    // newlines seen (count): 4 per event
+	tail   []byte // an incomplete "id: " line at the end of a read
+	err    string
+}
+
+// count counts events by newlines (id, event, data, blank: 4 each) and
+// keeps the last id.
+func (s *clientScan) count(p []byte) {
+	s.nl += bytes.Count(p, []byte{'\n'})
+	s.got = uint64(s.nl / 4)
+	s.tail = append(s.tail, p...)
+	if len(s.tail) > 256 {
+		s.tail = s.tail[len(s.tail)-256:]
+	}
+	if i := bytes.LastIndex(s.tail, []byte("\nid: ")); i >= 0 || bytes.HasPrefix(s.tail, []byte("id: ")) {
+		line := s.tail[i+1:]
+		if j := bytes.IndexByte(line, '\n'); j > 4 {
+			s.lastID, _ = strconv.ParseUint(string(line[4:j]), 10, 64)
+		}
+	}
+}
+
+// scan checks every id: consecutive from next.
+func (s *clientScan) scan(p []byte) {
+	s.tail = append(s.tail, p...)
+	b := s.tail
+	for {
+		i := bytes.Index(b, []byte("id: "))
+		if i < 0 {
+			break
+		}
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			break
+		}
+		if i == 0 || b[i-1] == '\n' {
+			id, err := strconv.ParseUint(string(b[i+4:i+j]), 10, 64)
+			if err != nil || id != s.next {
+				s.err = fmt.Sprintf("event id %q, want %d (gap or reorder)", b[i+4:i+j], s.next)
+				return
+			}
+			s.next++
+			s.got++
+			s.lastID = id
+		}
+		b = b[i+j:]
+	}
+	s.tail = append(s.tail[:0], b...)
+}
+
+// firstID returns the id of the first whole "id: " line of p.
+func firstID(p []byte) (uint64, bool) {
+	i := 0
+	if !bytes.HasPrefix(p, []byte("id: ")) {
+		i = bytes.Index(p, []byte("\nid: "))
+		if i < 0 {
+			return 0, false
+		}
+		i++
+	}
+	j := bytes.IndexByte(p[i:], '\n')
+	if j < 0 {
+		return 0, false
+	}
+	id, err := strconv.ParseUint(string(p[i+4:i+j]), 10, 64)
+	return id, err == nil
+}

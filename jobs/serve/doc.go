@@ -1,13 +1,18 @@
 // Package serve is the serving layer: the `bourse serve` job.
 //
 // It follows the committed output topics (trades, order-events, bars, sma,
-// profit) from the start with a read_committed, groupless consumer
-// (kafka.Tail) and keeps an in-memory View: recent trades, book depth
-// rebuilt from the execution reports, bars, SMA and profit windows, the
-// top-profit instrument per window and every trader's orders. The View is
-// pure (records in, queries out); the Server guards it and publishes every
+// profit, book, book-snapshots) from the start with a read_committed,
+// groupless consumer (kafka.Tail) and keeps an in-memory View: recent
+// trades, each instrument's book from match's book feed (view_book.go: the
+// join protocol of snapshots and gap-free updates, resynchronised from a
+// snapshot after a gap), bars, SMA and profit windows, the top-profit
+// instrument per window and every trader's orders. The View is pure
+// (records in, queries out); the Server guards it and publishes every
 // record on the Hub, a ring buffer of Server-Sent Events with global,
-// resumable ids.
+// resumable ids; a book update becomes a "book" event, a resynchronised
+// book a "book_snapshot" event, and a client resuming past the ring gets
+// fresh "book_snapshot" events (stream.go), so no client's book is built
+// across a gap.
 //
 // The HTTP API (documented in openapi.json, served at /api/openapi.json)
 // answers market data to any authenticated trader, a trader's own orders

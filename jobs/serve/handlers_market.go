@@ -83,6 +83,8 @@ func levels(ls []Level) []levelJSON {
 	return out
 }
 
+// book answers the depth from the book feed's view, with the feed's seq:
+// a client joins the stream's "book" events with seq greater than it.
 func (s *Server) book(w http.ResponseWriter, r *http.Request, _ string) {
 	sym, ok := s.symbol(w, r)
 	if !ok {
@@ -93,9 +95,13 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, _ string) {
 		return
 	}
 	s.mu.RLock()
-	bids, asks := s.view.Depth(sym, n)
+	d := s.view.Depth(sym, n)
 	s.mu.RUnlock()
-	writeJSON(w, http.StatusOK, map[string]any{"instrument": sym, "bids": levels(bids), "asks": levels(asks)})
+	out := map[string]any{"instrument": sym, "seq": d.Seq, "synced": d.Synced, "bids": levels(d.Bids), "asks": levels(d.Asks)}
+	if d.Seq > 0 {
+		out["time"] = stamp(d.Time)
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // series answers {"instrument": sym, key: [records oldest first]}.

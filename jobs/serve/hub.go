@@ -15,13 +15,16 @@ const (
 	KindBar
 	KindSMA
 	KindProfit
+	KindBook         // book feed updates (event "book")
+	KindBookSnapshot // a whole book (event "book_snapshot"): after a gap in the feed; filtered as "book"
 	numKinds
 )
 
-var kindNames = [numKinds]string{"trades", "orders", "bars", "sma", "profit"}
-var eventNames = [numKinds]string{"trade", "order", "bar", "sma", "profit"}
+var kindNames = [numKinds]string{"trades", "orders", "bars", "sma", "profit", "book", "book"}
+var eventNames = [numKinds]string{"trade", "order", "bar", "sma", "profit", "book", "book_snapshot"}
 
-// String returns the filter name of k: trades, orders, bars, sma, profit.
+// String returns the filter name of k: trades, orders, bars, sma, profit,
+// book.
 func (k Kind) String() string {
 	if k < numKinds {
 		return kindNames[k]
@@ -62,9 +65,9 @@ type Frame struct {
 // ids of an earlier server run (a smaller base) are recognised as not held.
 type Hub struct {
 	mu    sync.RWMutex
-	ring  []Frame
-	first uint64 // sequence of the first event
-	next  uint64 // sequence of the next event
+	ring  []*Frame // pointers: a reader copies 8 bytes per event under the lock, not the frame
+	first uint64   // sequence of the first event
+	next  uint64   // sequence of the next event
 	wake  chan struct{}
 }
 
@@ -74,7 +77,7 @@ func NewHub(capacity int, base uint64) *Hub {
 	if capacity < 1 {
 		capacity = 1
 	}
-	return &Hub{ring: make([]Frame, capacity), first: base + 1, next: base + 1, wake: make(chan struct{})}
+	return &Hub{ring: make([]*Frame, capacity), first: base + 1, next: base + 1, wake: make(chan struct{})}
 }
 
 // Publish appends an event with the JSON payload data and wakes the
@@ -86,12 +89,13 @@ func (h *Hub) Publish(k Kind, instrument, trader string, data []byte) uint64 {
 // publish appends fr (Seq and Data are set here) with the payload data.
 func (h *Hub) publish(fr Frame, data []byte) uint64 {
 	k := fr.Kind
+	// a new frame and buffer per event, encoded before taking the lock:
+	// readers write published frames out unlocked.
+	f := new(Frame)
+	buf := make([]byte, 0, len(data)+48)
 	h.mu.Lock()
 	seq := h.next
 	h.next++
-	f := &h.ring[seq%uint64(len(h.ring))]
-	// a new buffer per event: readers write published frames out unlocked.
-	buf := make([]byte, 0, len(data)+48)
 	buf = append(buf, "id: "...)
 	buf = strconv.AppendUint(buf, seq, 10)
 	buf = append(buf, "\nevent: "...)
@@ -101,6 +105,7 @@ func (h *Hub) publish(fr Frame, data []byte) uint64 {
 	buf = append(buf, "\n\n"...)
 	fr.Seq, fr.Data = seq, buf
 	*f = fr
+	h.ring[seq%uint64(len(h.ring))] = f
 	wake := h.wake
 	h.wake = make(chan struct{})
 	h.mu.Unlock()
@@ -122,7 +127,7 @@ func (h *Hub) Last() uint64 {
 // dst then starts at the oldest held event. wake is closed when an event is
 // published after this call. Frames are immutable once published: Data may
 // be written out without copying.
-func (h *Hub) Read(after uint64, dst []Frame, max int) (out []Frame, last uint64, gap bool, wake <-chan struct{}) {
+func (h *Hub) Read(after uint64, dst []*Frame, max int) (out []*Frame, last uint64, gap bool, wake <-chan struct{}) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	n := uint64(len(h.ring))

@@ -31,7 +31,8 @@ func TopicKinds(t kafka.Topics) map[string]Kind {
 	for _, tk := range []struct {
 		name string
 		k    Kind
-	}{{t.Trades, KindTrade}, {t.Events, KindOrder}, {t.Bars, KindBar}, {t.SMA, KindSMA}, {t.Profit, KindProfit}} {
+	}{{t.Trades, KindTrade}, {t.Events, KindOrder}, {t.Bars, KindBar}, {t.SMA, KindSMA}, {t.Profit, KindProfit},
+		{t.Book, KindBook}, {t.BookSnapshots, KindBookSnapshot}} {
 		if tk.name != "" {
 			m[tk.name] = tk.k
 		}

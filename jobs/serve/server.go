@@ -49,6 +49,7 @@ type Server struct {
 
 	ingested atomic.Int64
 	bad      atomic.Int64
+	resyncs  atomic.Int64 // book views rebuilt from a snapshot after a gap
 }
 
 // New makes a Server. ins validates order entry (and lists the
@@ -78,7 +79,7 @@ func New(cfg Config, ins *record.Instruments, tokens *Tokens, sink OrderSink, lo
 func (s *Server) Handler() http.Handler { return s.mux }
 
 // Ingest decodes one record of kind k (a value of the trades, order-events,
-// bars, sma or profit topic), applies it to the view and publishes it on
+// bars, sma, profit, book or book-snapshots topic), applies it to the view and publishes it on
 // the stream. A record that does not decode is counted and reported, never
 // applied.
 func (s *Server) Ingest(k Kind, value []byte) error {
@@ -129,6 +130,21 @@ func (s *Server) Ingest(k Kind, value []byte) error {
 		}
 		payload, instrument = record.AppendProfitJSON(nil, &p), p.Instrument
 		apply = func(v *View) { v.ApplyProfit(&p) }
+	case KindBook:
+		var u record.BookUpdate
+		if err := record.DecodeBookUpdate(value, &u); err != nil {
+			return s.badRecord(k, err)
+		}
+		s.ingestBook(u.Instrument, func(v *View) BookResult { return v.ApplyBookUpdate(&u) },
+			func() []byte { return record.AppendBookUpdateJSON(nil, &u) })
+		return nil
+	case KindBookSnapshot:
+		var b record.BookSnapshot
+		if err := record.DecodeBookSnapshot(value, &b); err != nil {
+			return s.badRecord(k, err)
+		}
+		s.ingestBook(b.Instrument, func(v *View) BookResult { return v.ApplyBookSnapshot(&b) }, nil)
+		return nil
 	default:
 		return fmt.Errorf("ingest: unknown kind %d", k)
 	}
@@ -138,6 +154,24 @@ func (s *Server) Ingest(k Kind, value []byte) error {
 	s.mu.Unlock()
 	s.ingested.Add(1)
 	return nil
+}
+
+// ingestBook applies a book feed record and publishes what clients need:
+// an update applied in sequence as a "book" event, the whole book as a
+// "book_snapshot" event when the view was resynchronised from a snapshot
+// (a gap in the feed), nothing for a duplicate or a held update.
+func (s *Server) ingestBook(sym string, apply func(*View) BookResult, update func() []byte) {
+	s.mu.Lock()
+	switch apply(s.view) {
+	case BookApplied:
+		s.hub.Publish(KindBook, sym, "", update())
+	case BookResynced:
+		snap, _ := s.view.BookSnapshot(sym)
+		s.hub.Publish(KindBookSnapshot, sym, "", record.AppendBookSnapshotJSON(nil, &snap))
+		s.resyncs.Add(1)
+	}
+	s.mu.Unlock()
+	s.ingested.Add(1)
 }
 
 func (s *Server) badRecord(k Kind, err error) error {

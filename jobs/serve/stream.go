@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bourse/bourse/pkg/record"
 )
 
 // streamBatch is how many events a subscriber takes from the hub at once.
@@ -38,9 +40,12 @@ func (s *Server) parseFilter(r *http.Request, trader string) (filter, string) {
 		for _, k := range strings.Split(ks, ",") {
 			kind, ok := ParseKind(strings.TrimSpace(k))
 			if !ok {
-				return f, "kinds: expected a comma-separated list of trades, orders, bars, sma, profit; got " + strconv.Quote(k)
+				return f, "kinds: expected a comma-separated list of trades, orders, bars, sma, profit, book; got " + strconv.Quote(k)
 			}
 			f.kinds[kind] = true
+			if kind == KindBook {
+				f.kinds[KindBookSnapshot] = true
+			}
 		}
 	} else {
 		for k := range f.kinds {
@@ -66,7 +71,11 @@ func (s *Server) parseFilter(r *http.Request, trader string) (filter, string) {
 // instruments asked for, from after the Last-Event-ID header (or
 // ?last_event_id=) when given, else from now on. A client whose events are
 // no longer held gets a "reset" event (refetch the snapshots) and continues
-// from the oldest event held. Comments keep idle connections alive.
+// from the oldest event held; when it takes book events, the reset is
+// followed by a "book_snapshot" event per instrument (the book as of the
+// newest event, which the book events up to it are then left out of), so
+// that its books are never built on a gap. Comments keep idle connections
+// alive.
 //
 // A token holds at most --max-streams streams (429 beyond). A write that
 // cannot complete within --stall-timeout (a client that stopped reading)
@@ -107,7 +116,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, trader string) {
 	// would end it), the write deadline is set per write below.
 	rc.SetReadDeadline(time.Time{})
 	stall := s.cfg.StallTimeout
-	bw := bufio.NewWriterSize(w, 32<<10)
+	bw := bufio.NewWriterSize(w, 64<<10)
 	var werr error
 	flush := func() bool {
 		if werr == nil {
@@ -136,10 +145,11 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, trader string) {
 	}
 	hb := time.NewTicker(s.cfg.Heartbeat)
 	defer hb.Stop()
-	buf := make([]Frame, 0, streamBatch)
+	buf := make([]*Frame, 0, streamBatch)
 	ctx := r.Context()
 	tokensChanged := s.tokens.Changed()
 	var flushed time.Time
+	var bookAfter uint64 // book events up to this one are in the snapshots sent after a reset
 	for {
 		frames, last, gap, wake := s.hub.Read(cursor, buf[:0], streamBatch)
 		if gap || len(frames) > 0 {
@@ -152,10 +162,13 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, trader string) {
 			}
 			bw.WriteString("event: reset\ndata: {\"reason\":\"events after " + strconv.FormatUint(cursor, 10) +
 				" are no longer held; refetch the snapshots\",\"oldest\":" + strconv.FormatUint(oldest, 10) + "}\n\n")
+			if f.kinds[KindBook] {
+				bookAfter = s.writeBookSnapshots(bw, &f)
+			}
 		}
 		for i := range frames {
-			fr := &frames[i]
-			if !f.match(fr) {
+			fr := frames[i]
+			if !f.match(fr) || (fr.Seq <= bookAfter && (fr.Kind == KindBook || fr.Kind == KindBookSnapshot)) {
 				continue
 			}
 			if fr.Kind == KindTrade && isParty(trader, fr.Parties) {
@@ -227,4 +240,27 @@ func (s *Server) closeStream(key string) {
 		delete(s.streams, key)
 	}
 	s.openStreams.Add(-1)
+}
+
+// writeBookSnapshots writes a "book_snapshot" event (no id: it is not a
+// hub event) of every instrument of f with a book, all as of the hub's
+// newest event, and returns that event's sequence. They are encoded under
+// the view's lock and written after it is released (a slow client must not
+// hold up ingestion).
+func (s *Server) writeBookSnapshots(bw *bufio.Writer, f *filter) uint64 {
+	var buf []byte
+	s.mu.RLock()
+	at := s.hub.Last() // the view is updated and published under s.mu: consistent
+	for _, sym := range s.view.BookSymbols() {
+		if f.instruments != nil && !f.instruments[sym] {
+			continue
+		}
+		snap, _ := s.view.BookSnapshot(sym)
+		buf = append(buf, "event: book_snapshot\ndata: "...)
+		buf = record.AppendBookSnapshotJSON(buf, &snap)
+		buf = append(buf, "\n\n"...)
+	}
+	s.mu.RUnlock()
+	bw.Write(buf)
+	return at
 }

@@ -14,7 +14,7 @@ type Limits struct {
 }
 
 // View is the serving layer's in-memory picture of the market, rebuilt from
-// the committed output topics: recent trades, book depth, bars, SMA and
+// the committed output topics: recent trades, the book feed, bars, SMA and
 // profit series per instrument, the top-profit instrument per window, and
 // every trader's orders. It is pure: records in, queries out, no I/O, no
 // clock, no locking (the Server guards it).
@@ -32,7 +32,7 @@ type instView struct {
 	bars       series[record.Bar]
 	sma        series[record.SMA]
 	profit     series[record.Profit]
-	depth      [2]map[record.Fixed]*Level // bids, asks
+	book       *bookState // from the book feed (view_book.go); nil until its first record
 	last       record.Trade
 	tradeCount int64
 	volume     record.Fixed
@@ -69,8 +69,7 @@ type OrderState struct {
 	Message    string
 	Updated    int64 // time of the latest report, Unix ms UTC
 
-	resting bool // counted in the depth at (Side, Price) with Leaves
-	queued  bool // its id is in the trader's finished queue
+	queued bool // its id is in the trader's finished queue
 }
 
 // Open reports whether the order may still trade.
@@ -106,7 +105,6 @@ func (v *View) instrument(sym string) *instView {
 			bars:   newSeries[record.Bar](v.lim.Series),
 			sma:    newSeries[record.SMA](v.lim.Series),
 			profit: newSeries[record.Profit](v.lim.Series),
-			depth:  [2]map[record.Fixed]*Level{{}, {}},
 		}
 		v.inst[sym] = iv
 	}

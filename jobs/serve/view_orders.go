@@ -6,15 +6,8 @@ import (
 	"github.com/bourse/bourse/pkg/record"
 )
 
-// ApplyEvent applies an execution report to the order's state and to the
-// book depth.
-//
-// Depth counts only orders that can rest: LIMIT GTC orders with open
-// quantity. ACCEPTED comes before an order's own fills, so a MARKET or
-// IOC/FOK order is never counted (it never rests: the book cancels its
-// remainder), and a crossing LIMIT GTC order is counted with its full
-// quantity only between its ACCEPTED and its fills, which arrive in the
-// same partition right after.
+// ApplyEvent applies an execution report to the order's state. (The book
+// depth comes from match's book feed: view_book.go.)
 func (v *View) ApplyEvent(e *record.Event) {
 	st, ok := v.orders[e.OrderID]
 	if e.Type == record.Rejected {
@@ -37,7 +30,6 @@ func (v *View) ApplyEvent(e *record.Event) {
 		st = &OrderState{OrderID: e.OrderID}
 		v.orders[e.OrderID] = st
 	}
-	v.unrest(st)
 	switch e.Type {
 	case record.Accepted, record.Replaced:
 		v.fromEvent(st, e)
@@ -60,9 +52,6 @@ func (v *View) ApplyEvent(e *record.Event) {
 	default:
 		return
 	}
-	if st.Leaves > 0 && st.OrderType == record.Limit && st.TIF == record.GTC && st.Price > 0 {
-		v.rest(st)
-	}
 	if !st.Open() {
 		v.enqueue(st)
 	}
@@ -82,35 +71,6 @@ func sideIndex(s record.Side) int {
 		return 1
 	}
 	return 0
-}
-
-func (v *View) rest(st *OrderState) {
-	d := v.instrument(st.Instrument).depth[sideIndex(st.Side)]
-	lv, ok := d[st.Price]
-	if !ok {
-		lv = &Level{Price: st.Price}
-		d[st.Price] = lv
-	}
-	lv.Quantity += st.Leaves
-	lv.Orders++
-	st.resting = true
-}
-
-func (v *View) unrest(st *OrderState) {
-	if !st.resting {
-		return
-	}
-	st.resting = false
-	d := v.instrument(st.Instrument).depth[sideIndex(st.Side)]
-	lv, ok := d[st.Price]
-	if !ok {
-		return
-	}
-	lv.Quantity -= st.Leaves
-	lv.Orders--
-	if lv.Orders <= 0 || lv.Quantity <= 0 {
-		delete(d, st.Price)
-	}
 }
 
 // enqueue puts a finished (or pending) order in its trader's queue and
@@ -164,30 +124,4 @@ func (v *View) Orders(trader, instrument string) []OrderState {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].OrderID < out[j].OrderID })
 	return out
-}
-
-// Depth returns up to n price levels per side (all when n <= 0): bids from
-// the highest price down, asks from the lowest up.
-func (v *View) Depth(sym string, n int) (bids, asks []Level) {
-	iv, ok := v.inst[sym]
-	if !ok {
-		return nil, nil
-	}
-	collect := func(d map[record.Fixed]*Level, desc bool) []Level {
-		out := make([]Level, 0, len(d))
-		for _, lv := range d {
-			out = append(out, *lv)
-		}
-		sort.Slice(out, func(i, j int) bool {
-			if desc {
-				return out[i].Price > out[j].Price
-			}
-			return out[i].Price < out[j].Price
-		})
-		if n > 0 && len(out) > n {
-			out = out[:n]
-		}
-		return out
-	}
-	return collect(iv.depth[0], true), collect(iv.depth[1], false)
 }

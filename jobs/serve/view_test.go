@@ -3,6 +3,7 @@ package serve
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/bourse/bourse/pkg/book"
@@ -42,20 +43,26 @@ func (h viewHandler) Event(e *record.Event) {
 }
 
 // TestViewDepthMatchesBook drives the real order book with random orders
-// of every kind (LIMIT/MARKET, GTC/IOC/FOK, cancels, replaces, expiries)
-// and checks that the depth rebuilt from the execution reports equals the
-// book's own depth after every order, and that every order state agrees.
+// of every kind (LIMIT/MARKET, GTC/IOC/FOK, cancels, replaces, expiries),
+// feeds the view a book feed made from the book's own depth (testFeed) with
+// updates lost at random (forced gaps) and snapshots now and then, and
+// checks after every order that the view's depth equals the book's once
+// a snapshot has closed any gap, and that every order state agrees.
 func TestViewDepthMatchesBook(t *testing.T) {
 	ins := testInstruments(t)
 	tcs, _ := ins.Lookup("TCS")
 	for seed := uint64(1); seed <= 10; seed++ {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Logf("seed %d", seed)
 			r := rand.New(rand.NewPCG(seed, 7))
 			b := book.New(*tcs, book.PriceTime, 64)
 			v := NewView(ins, Limits{Trades: 100, Series: 10, Orders: 10_000})
 			h := viewHandler{t, v}
+			feed := &testFeed{b: b}
 			var ids []uint64
 			clock := int64(1_700_000_000_000)
+			gaps, resyncs, checked := 0, 0, 0
+			var given uint64
 			for i := 0; i < 2000; i++ {
 				clock += int64(r.IntN(50))
 				o := record.Order{ID: uint64(i + 1), Instrument: "TCS", Time: clock, TraderID: fmt.Sprint("T", r.IntN(5))}
@@ -91,7 +98,43 @@ func TestViewDepthMatchesBook(t *testing.T) {
 					t.Fatal(err)
 				}
 				b.Submit(&o, h)
-				checkDepth(t, i, v, b)
+				u, changed := feed.next()
+				lost := changed && r.IntN(25) == 0
+				if changed && !lost {
+					v.ApplyBookUpdate(roundTripUpdate(t, &u))
+					given = u.Seq
+				}
+				if lost {
+					gaps++
+				}
+				if r.IntN(40) == 0 {
+					snap := feed.snapshot()
+					if v.ApplyBookSnapshot(roundTripSnapshot(t, &snap)) == BookResynced {
+						resyncs++
+					}
+				}
+				// in sync: as of the newest update given (the updates lost
+				// after it are not known to be missing yet).
+				if d := v.Depth("TCS", 0); d.Synced {
+					if d.Seq < given {
+						t.Fatalf("step %d: view in sync at seq %d, but update %d was given", i, d.Seq, given)
+					}
+					if d.Seq == feed.seq {
+						checkDepth(t, i, d, b)
+						checked++
+					}
+				}
+			}
+			// a final snapshot always brings the view in sync.
+			snap := feed.snapshot()
+			v.ApplyBookSnapshot(&snap)
+			d := v.Depth("TCS", 0)
+			if !d.Synced || d.Seq != feed.seq {
+				t.Fatalf("after the last snapshot: synced %v at %d, want the feed's %d", d.Synced, d.Seq, feed.seq)
+			}
+			checkDepth(t, -1, d, b)
+			if gaps == 0 || resyncs == 0 || checked < 500 {
+				t.Fatalf("%d gaps, %d resyncs, %d depths checked: the test did not exercise the join protocol", gaps, resyncs, checked)
 			}
 			// every resting order of the book is open in the view with the
 			// same leaves; every other order id is finished.
@@ -111,14 +154,100 @@ func TestViewDepthMatchesBook(t *testing.T) {
 	}
 }
 
-func checkDepth(t *testing.T, step int, v *View, b *book.Book) {
+// testFeed is a deliberately naive book feed: after each order it diffs
+// the book's whole depth against the previous one (bids then asks, best
+// first) and numbers the update; a snapshot holds every level.
+type testFeed struct {
+	b    *book.Book
+	seq  uint64
+	prev [2]map[record.Fixed]record.BookLevel
+}
+
+func (f *testFeed) depth() [2]map[record.Fixed]record.BookLevel {
+	in := f.b.Instrument()
+	var out [2]map[record.Fixed]record.BookLevel
+	for i, side := range []record.Side{record.Buy, record.Sell} {
+		out[i] = map[record.Fixed]record.BookLevel{}
+		for _, l := range f.b.Depth(side, 1<<30, nil) {
+			p := record.Fixed(l.Ticks) * in.TickSize
+			out[i][p] = record.BookLevel{Side: side, Price: p, Quantity: record.Fixed(l.Lots) * in.LotSize, Orders: int64(l.Orders)}
+		}
+	}
+	return out
+}
+
+func (f *testFeed) next() (record.BookUpdate, bool) {
+	cur := f.depth()
+	u := record.BookUpdate{Instrument: "TCS", Time: f.b.Clock()}
+	for i, side := range []record.Side{record.Buy, record.Sell} {
+		var ps []record.Fixed
+		for p, l := range cur[i] {
+			if old, ok := f.prev[i][p]; !ok || old != l {
+				ps = append(ps, p)
+			}
+		}
+		for p := range f.prev[i] {
+			if _, ok := cur[i][p]; !ok {
+				ps = append(ps, p)
+			}
+		}
+		slices.Sort(ps)
+		for _, p := range ps {
+			l, ok := cur[i][p]
+			if !ok {
+				l = record.BookLevel{Side: side, Price: p}
+			}
+			u.Levels = append(u.Levels, l)
+		}
+	}
+	f.prev = cur
+	if len(u.Levels) == 0 {
+		return u, false
+	}
+	f.seq++
+	u.Seq = f.seq
+	return u, true
+}
+
+func (f *testFeed) snapshot() record.BookSnapshot {
+	s := record.BookSnapshot{Instrument: "TCS", Seq: f.seq, Time: f.b.Clock()}
+	in := f.b.Instrument()
+	for i, side := range []record.Side{record.Buy, record.Sell} {
+		for _, l := range f.b.Depth(side, 1<<30, nil) {
+			bl := record.BookLevel{Price: record.Fixed(l.Ticks) * in.TickSize, Quantity: record.Fixed(l.Lots) * in.LotSize, Orders: int64(l.Orders)}
+			if i == 0 {
+				s.Bids = append(s.Bids, bl)
+			} else {
+				s.Asks = append(s.Asks, bl)
+			}
+		}
+	}
+	return s
+}
+
+func roundTripUpdate(t *testing.T, u *record.BookUpdate) *record.BookUpdate {
+	var got record.BookUpdate
+	if err := record.DecodeBookUpdate(record.AppendBookUpdateJSON(nil, u), &got); err != nil {
+		t.Fatal(err)
+	}
+	return &got
+}
+
+func roundTripSnapshot(t *testing.T, s *record.BookSnapshot) *record.BookSnapshot {
+	var got record.BookSnapshot
+	if err := record.DecodeBookSnapshot(record.AppendBookSnapshotJSON(nil, s), &got); err != nil {
+		t.Fatal(err)
+	}
+	return &got
+}
+
+func checkDepth(t *testing.T, step int, d BookDepth, b *book.Book) {
 	t.Helper()
 	in := b.Instrument()
-	bids, asks := v.Depth("TCS", 0)
 	for _, side := range []struct {
 		s   record.Side
 		got []Level
-	}{{record.Buy, bids}, {record.Sell, asks}} {
+	}{{record.Buy, d.Bids}, {record.Sell, d.Asks}} {
 		want := b.Depth(side.s, 1<<30, nil)
 		if len(want) != len(side.got) {
 			t.Fatalf("step %d %s: view has %d levels %v, book %d %v", step, side.s, len(side.got), side.got, len(want), want)
@@ -150,9 +279,6 @@ func TestViewOrderStates(t *testing.T) {
 	if st.Status != "PARTIAL_FILL" || st.Leaves != 3*record.One || st.Filled != 2*record.One || st.Price != 10*record.One || st.Quantity != 5*record.One {
 		t.Fatalf("after partial fill: %+v", st)
 	}
-	if bids, _ := v.Depth("TCS", 0); len(bids) != 1 || bids[0].Quantity != 3*record.One {
-		t.Fatalf("bids %+v, want 3 at 10", bids)
-	}
 	// a rejected cancel of another order id does not touch order 1; a
 	// rejected duplicate NEW with id 1 keeps its state but records the reason.
 	v.ApplyEvent(&record.Event{Type: record.Rejected, OrderID: 1, Instrument: "TCS", TraderID: "A", Reason: record.ReasonDuplicateID, Message: "dup"})
@@ -160,13 +286,12 @@ func TestViewOrderStates(t *testing.T) {
 		t.Fatalf("after a reject about an open order: %+v", st)
 	}
 	v.ApplyEvent(ev(record.Replaced, 1, "A", record.Buy, 11, 4, 4, 2))
-	bids, _ := v.Depth("TCS", 0)
-	if len(bids) != 1 || bids[0].Price != 11*record.One || bids[0].Quantity != 4*record.One {
-		t.Fatalf("after replace: bids %+v, want 4 at 11", bids)
+	if st, _ := v.Order(1); st.Price != 11*record.One || st.Leaves != 4*record.One {
+		t.Fatalf("after replace: %+v, want 4 left at 11", st)
 	}
 	v.ApplyEvent(ev(record.Cancelled, 1, "A", record.Buy, 11, 4, 0, 2))
-	if bids, _ := v.Depth("TCS", 0); len(bids) != 0 {
-		t.Fatalf("after cancel: bids %+v, want none", bids)
+	if st, _ := v.Order(1); st.Open() {
+		t.Fatalf("after cancel: %+v, want finished", st)
 	}
 	// a REJECTED new order of trader B; then more finished orders of A push
 	// order 1 out (limit 2 finished per trader).
@@ -188,9 +313,6 @@ func TestViewOrderStates(t *testing.T) {
 	}
 	if len(v.Orders("A", "INFY")) != 0 {
 		t.Fatal("instrument filter ignored")
-	}
-	if _, asks := v.Depth("TCS", 0); len(asks) != 1 || asks[0].Orders != 1 || asks[0].Quantity != record.One {
-		t.Fatalf("asks %+v, want order 2 only", asks)
 	}
 }
 

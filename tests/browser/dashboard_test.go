@@ -15,7 +15,11 @@ import (
 	"time"
 
 	"github.com/bourse/bourse/jobs/match"
+	"github.com/bourse/bourse/jobs/profit"
+	"github.com/bourse/bourse/jobs/runner"
 	"github.com/bourse/bourse/jobs/serve"
+	"github.com/bourse/bourse/jobs/sma"
+	"github.com/bourse/bourse/jobs/windowed"
 	"github.com/bourse/bourse/pkg/kafka"
 	"github.com/bourse/bourse/pkg/record"
 	"github.com/chromedp/chromedp"
@@ -59,13 +63,18 @@ func brokers(t *testing.T) []string {
 	return bs
 }
 
-// startExchange runs the match job and the serve job on their own topics
-// and returns the server's URL and tokens of traders alice and mm.
+// startExchange runs the whole pipeline on its own topics — match, sma
+// (bars and SMA), profit and serve — and returns the server's URL and
+// tokens of traders alice and mm. The windows are short (1 s bars, 2 s
+// windows sliding by 1 s) so that candles, the SMA line and the top-profit
+// windows close within seconds of wall-clock time (serve stamps orders with
+// it); profit does not wait for the instruments that never trade (--idle).
 func startExchange(t *testing.T) (url, alice, mm string) {
 	kcfg := kafka.Config{Brokers: brokers(t)}
 	run := fmt.Sprintf("b%d", time.Now().UnixNano())
 	topics := kafka.Topics{Orders: run + "-orders", Trades: run + "-trades", Events: run + "-events",
-		Bars: run + "-bars", SMA: run + "-sma", Profit: run + "-profit", Instruments: run + "-instruments"}
+		Bars: run + "-bars", SMA: run + "-sma", Profit: run + "-profit", Instruments: run + "-instruments",
+		Book: run + "-book", BookSnapshots: run + "-book-snapshots"}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	if err := kafka.CreateTopics(ctx, kcfg, topics.Names(), 3, -1, nil); err != nil {
@@ -80,6 +89,29 @@ func startExchange(t *testing.T) (url, alice, mm string) {
 	mc.StateTopic = run + "-match-state" // its own: the default may exist with another partition count
 	mc.CommitInterval = 20 * time.Millisecond
 	go match.Run(ctx, mc, nil, log)
+
+	win := windowed.Windows{Bar: time.Second, Window: 2 * time.Second, Slide: time.Second, Idle: time.Second}
+	stream := func(job string) runner.Config {
+		rc := runner.Defaults()
+		rc.Kafka, rc.Topics, rc.Group, rc.Follow = kcfg, topics, run+"-"+job, true
+		rc.StateTopic = run + "-" + job + "-state"
+		rc.CommitInterval = 20 * time.Millisecond
+		return rc
+	}
+	sc0 := sma.DefaultConfig()
+	sc0.Config, sc0.Windows, sc0.Files = stream("sma"), win, runner.Files{}
+	go func() {
+		if _, err := sma.Run(ctx, sc0, log); err != nil && ctx.Err() == nil {
+			t.Errorf("sma: %v", err)
+		}
+	}()
+	pc := profit.DefaultConfig()
+	pc.Config.Config, pc.Windows, pc.Files = stream("profit"), win, runner.Files{}
+	go func() {
+		if _, err := profit.Run(ctx, pc, log); err != nil && ctx.Err() == nil {
+			t.Errorf("profit: %v", err)
+		}
+	}()
 
 	tokens := filepath.Join(t.TempDir(), "tokens")
 	alice, _ = serve.AddToken(tokens, "alice")
@@ -175,6 +207,12 @@ func TestDashboard(t *testing.T) {
 		t.Fatalf("not signed in and streaming: %v (%q)", err, text(`document.getElementById("who").textContent`))
 	}
 
+	// a resting ladder on both sides of INFY, away from the feeder's prices.
+	for i := 0; i < 4; i++ {
+		post(t, url, mm, fmt.Sprintf(`{"instrument":"INFY","txn_type":"SELL","quantity":%d,"price":%d}`, 10+i, 1520+5*i))
+		post(t, url, mm, fmt.Sprintf(`{"instrument":"INFY","txn_type":"BUY","quantity":%d,"price":%d}`, 10+i, 1480-5*i))
+	}
+
 	// trades flow: the feeder crosses orders on INFY (the first instrument).
 	stop := make(chan struct{})
 	fed := make(chan struct{})
@@ -198,10 +236,39 @@ func TestDashboard(t *testing.T) {
 	if err := poll(points+` >= 3 && `+tape+` >= 3`, 30*time.Second); err != nil {
 		t.Fatalf("chart and tape did not fill: %d points, %d tape rows", count(points), count(tape))
 	}
+	// the depth ladder: both sides of the resting ladder, moving with the
+	// book feed (its seq grows as the feeder's orders trade).
+	ladder := `document.querySelectorAll("#book tbody tr").length`
+	bookSeq := `Number(document.getElementById("book").dataset.seq || 0)`
+	twoSided := `[...document.querySelectorAll("#book tbody tr")].some(r => r.cells[1].textContent !== "" && r.cells[2].textContent !== "")`
+	if err := poll(ladder+` >= 4 && `+twoSided, 20*time.Second); err != nil {
+		t.Fatalf("the depth ladder did not fill: %q", text(`document.getElementById("book").innerText`))
+	}
+	seq0 := count(bookSeq)
 	p0 := count(points)
 	firstTrade := text(`document.querySelector("#tape li").dataset.tradeId`)
 	if err := poll(fmt.Sprintf(`%s > %d && document.querySelector("#tape li").dataset.tradeId !== %q`, points, p0+2, firstTrade), 30*time.Second); err != nil {
 		t.Fatalf("chart and tape did not update as trades flowed: %d points (was %d)", count(points), p0)
+	}
+	if err := poll(fmt.Sprintf(`%s > %d`, bookSeq, seq0+4), 20*time.Second); err != nil {
+		t.Fatalf("the depth ladder did not move with the book feed: seq %d (was %d)", count(bookSeq), seq0)
+	}
+
+	// the windowed jobs' panels: candles from the bars, the SMA line drawn
+	// over them, the top-profit instrument per window; each keeps moving.
+	bars := `Number(document.getElementById("chart").dataset.bars)`
+	smaLine := `Number(document.getElementById("chart").dataset.sma)`
+	top := `document.querySelectorAll("#top li").length`
+	if err := poll(bars+` >= 2 && `+smaLine+` >= 2 && `+top+` >= 2`, 30*time.Second); err != nil {
+		t.Fatalf("candles, SMA line or top profit did not fill: %d bars, %d SMA points drawn, %d top-profit windows",
+			count(bars), count(smaLine), count(top))
+	}
+	b0, s0 := count(bars), count(smaLine)
+	topEnd := text(`document.querySelector("#top li").dataset.windowEnd`)
+	if err := poll(fmt.Sprintf(`%s > %d && %s > %d && document.querySelector("#top li").dataset.windowEnd !== %q && document.querySelector("#top li b").textContent === "INFY"`,
+		bars, b0, smaLine, s0, topEnd), 30*time.Second); err != nil {
+		t.Fatalf("candles, SMA line and top profit did not move with the stream: %d bars (was %d), %d SMA points (was %d), top %q (was window end %s)",
+			count(bars), b0, count(smaLine), s0, text(`document.getElementById("top").innerText`), topEnd)
 	}
 
 	// an order from the ticket rests in the book and shows in my orders.

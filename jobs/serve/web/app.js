@@ -8,7 +8,10 @@
     token: sessionStorage.getItem("bourse.token") || "",
     trader: "", sym: "", instruments: [],
     trades: [], bars: [], sma: [], top: [], orders: new Map(),
-    lastId: "", abort: null, bookTimer: 0,
+    lastId: "", abort: null,
+    // the selected instrument's book, joined from GET book (seq) and the
+    // stream's book events (seq = last + 1), replaced by book_snapshot events.
+    book: { seq: 0, bids: new Map(), asks: new Map() }, bookLoading: false, bookHeld: [], bookGen: 0,
   };
   const MAX_TRADES = 300;
 
@@ -124,6 +127,8 @@
       case "sma": if (rec.instrument === S.sym) { upsert(S.sma, rec, "window_start"); draw(); } break;
       case "profit": if (rec.rank === 1) { upsert(S.top, rec, "window_start", true); renderTop(); } break;
       case "order": onOrder(rec); break;
+      case "book": if (rec.instrument === S.sym) onBook(rec); break;
+      case "book_snapshot": if (rec.instrument === S.sym) setBook(rec, rec.bids, rec.asks); break;
     }
   }
 
@@ -140,7 +145,7 @@
     if (t.instrument !== S.sym) return;
     S.trades.push(t);
     if (S.trades.length > MAX_TRADES) S.trades.shift();
-    renderTape(); draw(); bookSoon();
+    renderTape(); draw();
   }
 
   function onOrder(e) {
@@ -152,7 +157,6 @@
     if (e.type === "REJECTED") { o.open = false; o.message = e.message; }
     S.orders.set(e.order_id, o);
     renderOrders();
-    if (e.instrument === S.sym) bookSoon();
   }
 
   // ---- rendering -----------------------------------------------------
@@ -172,6 +176,7 @@
   function renderTop() {
     $("top").replaceChildren(...S.top.map((p) => {
       const li = el("li");
+      li.dataset.windowEnd = p.window_end;
       li.append(el("span", "", time(p.window_start) + "–" + time(p.window_end)), el("b", "", p.instrument),
         el("span", p.profit >= 0 ? "buy" : "sell", fmt(p.profit)));
       return li;
@@ -197,24 +202,52 @@
     $("orders").tBodies[0].replaceChildren(...rows);
   }
 
-  function bookSoon() {
-    if (S.bookTimer) return;
-    S.bookTimer = setTimeout(() => { S.bookTimer = 0; refreshBook(); }, 300);
-  }
-
+  // ---- the book: GET book, then the feed's updates --------------------
   async function refreshBook() {
     if (!S.sym) return;
-    let b;
-    try { b = await api(`/api/instruments/${encodeURIComponent(S.sym)}/book?levels=10`); } catch (e) { return; }
-    const n = Math.max(b.bids.length, b.asks.length);
+    const gen = ++S.bookGen, sym = S.sym;
+    if (!S.bookLoading) S.bookHeld = [];
+    S.bookLoading = true;
+    let b = null;
+    try { b = await api(`/api/instruments/${encodeURIComponent(sym)}/book?levels=10000`); } catch (e) { console.warn(e); }
+    if (gen !== S.bookGen) return; // a newer fetch is under way
+    if (b && sym === S.sym) setBook(b, b.bids, b.asks);
+    S.bookLoading = false;
+    const held = S.bookHeld; S.bookHeld = [];
+    for (const u of held) onBook(u);
+  }
+
+  function setBook(b, bids, asks) {
+    S.book = { seq: b.seq, bids: new Map(bids.map((l) => [l.price, l])), asks: new Map(asks.map((l) => [l.price, l])) };
+    renderBook();
+  }
+
+  // onBook applies an update that continues the book; an older one is
+  // already in it; a newer one means updates were missed: refetch.
+  function onBook(u) {
+    if (S.bookLoading) { S.bookHeld.push(u); return; }
+    if (u.seq <= S.book.seq) return;
+    if (u.seq !== S.book.seq + 1) { refreshBook(); return; }
+    for (const l of u.levels) {
+      const side = l.side === "BUY" ? S.book.bids : S.book.asks;
+      if (l.quantity === 0 && l.orders === 0) side.delete(l.price); else side.set(l.price, l);
+    }
+    S.book.seq = u.seq;
+    renderBook();
+  }
+
+  function renderBook() {
+    const bids = [...S.book.bids.values()].sort((a, b) => b.price - a.price).slice(0, 10);
+    const asks = [...S.book.asks.values()].sort((a, b) => a.price - b.price).slice(0, 10);
     const rows = [];
-    for (let i = 0; i < n; i++) {
-      const bid = b.bids[i] || {}, ask = b.asks[i] || {};
+    for (let i = 0; i < Math.max(bids.length, asks.length); i++) {
+      const bid = bids[i] || {}, ask = asks[i] || {};
       const tr = el("tr");
       tr.append(el("td", "", fmt(bid.quantity)), el("td", "buy", fmt(bid.price)), el("td", "sell", fmt(ask.price)), el("td", "", fmt(ask.quantity)));
       rows.push(tr);
     }
     $("book").tBodies[0].replaceChildren(...rows);
+    $("book").dataset.seq = String(S.book.seq);
   }
 
   // draw plots bars (candles), the trade price line and the SMA line on
@@ -231,13 +264,12 @@
     const smaPts = S.sma.map((s) => [Date.parse(s.window_end), Number(s.sma)]);
     const bars = S.bars.map((b) => ({ t0: Date.parse(b.bar_start), t1: Date.parse(b.bar_end), o: +b.open, h: +b.high, l: +b.low, c: +b.close }));
     cv.dataset.points = String(pts.length);
-    cv.dataset.sma = String(smaPts.length);
     cv.dataset.bars = String(bars.length);
     const xs = pts.map((p) => p[0]).concat(bars.map((b) => b.t0), bars.map((b) => b.t1));
     const ys = pts.map((p) => p[1]).concat(bars.map((b) => b.h), bars.map((b) => b.l));
     if (pts.length) { const t1 = xs.length ? Math.max(...xs) : 0; for (const p of smaPts) if (p[0] >= Math.min(...xs) && p[0] <= t1) ys.push(p[1]); }
     g.fillStyle = "#8a94a3"; g.font = "12px system-ui";
-    if (!xs.length) { g.fillText("waiting for trades…", 10, 20); return; }
+    if (!xs.length) { cv.dataset.sma = "0"; g.fillText("waiting for trades…", 10, 20); return; }
     let x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
     if (x1 === x0) { x0 -= 1000; x1 += 1000; }
     if (y1 === y0) { y0 -= 1; y1 += 1; }
@@ -268,7 +300,9 @@
       if (list.length === 1) { g.fillStyle = color; g.fillRect(X(list[0][0]) - 2, Y(list[0][1]) - 2, 4, 4); }
     };
     line(pts, "#62a0ea", 1.5);
-    line(smaPts.filter((p) => p[0] >= x0 && p[0] <= x1), "#f5c211", 2);
+    const smaShown = smaPts.filter((p) => p[0] >= x0 && p[0] <= x1);
+    line(smaShown, "#f5c211", 2);
+    cv.dataset.sma = String(smaShown.length); // SMA points drawn
   }
   window.addEventListener("resize", draw);
 
@@ -295,6 +329,5 @@
     } catch (e) { st.className = "err"; st.textContent = e.message; }
   }
 
-  setInterval(() => { if (S.trader) refreshBook(); }, 3000);
   if (S.token) start();
 })();
