@@ -59,8 +59,8 @@ func TestBatchDirKillMatch(t *testing.T) {
 	t.Logf("took %s", time.Since(start).Round(time.Second))
 }
 
-// TestBatchDirKillSMA is TestBatchDirKillMatch for sma: match runs once,
-// then sma --batch-dir is killed 10 times; the sma topic must equal file
+// TestBatchDirKillSMA is TestBatchDirKillMatch for sma, with --threads 2:
+// match runs once, then sma --batch-dir is killed 10 times; the sma topic must equal file
 // mode's closed windows and the archive hold each of them exactly once.
 func TestBatchDirKillSMA(t *testing.T) {
 	if testing.Short() {
@@ -79,8 +79,9 @@ func TestBatchDirKillSMA(t *testing.T) {
 
 	batches := filepath.Join(e.dir, "batches")
 	// sma reads ~20,000 trades faster than ten kills take: transactions of
-	// 25 trades (~800 commits) keep work left for every kill.
-	args := append(append([]string{"sma", "--batch-dir", batches, "--txn-id", e.prefix + "-sma"}, windows...),
+	// 25 trades (~800 commits) keep work left for every kill. Two threads
+	// (group members) per process: each kill takes both down mid-flow.
+	args := append(append([]string{"sma", "--batch-dir", batches, "--txn-id", e.prefix + "-sma", "--threads", "2"}, windows...),
 		"--session-timeout", "6s", "--commit-interval", "20ms", "--commit-records", "25")
 	e.killLoop(t, rng, 10, args)
 	e.finish(t, args, 3, 2*time.Minute)
