@@ -233,40 +233,58 @@ func (w *BatchWriter) Flush(r stream.Range) error {
 
 // FlushStats is Flush, also reporting what it wrote.
 func (w *BatchWriter) FlushStats(r stream.Range) (FlushStats, error) {
-	files, st, err := w.stage(r, "")
-	if err != nil {
+	var st FlushStats
+	files, err := w.stage(r, "")
+	if err != nil || len(files) == 0 {
 		return st, err
 	}
-	return st, w.Publish(files)
+	if err := w.write(files, []int32{r.Partition}, &st); err != nil {
+		return st, err
+	}
+	rels := make([]string, len(files))
+	for i, f := range files {
+		rels[i] = f.rel
+	}
+	return st, w.Publish(rels)
 }
 
-// Stage writes the buffered rows of each range's partition as hidden
+// Stage stages the buffered rows of each range's partition as hidden
 // pending files (one per dataset and day) that carry the transaction's
-// name txn, and forgets the rows. It returns each range's files, as paths
-// relative to the directory, for Publish, Discard and the runner's
-// snapshot, and sync, which makes them durable: the files are fsynced
-// together (in parallel, each directory once), so a transaction costs one
-// round of syncs, not one per file, and the caller can overlap that round
-// with other work (the runner flushes its outputs meanwhile). sync may be
-// called from another goroutine; the writer must not be used until it
-// returns. On error the files written so far are removed.
+// name txn. It returns at once each range's file names, as paths relative
+// to the directory (for Publish, Discard and the runner's snapshot), and
+// sync, which encodes and writes the files, fsyncs them together (in
+// parallel, each directory once) and then forgets the rows. The caller
+// overlaps sync with other work — the runner flushes its outputs
+// meanwhile — and must not use the writer until sync has returned; a
+// transaction must not commit unless sync returned nil. On error sync
+// removes what it wrote.
 func (w *BatchWriter) Stage(rs []stream.Range, txn string) (files [][]string, sync func() error, err error) {
 	if txn == "" || strings.ContainsAny(txn, "/\\.\x00") {
 		return nil, nil, fmt.Errorf("batch stage: transaction name %q: want a non-empty name without dots or separators", txn)
 	}
 	out := make([][]string, len(rs))
+	var planned []plannedFile
 	var all []string
+	ps := make([]int32, len(rs))
 	for i, r := range rs {
-		fs, _, err := w.stage(r, txn)
-		all = append(all, fs...)
+		fs, err := w.stage(r, txn)
 		if err != nil {
-			w.removeStaged(all)
 			return nil, nil, err
 		}
-		out[i] = fs
+		ps[i] = r.Partition
+		planned = append(planned, fs...)
+		for _, f := range fs {
+			out[i] = append(out[i], f.rel)
+			all = append(all, f.rel)
+		}
 	}
 	sync = func() error {
-		if err := syncStaged(w.dir, all); err != nil {
+		var st FlushStats
+		err := w.write(planned, ps, &st)
+		if err == nil {
+			err = syncStaged(w.dir, all)
+		}
+		if err != nil {
 			w.removeStaged(all)
 			return fmt.Errorf("batch stage: %w", err)
 		}
@@ -275,32 +293,41 @@ func (w *BatchWriter) Stage(rs []stream.Range, txn string) (files [][]string, sy
 	return out, sync, nil
 }
 
-func (w *BatchWriter) stage(r stream.Range, txn string) ([]string, FlushStats, error) {
-	var st FlushStats
+// stage plans partition r.Partition's files (nil when it has no rows).
+func (w *BatchWriter) stage(r stream.Range, txn string) ([]plannedFile, error) {
 	if w.closed {
-		return nil, st, ErrClosed
+		return nil, ErrClosed
 	}
 	pb := w.parts[r.Partition]
 	if pb == nil || pb.pending() == 0 {
-		return nil, st, nil
+		return nil, nil
 	}
 	r.Source = w.prefix + r.Source
 	if err := checkRange(r); err != nil {
-		return nil, st, fmt.Errorf("batch flush: %w", err)
+		return nil, fmt.Errorf("batch flush: %w", err)
 	}
-	var files []string
+	var files []plannedFile
 	for _, b := range pb.bufs {
-		fs, err := b.flush(w, r, txn, &st)
-		if err != nil {
-			return nil, st, fmt.Errorf("batch flush %s: %w", r, err)
+		files = append(files, b.plan(w, r, txn)...)
+	}
+	return files, nil
+}
+
+// write encodes and writes planned files, then forgets the rows of the
+// partitions ps. On error nothing is forgotten.
+func (w *BatchWriter) write(files []plannedFile, ps []int32, st *FlushStats) error {
+	for _, f := range files {
+		if err := f.write(st); err != nil {
+			return fmt.Errorf("batch flush %s: %w", f.rel, err)
 		}
-		files = append(files, fs...)
 	}
-	for _, b := range pb.bufs {
-		b.reset()
+	for _, p := range ps {
+		for _, b := range w.parts[p].bufs {
+			b.reset()
+		}
 	}
 	w.offset = -1
-	return files, st, nil
+	return nil
 }
 
 // Publish makes staged files visible by renaming each to its final name.
@@ -402,9 +429,16 @@ func (w *BatchWriter) Close() error {
 
 type batchBuffer interface {
 	len() int
-	flush(w *BatchWriter, r stream.Range, txn string, st *FlushStats) ([]string, error)
+	plan(w *BatchWriter, r stream.Range, txn string) []plannedFile
 	reset()
 	release()
+}
+
+// plannedFile is one file a flush or a stage will write: its path
+// relative to the directory, and the function that encodes and writes it.
+type plannedFile struct {
+	rel   string
+	write func(st *FlushStats) error
 }
 
 // buffer holds one dataset's rows between flushes.
@@ -440,47 +474,53 @@ func (b *buffer[T]) release() {
 	}
 }
 
-func (b *buffer[T]) flush(w *BatchWriter, r stream.Range, txn string, st *FlushStats) ([]string, error) {
+// plan lists the files of b's rows: one per day, named after r and txn.
+func (b *buffer[T]) plan(w *BatchWriter, r stream.Range, txn string) []plannedFile {
 	if len(b.rows) == 0 {
-		return nil, nil
-	}
-	var files []string
-	if b.rb == nil {
-		b.rb = array.NewRecordBuilder(w.mem, b.codec.Schema)
+		return nil
 	}
 	days := slices.Clone(b.days)
 	slices.Sort(days)
 	days = slices.Compact(days)
-	for _, day := range days {
-		n := 0
-		for i := range b.rows {
-			if b.days[i] != day {
-				continue
-			}
-			off := b.offs[i]
-			if off < 0 {
-				off = r.Last
-			}
-			if err := b.codec.Append(b.rb, &b.rows[i], off); err != nil {
-				// Drop the partial batch so the builder is clean for a retry.
-				b.rb.NewRecord().Release()
-				return nil, err
-			}
-			n++
-		}
-		rec := detachDictionaries(b.rb.NewRecord())
+	out := make([]plannedFile, len(days))
+	for i, day := range days {
 		rel := filepath.Join(string(b.codec.Dataset), DayDir(day), stagedName(r.String()+BatchExt, txn))
-		size, err := w.writeRecord(filepath.Join(w.dir, rel), rec)
-		rec.Release()
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, rel)
-		st.Files++
-		st.Rows += n
-		st.Bytes += size
+		out[i] = plannedFile{rel: rel, write: func(st *FlushStats) error { return b.writeDay(w, r, day, rel, st) }}
 	}
-	return files, nil
+	return out
+}
+
+// writeDay encodes the rows of day as one Arrow IPC file at rel.
+func (b *buffer[T]) writeDay(w *BatchWriter, r stream.Range, day int64, rel string, st *FlushStats) error {
+	if b.rb == nil {
+		b.rb = array.NewRecordBuilder(w.mem, b.codec.Schema)
+	}
+	n := 0
+	for i := range b.rows {
+		if b.days[i] != day {
+			continue
+		}
+		off := b.offs[i]
+		if off < 0 {
+			off = r.Last
+		}
+		if err := b.codec.Append(b.rb, &b.rows[i], off); err != nil {
+			// Drop the partial batch so the builder is clean for a retry.
+			b.rb.NewRecord().Release()
+			return err
+		}
+		n++
+	}
+	rec := detachDictionaries(b.rb.NewRecord())
+	size, err := w.writeRecord(filepath.Join(w.dir, rel), rec)
+	rec.Release()
+	if err != nil {
+		return err
+	}
+	st.Files++
+	st.Rows += n
+	st.Bytes += size
+	return nil
 }
 
 // writeRecord encodes rec as an Arrow IPC file in memory and writes it

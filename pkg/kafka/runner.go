@@ -96,10 +96,11 @@ type Stats struct {
 }
 
 // Phases totals the time the commits of committed transactions spent in
-// each step, in order: writing the batch files, encoding and producing the
-// snapshots, flushing the outputs and snapshots, the rest of the batch
-// files' fsync (it runs during the flush), and ending the transaction
-// (offsets commit and EndTxn).
+// each step, in order: naming the batch files, encoding and producing the
+// snapshots, flushing the outputs and snapshots, what remained of writing
+// and fsyncing the batch files when the flush was done (they are written
+// during the flush), and ending the transaction (offsets commit and
+// EndTxn).
 type Phases struct {
 	Stage, Snapshot, Flush, Sync, End time.Duration
 }

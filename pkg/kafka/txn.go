@@ -230,8 +230,9 @@ func (r *runner) commit(ctx context.Context) error {
 	if r.rc.forceAbort != nil && r.rc.forceAbort(r.txnN) {
 		action = kgo.TryAbort
 	}
-	// The staged files are fsynced while the outputs and snapshots are
-	// flushed: one waits on the disk, the other on the broker.
+	// The staged files are encoded, written and fsynced while the outputs
+	// and snapshots are flushed: one works on a core and the disk, the
+	// other waits on the broker.
 	synced := make(chan error, 1)
 	go func() { synced <- sync() }()
 	flushErr := r.sess.Client().Flush(ctx)

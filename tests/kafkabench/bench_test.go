@@ -184,7 +184,7 @@ func perCommit(s runner.Summary) string {
 		return "no commits"
 	}
 	per := func(d time.Duration) float64 { return ms(d / time.Duration(s.Commits)) }
-	return fmt.Sprintf("per commit: stage %.1f ms, snapshot %.1f ms, flush %.1f ms, then fsync %.1f ms, end %.1f ms",
+	return fmt.Sprintf("per commit: stage %.1f ms, snapshot %.1f ms, flush %.1f ms, then batch files %.1f ms, end %.1f ms",
 		per(s.Phases.Stage), per(s.Phases.Snapshot), per(s.Phases.Flush), per(s.Phases.Sync), per(s.Phases.End))
 }
 
