@@ -44,14 +44,18 @@ test-unit:
 # bench prints the core's and the storage's figures (Go benchmarks,
 # allocations reported): the order book (orders/s, p50/p99 latency), JSON
 # decoding, bars and windows, Arrow micro-batches and the Parquet archive
-# beside pqarrow, and match's file mode with the book feed off and on. bench-kafka (mk/bench.mk) measures the pipeline on the
-# real broker; bench-serve the SSE fan-out.
+# beside pqarrow, match's file mode with the book feed off and on, and the
+# profit job at 10,000 instruments and 100,000 trades/s (one op is 5
+# minutes of event time, 30 M trades, and a 0.7 GB trades file: about 2
+# minutes per count on this machine). bench-kafka (mk/bench.mk) measures
+# the pipeline on the real broker; bench-serve the SSE fan-out.
 BENCH_COUNT ?= 3
 bench:
 	@echo "machine: $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $$(cut -d' ' -f1-3 /proc/loadavg)"
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1s -count $(BENCH_COUNT) -cpu 1 ./pkg/book/ ./pkg/record/ ./pkg/window/
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) -cpu 1 ./pkg/columnar/ ./pkg/parquet/
 	$(GO) test -run '^$$' -bench MatchFile -benchmem -benchtime 5x -count $(BENCH_COUNT) -cpu 1 ./jobs/match/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -count $(BENCH_COUNT) -cpu 1 -timeout 30m ./jobs/profit/
 
 # fuzz runs every fuzz target for FUZZTIME each (decoders, the book, the
 # windows, snapshots).

@@ -69,6 +69,14 @@ func RunLines(ctx context.Context, r io.Reader, name string, proc Processor, out
 		var err error
 		line, err = readLine(br, line[:0])
 		if len(line) > 0 || err == nil {
+			// A full batch is staged once the next line exists, so that
+			// the last batch is staged after proc.Flush, with what it
+			// emits, even when the lines fill the batches exactly.
+			if lineNo-first+1 >= int64(batchLines) {
+				if ferr := flush(lineNo); ferr != nil {
+					return st, ferr
+				}
+			}
 			lineNo++
 			if len(bytes.TrimSpace(line)) == 0 {
 				st.Blank++
@@ -79,11 +87,6 @@ func RunLines(ctx context.Context, r io.Reader, name string, proc Processor, out
 					batches.Seek(0, lineNo)
 				}
 				proc.Process(&rec, emit)
-			}
-			if lineNo-first+1 >= int64(batchLines) {
-				if ferr := flush(lineNo); ferr != nil {
-					return st, ferr
-				}
 			}
 		}
 		if errors.Is(err, io.EOF) {

@@ -127,3 +127,39 @@ func equal(a, b []int64) bool {
 	}
 	return true
 }
+
+// flushProc emits one record per line and one more on Flush.
+type flushProc struct{ echoProc }
+
+func (p *flushProc) Flush(out record.Emitter) { out.Reject(&record.Reject{Raw: "flush"}) }
+
+// stagedSink counts the records emitted since the last Stage.
+type stagedSink struct {
+	rangeSink
+	unstaged int
+}
+
+func (s *stagedSink) Reject(*record.Reject) { s.unstaged++ }
+func (s *stagedSink) Stage(rs []Range, kind string) ([][]string, func() error, error) {
+	s.unstaged = 0
+	return s.rangeSink.Stage(rs, kind)
+}
+
+// What Flush emits is staged with the last batch, also when the lines fill
+// the batches exactly (the profit job's end-of-input ranking was left
+// unstaged: "unflushed rows discarded").
+func TestRunLinesStagesFlushWithLastBatch(t *testing.T) {
+	for _, in := range []string{"a\nb\nc\nd\n", "a\nb\nc\nd", "a\nb\nc\n", "a\nb\nc\nd\n\n"} {
+		bs := &stagedSink{}
+		if _, err := RunLines(context.Background(), strings.NewReader(in), "t.jsonl", &flushProc{}, record.Discard{}, bs, 2); err != nil {
+			t.Fatal(err)
+		}
+		if bs.unstaged != 0 {
+			t.Fatalf("%q: expected every record staged, got %d left after ranges %v", in, bs.unstaged, bs.ranges)
+		}
+		last := bs.ranges[len(bs.ranges)-1]
+		if want := int64(strings.Count(in, "\n") + 1); !strings.HasSuffix(in, "\n") && last.Last != want {
+			t.Fatalf("%q: expected the last range to end at line %d, got %v", in, want, last)
+		}
+	}
+}

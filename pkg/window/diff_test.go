@@ -198,7 +198,10 @@ func checkRanks(t testing.TB, ps []record.Profit) {
 			if p.Rank != int64(i+1) {
 				t.Fatalf("window %d: ranks %+v are not 1..n", w, list)
 			}
-			if i > 0 && rankBefore(&result{profit: p.Profit, in: &inst{name: p.Instrument}}, &result{profit: list[i-1].Profit, in: &inst{name: list[i-1].Instrument}}) {
+			if i == 0 {
+				continue
+			}
+			if q := list[i-1]; p.Profit > q.Profit || p.Profit == q.Profit && p.Instrument < q.Instrument {
 				t.Fatalf("window %d: %s ranked below %s", w, p.Instrument, list[i-1].Instrument)
 			}
 		}

@@ -49,6 +49,17 @@
 // others; if it later closes a window that was already ranked without it,
 // its profit is emitted alone with Rank 0 and counted (Unranked).
 //
+// Cost: ranking a window sorts its n results twice (O(n log n), no
+// allocation). Whether the first pending window is complete is checked
+// each time an instrument closes a window; a count of the instruments
+// whose watermark is still below that window's end, kept as watermarks
+// move, answers it in O(1) when the ranker never treats instruments as
+// idle (the profit job's default) or when no instrument is below; with
+// Idle >= 0 and instruments below, the check passes over every instrument
+// (O(n) per close). With 10,000 instruments a window close costs 15-17 ms
+// of ranking and nothing per trade grows with n (jobs/profit has the
+// figures).
+//
 // # Order of output
 //
 // For one trade: the bars it closes (by start), then the SMA of the

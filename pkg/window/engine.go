@@ -154,7 +154,11 @@ func (e *Engine) Add(t *record.Trade, h Handler) {
 		if old == math.MinInt64 && wm < r.end && !e.isIdle(in) {
 			r.idleAt = min(r.idleAt, satAdd(wm, e.idle))
 		}
-		if closed || (old < r.end && wm >= r.end) || e.maxWM > r.idleAt {
+		passed := old < r.end && wm >= r.end
+		if passed {
+			r.waiting--
+		}
+		if closed || passed || e.maxWM > r.idleAt {
 			e.rankReady(h)
 		}
 	}
@@ -171,6 +175,9 @@ func (e *Engine) lookup(name string) *inst {
 	e.index.put(in)
 	e.insts = append(e.insts, in)
 	e.last = in
+	if e.rk.end != math.MaxInt64 {
+		e.rk.waiting++ // below any end until it trades
+	}
 	return in
 }
 

@@ -1,7 +1,9 @@
 package window
 
 import (
+	"cmp"
 	"math"
+	"slices"
 
 	"github.com/bourse/bourse/pkg/record"
 )
@@ -29,6 +31,12 @@ type ranker struct {
 	end        int64 // end of pending[0] at the last check; MaxInt64 = none
 	idleAt     int64 // check again once the greatest watermark exceeds this
 	unranked   int64
+	// waiting is how many instruments have a watermark below end (when
+	// end < MaxInt64), kept up to date by Add and lookup, so that a check
+	// against an unchanged end costs O(1) instead of a pass over every
+	// instrument: with n instruments, each closing each window, those
+	// passes would cost O(n²) per window.
+	waiting int
 }
 
 // rankAdd hands a closed window's profit to the ranker. A window that was
@@ -74,16 +82,33 @@ func (e *Engine) rankReady(h Handler) {
 	for len(rk.pending) > 0 {
 		p := &rk.pending[0]
 		end := p.k*e.cfg.Slide + e.cfg.Window
-		blocked, minWM := false, int64(math.MaxInt64)
+		if end == rk.end {
+			// The count answers without a pass: no instrument below end
+			// means nothing blocks; never idle, any instrument below end
+			// blocks (and idleAt stays "never").
+			if rk.waiting == 0 {
+				e.rankPop(h)
+				continue
+			}
+			if e.idle < 0 {
+				rk.idleAt = math.MaxInt64
+				return
+			}
+		}
+		blocked, minWM, below := false, int64(math.MaxInt64), 0
 		for _, in := range e.insts {
-			if in.wm >= end || e.isIdle(in) {
+			if in.wm >= end {
+				continue
+			}
+			below++
+			if e.isIdle(in) {
 				continue
 			}
 			blocked = true
 			minWM = min(minWM, in.wm)
 		}
 		if blocked {
-			rk.end = end
+			rk.end, rk.waiting = end, below
 			rk.idleAt = satAdd(minWM, e.idle)
 			return
 		}
@@ -92,26 +117,33 @@ func (e *Engine) rankReady(h Handler) {
 	rk.end, rk.idleAt = math.MaxInt64, math.MaxInt64
 }
 
+// countWaiting recomputes rk.waiting for rk.end (after Restore).
+func (e *Engine) countWaiting() {
+	rk := &e.rk
+	rk.waiting = 0
+	if rk.end == math.MaxInt64 {
+		return
+	}
+	for _, in := range e.insts {
+		if in.wm < rk.end {
+			rk.waiting++
+		}
+	}
+}
+
 // rankPop ranks and emits the first pending window.
 func (e *Engine) rankPop(h Handler) {
 	rk := &e.rk
 	p := rk.pending[0]
 	res := p.res
-	// Rank: highest profit first, ties by instrument name. n is small
-	// (instruments), so insertion sort: no allocation.
-	for i := 1; i < len(res); i++ {
-		for j := i; j > 0 && rankBefore(&res[j], &res[j-1]); j-- {
-			res[j], res[j-1] = res[j-1], res[j]
-		}
-	}
+	// Rank: highest profit first, ties by instrument name; then emit by
+	// name. Both orders are total (names are unique), so the output does
+	// not depend on the sort; O(n log n) and no allocation.
+	slices.SortFunc(res, rankCmp)
 	for i := range res {
 		res[i].rank = int64(i + 1)
 	}
-	for i := 1; i < len(res); i++ {
-		for j := i; j > 0 && res[j].in.name < res[j-1].in.name; j-- {
-			res[j], res[j-1] = res[j-1], res[j]
-		}
-	}
+	slices.SortFunc(res, nameCmp)
 	for i := range res {
 		e.emitProfit(p.k, &res[i], h)
 	}
@@ -120,12 +152,11 @@ func (e *Engine) rankPop(h Handler) {
 	rk.pending = rk.pending[:copy(rk.pending, rk.pending[1:])]
 }
 
-func rankBefore(a, b *result) bool {
-	if a.profit != b.profit {
-		return a.profit > b.profit
-	}
-	return a.in.name < b.in.name
+func rankCmp(a, b result) int {
+	return cmp.Or(cmp.Compare(b.profit, a.profit), cmp.Compare(a.in.name, b.in.name))
 }
+
+func nameCmp(a, b result) int { return cmp.Compare(a.in.name, b.in.name) }
 
 func (e *Engine) emitProfit(k int64, r *result, h Handler) {
 	e.prof = record.Profit{

@@ -126,6 +126,7 @@ func (e *Engine) Restore(src []byte) error {
 	if len(d.b) != 0 {
 		return fmt.Errorf("%w: %d unexpected trailing bytes", ErrSnapshot, len(d.b))
 	}
+	n.countWaiting()
 	n.flushBars, n.flushWins = e.flushBars, e.flushWins
 	*e = *n
 	return nil
@@ -202,6 +203,7 @@ func (e *Engine) decode(d *decoder) error {
 	rk := &e.rk
 	rk.lastRanked, rk.end, rk.idleAt = d.varint(), d.varint(), d.varint()
 	np := d.count()
+	seen := make([]int, len(e.insts)) // seen[id] = 1 + the last pending window that had id
 	for i := 0; i < np && d.err == nil; i++ {
 		p := pend{k: d.varint()}
 		if d.err == nil && (!validK(p.k, cfg) || p.k <= rk.lastRanked || (i > 0 && p.k <= rk.pending[i-1].k)) {
@@ -220,11 +222,10 @@ func (e *Engine) decode(d *decoder) error {
 			if id >= uint64(len(e.insts)) || v[3] < 1 {
 				return d.invalid("pending window %d: bad result", p.k)
 			}
-			for _, r := range p.res {
-				if r.in.id == int32(id) {
-					return d.invalid("pending window %d: instrument twice", p.k)
-				}
+			if seen[id] == i+1 {
+				return d.invalid("pending window %d: instrument twice", p.k)
 			}
+			seen[id] = i + 1
 			p.res = append(p.res, result{in: e.insts[id], avgOpen: record.Fixed(v[0]), avgClose: record.Fixed(v[1]), profit: record.Fixed(v[2]), bars: v[3]})
 		}
 		if d.err == nil && len(p.res) == 0 {

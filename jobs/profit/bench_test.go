@@ -1,0 +1,194 @@
+package profit
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/bourse/bourse/jobs/windowed"
+	"github.com/bourse/bourse/pkg/record"
+	"github.com/bourse/bourse/pkg/stream"
+	"github.com/bourse/bourse/pkg/window"
+)
+
+// Bench scale: the profit job's sizing question (issue 11) is whether one
+// replica holds 10,000 instruments at 100,000 trades per second.
+const (
+	benchInstruments = 10_000
+	benchRate        = 100_000 // trades per second of event time
+	benchRepeats     = 13      // trades per instrument in one cycle of the generator
+)
+
+// BenchmarkProfit10k runs the profit job's processor as the job configures
+// it (windowed.DefaultWindows: 1-minute bars, 10-minute windows advancing
+// by 5, no lateness, never idle; window.Options{Profit: true}; every
+// instrument of the reference Expected) on JSON trade lines, as
+// Process receives them from a file or a topic, writing the profit lines
+// through the JSON sink to io.Discard.
+//
+// The flow: 10,000 instruments, 100,000 trades per second of event time
+// (100 per millisecond), so each instrument trades 10 times a second;
+// instruments in a shuffled cycle in which each one trades 13 times
+// (every instrument trades within every 1.3 s), prices 100.00-109.99,
+// quantities 1-100. One op is one slide of event time (5 minutes, 30 M
+// trades): it starts at a window end, so it closes one window for every
+// instrument and ranks it (10,000 profit lines). The engine is warmed up
+// untimed with the 70 s of trades before the first op, so that bars and
+// windows exist.
+//
+// Reported: trades/s and ns/trade over the whole op (ranking included);
+// rank-ms, the wall time of the one Process call that ranks and emits the
+// window; close-ms, the wall time of all Process calls from the window end
+// until that rank (every instrument's window close, the ranker's checks
+// and the rank: what a window end adds to the stream, plus those trades'
+// ordinary cost); allocs/op is per slide (30 M trades).
+func BenchmarkProfit10k(b *testing.B) {
+	wc, err := windowed.DefaultWindows().Engine()
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := newTradeGen(benchInstruments, benchRepeats, benchRate, 1)
+	p, err := windowed.New(wc, window.Options{Profit: true}, g.names)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := &profitCounter{Emitter: stream.NewJSONSink(stream.JSONWriters{Profit: io.Discard, Rejects: io.Discard})}
+	rec := stream.Record{Source: "bench"}
+
+	t0 := int64(1678698900000) // 2023-03-13T09:15:00Z, a slide boundary
+	perSlide := benchRate * wc.Slide / 1000
+	g.seek(t0 - 70*window.Second)
+	for g.ms < t0 {
+		rec.Value = g.next()
+		p.Process(&rec, out)
+	}
+	if out.rejects != 0 || out.profits != 0 {
+		b.Fatalf("warm-up: expected no rejects and no profits, got %d and %d", out.rejects, out.profits)
+	}
+
+	var rankNs, closeNs time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuNanos()
+	for i := 0; i < b.N; i++ {
+		// The window end: time every call until the window is ranked.
+		want := out.profits + benchInstruments
+		n := int64(0)
+		for out.profits < want {
+			if n == perSlide {
+				b.Fatalf("slide %d: expected a ranked window of %d instruments, got %d profits", i, benchInstruments, out.profits-want+benchInstruments)
+			}
+			rec.Value = g.next()
+			before := out.profits
+			start := time.Now()
+			p.Process(&rec, out)
+			d := time.Since(start)
+			closeNs += d
+			if out.profits != before {
+				rankNs += d
+			}
+			n++
+		}
+		for ; n < perSlide; n++ {
+			rec.Value = g.next()
+			p.Process(&rec, out)
+		}
+	}
+	b.StopTimer()
+	trades := float64(b.N) * float64(perSlide)
+	reportTrades(b, trades, cpu0)
+	b.ReportMetric(float64(rankNs.Nanoseconds())/1e6/float64(b.N), "rank-ms")
+	b.ReportMetric(float64(closeNs.Nanoseconds())/1e6/float64(b.N), "close-ms")
+	if out.rejects != 0 || p.Late() != 0 {
+		b.Fatalf("expected no rejects and no late trades, got %d and %d", out.rejects, p.Late())
+	}
+}
+
+// reportTrades reports trades/s and ns/trade of wall time, and cpu-ns/trade
+// (user + system time of the process, GC included), which a busy, shared
+// machine inflates less. cpu0 is cpuNanos() before the timed work.
+func reportTrades(b *testing.B, trades float64, cpu0 int64) {
+	b.ReportMetric(trades/b.Elapsed().Seconds(), "trades/s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/trades, "ns/trade")
+	if cpu := cpuNanos() - cpu0; cpu > 0 && cpu0 > 0 {
+		b.ReportMetric(float64(cpu)/trades, "cpu-ns/trade")
+	}
+}
+
+// profitCounter counts what passes through to the sink.
+type profitCounter struct {
+	record.Emitter
+	profits, rejects int64
+}
+
+func (c *profitCounter) Profit(p *record.Profit) { c.profits++; c.Emitter.Profit(p) }
+func (c *profitCounter) Reject(r *record.Reject) { c.rejects++; c.Emitter.Reject(r) }
+
+// tradeGen writes trade lines (docs/CONTRACT.md) for a flow of perSec
+// trades per second of event time over n instruments: a cycle of
+// templates, each instrument repeats times in a seeded shuffle, completed
+// with the timestamp of the current millisecond.
+type tradeGen struct {
+	names  []string
+	tmpl   [][]byte // everything up to the timestamp's value
+	perMs  int64
+	pos    int   // next template
+	ms     int64 // event time of the next trade
+	inMs   int64 // trades already given at ms
+	stamp  []byte
+	stampT int64
+	line   []byte
+}
+
+func newTradeGen(n, repeats int, perSec int64, seed uint64) *tradeGen {
+	r := rand.New(rand.NewPCG(seed, 11))
+	g := &tradeGen{perMs: perSec / 1000, stampT: -1}
+	for i := range n {
+		g.names = append(g.names, fmt.Sprintf("S%05d", i))
+	}
+	order := make([]int, 0, n*repeats)
+	for range repeats {
+		for i := range n {
+			order = append(order, i)
+		}
+	}
+	r.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	for i, in := range order {
+		price := 10_000 + r.IntN(1000)
+		line := fmt.Appendf(nil, `{"trade_id":%d,"instrument":%q,"price":%d.%02d,"quantity":%d.0,"buy_order_id":%d,"sell_order_id":%d,"buy_trader_id":"T%02d","sell_trader_id":"T%02d","aggressor":"BUY","trade_timestamp":"`,
+			i+1, g.names[in], price/100, price%100, 1+r.IntN(100), 2*i+1, 2*i+2, r.IntN(20), r.IntN(20))
+		g.tmpl = append(g.tmpl, line)
+	}
+	return g
+}
+
+// seek makes ms the event time of the next trade.
+func (g *tradeGen) seek(ms int64) { g.ms, g.inMs = ms, 0 }
+
+// next returns the next trade line, valid until the next call.
+func (g *tradeGen) next() []byte {
+	if g.stampT != g.ms {
+		g.stamp = time.UnixMilli(g.ms).UTC().AppendFormat(g.stamp[:0], "2006-01-02T15:04:05.000Z")
+		g.stampT = g.ms
+	}
+	g.line = append(append(append(g.line[:0], g.tmpl[g.pos]...), g.stamp...), '"', '}')
+	if g.pos++; g.pos == len(g.tmpl) {
+		g.pos = 0
+	}
+	if g.inMs++; g.inMs == g.perMs {
+		g.ms++
+		g.inMs = 0
+	}
+	return g.line
+}
+
+// instrumentsCSV is the instruments reference of the generator's symbols.
+func (g *tradeGen) instrumentsCSV() []byte {
+	b := []byte("symbol,tick_size,lot_size,ref_price\n")
+	for _, s := range g.names {
+		b = append(append(b, s...), ",0.01,1,100.00\n"...)
+	}
+	return b
+}
