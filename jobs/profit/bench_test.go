@@ -1,12 +1,11 @@
 package profit
 
 import (
-	"fmt"
 	"io"
-	"math/rand/v2"
 	"testing"
 	"time"
 
+	"github.com/bourse/bourse/jobs/profit/profittest"
 	"github.com/bourse/bourse/jobs/windowed"
 	"github.com/bourse/bourse/pkg/record"
 	"github.com/bourse/bourse/pkg/stream"
@@ -49,8 +48,8 @@ func BenchmarkProfit10k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	g := newTradeGen(benchInstruments, benchRepeats, benchRate, 1)
-	p, err := windowed.New(wc, window.Options{Profit: true}, g.names)
+	g := profittest.NewTradeGen(benchInstruments, benchRepeats, benchRate, 1)
+	p, err := windowed.New(wc, window.Options{Profit: true}, g.Names)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -59,9 +58,9 @@ func BenchmarkProfit10k(b *testing.B) {
 
 	t0 := int64(1678698900000) // 2023-03-13T09:15:00Z, a slide boundary
 	perSlide := benchRate * wc.Slide / 1000
-	g.seek(t0 - 70*window.Second)
-	for g.ms < t0 {
-		rec.Value = g.next()
+	g.SeekTime(t0 - 70*window.Second)
+	for g.Ms < t0 {
+		rec.Value = g.Next()
 		p.Process(&rec, out)
 	}
 	if out.rejects != 0 || out.profits != 0 {
@@ -80,7 +79,7 @@ func BenchmarkProfit10k(b *testing.B) {
 			if n == perSlide {
 				b.Fatalf("slide %d: expected a ranked window of %d instruments, got %d profits", i, benchInstruments, out.profits-want+benchInstruments)
 			}
-			rec.Value = g.next()
+			rec.Value = g.Next()
 			before := out.profits
 			start := time.Now()
 			p.Process(&rec, out)
@@ -92,7 +91,7 @@ func BenchmarkProfit10k(b *testing.B) {
 			n++
 		}
 		for ; n < perSlide; n++ {
-			rec.Value = g.next()
+			rec.Value = g.Next()
 			p.Process(&rec, out)
 		}
 	}
@@ -125,70 +124,3 @@ type profitCounter struct {
 
 func (c *profitCounter) Profit(p *record.Profit) { c.profits++; c.Emitter.Profit(p) }
 func (c *profitCounter) Reject(r *record.Reject) { c.rejects++; c.Emitter.Reject(r) }
-
-// tradeGen writes trade lines (docs/CONTRACT.md) for a flow of perSec
-// trades per second of event time over n instruments: a cycle of
-// templates, each instrument repeats times in a seeded shuffle, completed
-// with the timestamp of the current millisecond.
-type tradeGen struct {
-	names  []string
-	tmpl   [][]byte // everything up to the timestamp's value
-	perMs  int64
-	pos    int   // next template
-	ms     int64 // event time of the next trade
-	inMs   int64 // trades already given at ms
-	stamp  []byte
-	stampT int64
-	line   []byte
-}
-
-func newTradeGen(n, repeats int, perSec int64, seed uint64) *tradeGen {
-	r := rand.New(rand.NewPCG(seed, 11))
-	g := &tradeGen{perMs: perSec / 1000, stampT: -1}
-	for i := range n {
-		g.names = append(g.names, fmt.Sprintf("S%05d", i))
-	}
-	order := make([]int, 0, n*repeats)
-	for range repeats {
-		for i := range n {
-			order = append(order, i)
-		}
-	}
-	r.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-	for i, in := range order {
-		price := 10_000 + r.IntN(1000)
-		line := fmt.Appendf(nil, `{"trade_id":%d,"instrument":%q,"price":%d.%02d,"quantity":%d.0,"buy_order_id":%d,"sell_order_id":%d,"buy_trader_id":"T%02d","sell_trader_id":"T%02d","aggressor":"BUY","trade_timestamp":"`,
-			i+1, g.names[in], price/100, price%100, 1+r.IntN(100), 2*i+1, 2*i+2, r.IntN(20), r.IntN(20))
-		g.tmpl = append(g.tmpl, line)
-	}
-	return g
-}
-
-// seek makes ms the event time of the next trade.
-func (g *tradeGen) seek(ms int64) { g.ms, g.inMs = ms, 0 }
-
-// next returns the next trade line, valid until the next call.
-func (g *tradeGen) next() []byte {
-	if g.stampT != g.ms {
-		g.stamp = time.UnixMilli(g.ms).UTC().AppendFormat(g.stamp[:0], "2006-01-02T15:04:05.000Z")
-		g.stampT = g.ms
-	}
-	g.line = append(append(append(g.line[:0], g.tmpl[g.pos]...), g.stamp...), '"', '}')
-	if g.pos++; g.pos == len(g.tmpl) {
-		g.pos = 0
-	}
-	if g.inMs++; g.inMs == g.perMs {
-		g.ms++
-		g.inMs = 0
-	}
-	return g.line
-}
-
-// instrumentsCSV is the instruments reference of the generator's symbols.
-func (g *tradeGen) instrumentsCSV() []byte {
-	b := []byte("symbol,tick_size,lot_size,ref_price\n")
-	for _, s := range g.names {
-		b = append(append(b, s...), ",0.01,1,100.00\n"...)
-	}
-	return b
-}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/bourse/bourse/jobs/profit/profittest"
 	"github.com/bourse/bourse/pkg/window"
 )
 
@@ -65,23 +66,23 @@ func BenchmarkProfitFile10k(b *testing.B) {
 // trades file holds the flow already (a kept -profit.dir).
 func writeBenchFiles(trades, ins string) error {
 	start := 1678698900000 - 15*window.Second // 15 s before a window end
-	g := newTradeGen(benchInstruments, benchRepeats, benchRate, 1)
-	if err := os.WriteFile(ins, g.instrumentsCSV(), 0o644); err != nil {
+	g := profittest.NewTradeGen(benchInstruments, benchRepeats, benchRate, 1)
+	if err := os.WriteFile(ins, g.InstrumentsCSV(), 0o644); err != nil {
 		return err
 	}
-	g.seek(start)
-	if sameFlow(trades, g.next()) {
+	g.SeekTime(start)
+	if sameFlow(trades, g.Next()) {
 		return nil
 	}
-	g = newTradeGen(benchInstruments, benchRepeats, benchRate, 1)
-	g.seek(start)
+	g = profittest.NewTradeGen(benchInstruments, benchRepeats, benchRate, 1)
+	g.SeekTime(start)
 	f, err := os.Create(trades)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	for range benchFileTrades {
-		w.Write(g.next())
+		w.Write(g.Next())
 		w.WriteByte('\n')
 	}
 	if err := w.Flush(); err != nil {
