@@ -30,15 +30,18 @@
 //     flow (0.67 GB): 2.2-2.5 µs of CPU per trade end to end (the binary
 //     at the parent commit: 2.5-2.8 µs, same output byte for byte).
 //
-// So in file mode one core does 100,000 trades/s with 10,000 instruments
-// at 22-25% of its time, a 4-4.5× margin. Kafka mode was not measured
-// for this job; the sma job's Kafka-mode cost was 2-3× its file-mode cost.
-// If that overhead adds per record (fetch, decompression, offsets: the
-// profit job's own output is 10,000 lines per 5 minutes), Kafka mode costs
-// about 3.8 µs per trade, a 2.6× margin; if it multiplies, 4.5-6.9 µs,
-// a 1.5-2.2× margin. Decision: one replica, Global mode, stays; nothing
-// per trade depends on the number of instruments, and a window close costs
-// O(n log n) (pkg/window). Splitting the work by partition would only buy
-// parallel JSON decoding; revisit with a Kafka-mode measurement if the
-// flow grows past about 150,000 trades/s.
+//   - BenchmarkProfitKafka (tests/kafkabench, `make bench-kafka`): 1 M
+//     trades of the same flow on the real broker, the production path (one
+//     Global member, bounded, exactly-once, --batch-dir), every commit
+//     snapshotting all 10,000 instruments' bars and windows: 4.83 µs of
+//     CPU per trade (2.1× the same run's file mode, 2.26 µs), so one core
+//     holds about 207,000 trades/s in Kafka mode; its commits spent 20 ms
+//     on the snapshot, 29 ms flushing, 12 ms ending (load average 5).
+//
+// So one core does 100,000 trades/s with 10,000 instruments at about half
+// its time in Kafka mode (a 2× margin; 4-4.5× in file mode). Decision: one
+// replica, Global mode, stays; nothing per trade depends on the number of
+// instruments, and a window close costs O(n log n) (pkg/window). Splitting
+// the work by partition would buy parallel JSON decoding and smaller
+// snapshots; revisit if the flow grows past about 150,000 trades/s.
 package profit
