@@ -25,6 +25,7 @@
 //     allocated a string per trade (29 M allocations per slide). Decoding the JSON is about 60% of the CPU, the
 //     instrument lookups (cache misses over 10,000 instruments) most of
 //     the rest.
+//
 //   - BenchmarkProfitFile10k and `bourse profit --in trades.jsonl
 //     --instruments ins.csv --out profit.jsonl` over 3 M trades of the same
 //     flow (0.67 GB): 2.2-2.5 µs of CPU per trade end to end (the binary
