@@ -355,9 +355,12 @@ type clientScan struct {
 func (s *clientScan) count(p []byte) {
 	s.nl += bytes.Count(p, []byte{'\n'})
 	s.got = uint64(s.nl / 4)
+	if len(p) > 256 {
+		p = p[len(p)-256:] // only the end is kept: no copy of the whole read
+	}
 	s.tail = append(s.tail, p...)
 	if len(s.tail) > 256 {
-		s.tail = s.tail[len(s.tail)-256:]
+		s.tail = append(s.tail[:0], s.tail[len(s.tail)-256:]...)
 	}
 	if i := bytes.LastIndex(s.tail, []byte("\nid: ")); i >= 0 || bytes.HasPrefix(s.tail, []byte("id: ")) {
 		line := s.tail[i+1:]

@@ -49,27 +49,59 @@ type Frame struct {
 	Kind       Kind
 	Instrument string
 	Trader     string // for KindOrder: the order's trader
-	Data       []byte // "id: <seq>\nevent: <kind>\ndata: <json>\n\n"
+	Data       []byte // "id: <seq>\nevent: <kind>\ndata: <json>\n\n", a piece of a shared block
 
 	// For KindTrade: the buyer and the seller and their order ids, never
 	// in Data (the public tape is anonymous); each party's stream adds its
 	// own order id (ownTrade).
 	Parties [2]string
 	Orders  [2]uint64
+
+	// span is Data's block from its start to the end of Data, blk the
+	// block's number: consecutive frames of one block are contiguous, and
+	// a run of them is written as the last one's span from the first one's
+	// offset (runBytes), one write for all of them.
+	span []byte
+	blk  uint64
 }
+
+// off is the offset of Data in its block.
+func (f *Frame) off() int { return len(f.span) - len(f.Data) }
+
+// follows reports whether f's bytes come right after prev's in one block.
+func (f *Frame) follows(prev *Frame) bool {
+	return f.blk == prev.blk && f.off() == len(prev.span)
+}
+
+// runBytes returns the bytes of the frames from first to last, which follow
+// each other (follows): a slice of their shared block, no copy.
+func runBytes(first, last *Frame) []byte { return last.span[first.off():] }
 
 // Hub is the stream's ring buffer: it numbers events with a global,
 // monotonically increasing sequence, holds the newest ones so a client that
 // reconnects with its last event id misses nothing still held, and wakes
 // subscribers when events arrive. It starts numbering after base, so that
 // ids of an earlier server run (a smaller base) are recognised as not held.
+//
+// Frames are encoded one after the other into shared blocks of blockSize
+// bytes: a block is append-only, and the bytes of a published frame are
+// never written again (the next frame goes after them, or into a new
+// block), so subscribers write runs of consecutive frames straight from
+// the block, without copying or formatting per client.
 type Hub struct {
 	mu    sync.RWMutex
 	ring  []*Frame // pointers: a reader copies 8 bytes per event under the lock, not the frame
 	first uint64   // sequence of the first event
 	next  uint64   // sequence of the next event
 	wake  chan struct{}
+	block []byte // the block being filled: published frames up to len, free space after
+	blk   uint64 // its number
 }
+
+// blockSize is the size of a shared block of encoded frames: large enough
+// that a client's write of the events of a few tens of milliseconds is
+// mostly one slice of one block.
+const blockSize = 256 << 10
 
 // NewHub returns a hub holding the newest capacity events, whose first
 // event has sequence base+1.
@@ -88,22 +120,26 @@ func (h *Hub) Publish(k Kind, instrument, trader string, data []byte) uint64 {
 
 // publish appends fr (Seq and Data are set here) with the payload data.
 func (h *Hub) publish(fr Frame, data []byte) uint64 {
-	k := fr.Kind
-	// a new frame and buffer per event, encoded before taking the lock:
-	// readers write published frames out unlocked.
 	f := new(Frame)
-	buf := make([]byte, 0, len(data)+48)
+	need := len(data) + 64 // the id, event and data lines
 	h.mu.Lock()
+	if cap(h.block)-len(h.block) < need {
+		h.block = make([]byte, 0, max(blockSize, need))
+		h.blk++
+	}
 	seq := h.next
 	h.next++
-	buf = append(buf, "id: "...)
-	buf = strconv.AppendUint(buf, seq, 10)
-	buf = append(buf, "\nevent: "...)
-	buf = append(buf, eventNames[k]...)
-	buf = append(buf, "\ndata: "...)
-	buf = append(buf, data...)
-	buf = append(buf, "\n\n"...)
-	fr.Seq, fr.Data = seq, buf
+	start := len(h.block)
+	b := append(h.block, "id: "...) // within the block's capacity: no copy
+	b = strconv.AppendUint(b, seq, 10)
+	b = append(b, "\nevent: "...)
+	b = append(b, eventNames[fr.Kind]...)
+	b = append(b, "\ndata: "...)
+	b = append(b, data...)
+	b = append(b, "\n\n"...)
+	h.block = b
+	fr.Seq, fr.span, fr.blk = seq, b[:len(b):len(b)], h.blk
+	fr.Data = fr.span[start:]
 	*f = fr
 	h.ring[seq%uint64(len(h.ring))] = f
 	wake := h.wake
