@@ -3,6 +3,7 @@ package serve
 import (
 	"strconv"
 	"sync"
+	"sync/atomic"
 )
 
 // Kind is the kind of a stream event.
@@ -88,14 +89,22 @@ func runBytes(first, last *Frame) []byte { return last.span[first.off():] }
 // never written again (the next frame goes after them, or into a new
 // block), so subscribers write runs of consecutive frames straight from
 // the block, without copying or formatting per client.
+//
+// Readers take no lock: a frame is stored in its slot before next is
+// advanced past it, and a reader that finds a slot already reused (its
+// frame's Seq is not the one asked for) has been lapped. So the publisher
+// never waits for a subscriber, however many there are or however they
+// are scheduled (with a lock, a reader preempted while holding it made the
+// publisher wait behind a thousand runnable writers).
 type Hub struct {
-	mu    sync.RWMutex
-	ring  []*Frame // pointers: a reader copies 8 bytes per event under the lock, not the frame
-	first uint64   // sequence of the first event
-	next  uint64   // sequence of the next event
-	wake  chan struct{}
-	block []byte // the block being filled: published frames up to len, free space after
-	blk   uint64 // its number
+	ring  []atomic.Pointer[Frame]
+	first uint64        // sequence of the first event
+	next  atomic.Uint64 // sequence of the next event
+	wake  atomic.Pointer[chan struct{}]
+
+	mu    sync.Mutex // publishers
+	block []byte     // the block being filled: published frames up to len, free space after
+	blk   uint64     // its number
 }
 
 // blockSize is the size of a shared block of encoded frames: large enough
@@ -109,7 +118,11 @@ func NewHub(capacity int, base uint64) *Hub {
 	if capacity < 1 {
 		capacity = 1
 	}
-	return &Hub{ring: make([]*Frame, capacity), first: base + 1, next: base + 1, wake: make(chan struct{})}
+	h := &Hub{ring: make([]atomic.Pointer[Frame], capacity), first: base + 1}
+	h.next.Store(base + 1)
+	wake := make(chan struct{})
+	h.wake.Store(&wake)
+	return h
 }
 
 // Publish appends an event with the JSON payload data and wakes the
@@ -123,12 +136,12 @@ func (h *Hub) publish(fr Frame, data []byte) uint64 {
 	f := new(Frame)
 	need := len(data) + 64 // the id, event and data lines
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	if cap(h.block)-len(h.block) < need {
 		h.block = make([]byte, 0, max(blockSize, need))
 		h.blk++
 	}
-	seq := h.next
-	h.next++
+	seq := h.next.Load()
 	start := len(h.block)
 	b := append(h.block, "id: "...) // within the block's capacity: no copy
 	b = strconv.AppendUint(b, seq, 10)
@@ -141,20 +154,15 @@ func (h *Hub) publish(fr Frame, data []byte) uint64 {
 	fr.Seq, fr.span, fr.blk = seq, b[:len(b):len(b)], h.blk
 	fr.Data = fr.span[start:]
 	*f = fr
-	h.ring[seq%uint64(len(h.ring))] = f
-	wake := h.wake
-	h.wake = make(chan struct{})
-	h.mu.Unlock()
-	close(wake)
+	h.ring[seq%uint64(len(h.ring))].Store(f)
+	h.next.Store(seq + 1)
+	wake := make(chan struct{})
+	close(*h.wake.Swap(&wake))
 	return seq
 }
 
 // Last returns the sequence of the newest event (base when none).
-func (h *Hub) Last() uint64 {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	return h.next - 1
-}
+func (h *Hub) Last() uint64 { return h.next.Load() - 1 }
 
 // Read appends to dst up to max events after sequence after, oldest
 // first, and returns the sequence of the last one appended (after when
@@ -164,22 +172,33 @@ func (h *Hub) Last() uint64 {
 // published after this call. Frames are immutable once published: Data may
 // be written out without copying.
 func (h *Hub) Read(after uint64, dst []*Frame, max int) (out []*Frame, last uint64, gap bool, wake <-chan struct{}) {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
+	wake = *h.wake.Load() // before next: an event published after this load closes it
 	n := uint64(len(h.ring))
-	oldest := h.first
-	if h.next-h.first > n {
-		oldest = h.next - n
+	for {
+		next := h.next.Load()
+		oldest := h.first
+		if next-h.first > n {
+			oldest = next - n
+		}
+		first := after + 1
+		gap = false
+		if after >= next || first < oldest {
+			gap = true
+			first = oldest
+		}
+		last = first - 1
+		out = dst
+		for s := first; s < next && len(out) < max; s++ {
+			f := h.ring[s%n].Load()
+			if f.Seq != s {
+				break // the slot was reused: lapped from s on
+			}
+			out = append(out, f)
+			last = s
+		}
+		if len(out) > len(dst) || first >= next || len(dst) >= max {
+			return out, last, gap, wake
+		}
+		// lapped at the first event: the oldest held has moved on
 	}
-	first := after + 1
-	if after >= h.next || first < oldest {
-		gap = true
-		first = oldest
-	}
-	last = first - 1
-	for s := first; s < h.next && len(dst) < max; s++ {
-		dst = append(dst, h.ring[s%n])
-		last = s
-	}
-	return dst, last, gap, h.wake
 }
