@@ -24,8 +24,10 @@ test-serve-attack:
 	$(GO) test -count=1 -timeout 5m -v -run '^TestAttack' ./jobs/serve/
 	$(GO) test -count=1 -run '^TestTokenAdd$$' ./cmd/bourse/
 
-# bench-serve: 1,000 SSE clients in a child process, every trade and book update of a generated 10,000 orders/s flow for 5 s (BOURSE_BENCH_CLIENTS, _RATE, _SECONDS).
+# bench-serve: 1,000 SSE clients in a child process, every trade and book update of a generated 10,000 orders/s flow for 5 s (BOURSE_BENCH_CLIENTS, _RATE, _SECONDS, _COALESCE); prints the machine and its load before and after.
 bench-serve:
+	@echo "machine: $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $$(uptime)"
 	$(GO) test -run '^$$' -bench SSEFanout -benchtime 1x -timeout 5m ./jobs/serve/
+	@echo "after: $$(uptime)"
 
 test: test-serve test-serve-attack

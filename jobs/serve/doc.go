@@ -9,7 +9,8 @@
 // instrument per window and every trader's orders. The View is pure
 // (records in, queries out); the Server guards it and publishes every
 // record on the Hub, a ring buffer of Server-Sent Events with global,
-// resumable ids; a book update becomes a "book" event, a resynchronised
+// resumable ids, encoded once into shared blocks that every client writes
+// from without copying (hub.go); a book update becomes a "book" event, a resynchronised
 // book a "book_snapshot" event, and a client resuming past the ring gets
 // fresh "book_snapshot" events (stream.go), so no client's book is built
 // across a gap.

@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"bufio"
 	"errors"
 	"net/http"
 	"os"
@@ -12,7 +11,8 @@ import (
 	"github.com/bourse/bourse/pkg/record"
 )
 
-// streamBatch is how many events a subscriber takes from the hub at once.
+// streamBatch is how many events a subscriber takes from the hub at once
+// (a run of consecutive events goes on across batches: one write).
 const streamBatch = 512
 
 // filter says which events a stream subscriber receives.
@@ -113,15 +113,16 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, trader string) {
 
 	rc := http.NewResponseController(w)
 	// the stream reads nothing more: no read deadline (--read-timeout
-	// would end it), the write deadline is set per write below.
+	// would end it), the write deadline is kept stall ahead (refreshDeadline).
 	rc.SetReadDeadline(time.Time{})
 	stall := s.cfg.StallTimeout
-	bw := bufio.NewWriterSize(w, 64<<10)
 	var werr error
-	flush := func() bool {
+	write := func(p []byte) {
 		if werr == nil {
-			werr = bw.Flush()
+			_, werr = w.Write(p)
 		}
+	}
+	flush := func() bool {
 		if werr == nil {
 			werr = rc.Flush()
 		}
@@ -137,9 +138,24 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, trader string) {
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no")
-	rc.SetWriteDeadline(time.Now().Add(stall))
+	// not chunked: the body is the events until the connection closes (as
+	// the SSE recommendation suggests), so a run of events written from a
+	// shared block goes to the socket as it is, with no framing between.
+	h.Set("Transfer-Encoding", "identity")
+	// the write deadline is moved to now+stall when it is less than
+	// 7/8 stall away: a write that cannot complete is cut 7/8 to 1 stall
+	// after it started, and a busy stream does not reset a timer on every
+	// write.
+	deadline := time.Now().Add(stall)
+	refreshDeadline := func() {
+		if now := time.Now(); deadline.Sub(now) < stall-stall/8 {
+			deadline = now.Add(stall)
+			rc.SetWriteDeadline(deadline)
+		}
+	}
+	rc.SetWriteDeadline(deadline)
 	w.WriteHeader(http.StatusOK)
-	bw.WriteString("retry: 2000\n: bourse stream for " + trader + "\n\n")
+	write([]byte("retry: 2000\n: bourse stream for " + trader + "\n\n"))
 	if !flush() {
 		return
 	}
@@ -149,46 +165,64 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, trader string) {
 	ctx := r.Context()
 	tokensChanged := s.tokens.Changed()
 	var flushed time.Time
-	var bookAfter uint64 // book events up to this one are in the snapshots sent after a reset
+	var bookAfter uint64   // book events up to this one are in the snapshots sent after a reset
+	var first, last *Frame // the run of consecutive frames to write next
+	writeRun := func() {
+		if first != nil {
+			write(runBytes(first, last))
+			first = nil
+		}
+	}
 	for {
-		frames, last, gap, wake := s.hub.Read(cursor, buf[:0], streamBatch)
+		frames, upTo, gap, wake := s.hub.Read(cursor, buf[:0], streamBatch)
 		if gap || len(frames) > 0 {
-			rc.SetWriteDeadline(time.Now().Add(stall)) // bw writes through when full
+			refreshDeadline()
 		}
 		if gap {
-			oldest := last + 1
+			writeRun()
+			oldest := upTo + 1
 			if len(frames) > 0 {
 				oldest = frames[0].Seq
 			}
-			bw.WriteString("event: reset\ndata: {\"reason\":\"events after " + strconv.FormatUint(cursor, 10) +
-				" are no longer held; refetch the snapshots\",\"oldest\":" + strconv.FormatUint(oldest, 10) + "}\n\n")
+			write([]byte("event: reset\ndata: {\"reason\":\"events after " + strconv.FormatUint(cursor, 10) +
+				" are no longer held; refetch the snapshots\",\"oldest\":" + strconv.FormatUint(oldest, 10) + "}\n\n"))
 			if f.kinds[KindBook] {
-				bookAfter = s.writeBookSnapshots(bw, &f)
+				var snaps []byte
+				snaps, bookAfter = s.bookSnapshots(&f)
+				write(snaps)
 			}
 		}
-		for i := range frames {
-			fr := frames[i]
+		// the frames this client takes, in runs of frames that follow each
+		// other in a shared block: one write per run, whatever its length.
+		for _, fr := range frames {
 			if !f.match(fr) || (fr.Seq <= bookAfter && (fr.Kind == KindBook || fr.Kind == KindBookSnapshot)) {
 				continue
 			}
 			if fr.Kind == KindTrade && isParty(trader, fr.Parties) {
 				// the trader's own trade: the public frame with their order id(s).
-				bw.Write(fr.Data[:len(fr.Data)-3]) // up to the closing "}\n\n"
-				bw.Write(appendOwnFields(nil, trader, fr.Parties, fr.Orders))
-				bw.WriteString("}\n\n")
+				writeRun()
+				write(fr.Data[:len(fr.Data)-3]) // up to the closing "}\n\n"
+				write(appendOwnFields(nil, trader, fr.Parties, fr.Orders))
+				write([]byte("}\n\n"))
 				continue
 			}
-			bw.Write(fr.Data)
+			if first != nil && fr.follows(last) {
+				last = fr
+				continue
+			}
+			writeRun()
+			first, last = fr, fr
 		}
-		cursor = last
-		if bw.Buffered() > 0 {
+		cursor = upTo
+		if len(frames) == streamBatch {
+			continue // more: the run goes on into the next batch
+		}
+		writeRun()
+		if gap || len(frames) > 0 {
 			if !flush() {
 				return
 			}
 			flushed = time.Now()
-		}
-		if len(frames) == streamBatch {
-			continue
 		}
 		select {
 		case <-wake:
@@ -199,8 +233,8 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, trader string) {
 				time.Sleep(d)
 			}
 		case <-hb.C:
-			rc.SetWriteDeadline(time.Now().Add(stall))
-			bw.WriteString(": heartbeat\n\n")
+			refreshDeadline()
+			write([]byte(": heartbeat\n\n"))
 			if !flush() {
 				return
 			}
@@ -210,7 +244,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, trader string) {
 				s.revoked.Add(1)
 				s.log.Info("stream closed: its token was revoked", "trader", trader)
 				rc.SetWriteDeadline(time.Now().Add(time.Second))
-				bw.WriteString("event: revoked\ndata: {\"reason\":\"the token was revoked\"}\n\n")
+				write([]byte("event: revoked\ndata: {\"reason\":\"the token was revoked\"}\n\n"))
 				flush()
 				return
 			}
@@ -242,14 +276,15 @@ func (s *Server) closeStream(key string) {
 	s.openStreams.Add(-1)
 }
 
-// writeBookSnapshots writes a "book_snapshot" event (no id: it is not a
-// hub event) of every instrument of f with a book, all as of the hub's
-// newest event, and returns that event's sequence. They are encoded under
-// the view's lock and written after it is released (a slow client must not
-// hold up ingestion).
-func (s *Server) writeBookSnapshots(bw *bufio.Writer, f *filter) uint64 {
+// bookSnapshots returns a "book_snapshot" event (no id: it is not a hub
+// event) of every instrument of f with a book, all as of the hub's newest
+// event, and that event's sequence. They are encoded under the view's lock
+// and written after it is released (a slow client must not hold up
+// ingestion).
+func (s *Server) bookSnapshots(f *filter) ([]byte, uint64) {
 	var buf []byte
 	s.mu.RLock()
+	defer s.mu.RUnlock()
 	at := s.hub.Last() // the view is updated and published under s.mu: consistent
 	for _, sym := range s.view.BookSymbols() {
 		if f.instruments != nil && !f.instruments[sym] {
@@ -260,7 +295,5 @@ func (s *Server) writeBookSnapshots(bw *bufio.Writer, f *filter) uint64 {
 		buf = record.AppendBookSnapshotJSON(buf, &snap)
 		buf = append(buf, "\n\n"...)
 	}
-	s.mu.RUnlock()
-	bw.Write(buf)
-	return at
+	return buf, at
 }
