@@ -41,7 +41,7 @@ func syncStaged(dir string, files []string) error {
 		paths[i] = filepath.Join(dir, f)
 		dirs[filepath.Dir(paths[i])] = true
 	}
-	if err := eachParallel(paths, syncFile); err != nil {
+	if err := eachParallel(paths, syncPath); err != nil {
 		return err
 	}
 	ds := make([]string, 0, len(dirs))
@@ -49,18 +49,6 @@ func syncStaged(dir string, files []string) error {
 		ds = append(ds, d)
 	}
 	return eachParallel(ds, SyncDir)
-}
-
-func syncFile(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // eachParallel runs fn on every item, at most syncParallel at once, and
