@@ -1,7 +1,8 @@
 # Storage: Arrow micro-batches, the Parquet archive and the analysts' readers.
 #
 #   make test-analytics   generate an archive with tests/analytics/genarchive
-#                         (go run) and read it with pyarrow, pandas and DuckDB
+#                         (go run), and archives of real bourse runs (sma,
+#                         book), and read them with pyarrow, pandas and DuckDB
 #                         (pytest tests/analytics, in .venv)
 #   make bench-storage    the storage benchmarks (Arrow batch writer, Parquet
 #                         archive, pqarrow yardstick): rows/s and bytes/row

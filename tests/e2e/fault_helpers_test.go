@@ -165,6 +165,7 @@ var smallTxns = []string{"--session-timeout", "6s", "--commit-interval", "20ms",
 func (e *env) killLoop(t *testing.T, rng *rand.Rand, kills int, args []string) {
 	t.Helper()
 	for i := 0; i < kills; i++ {
+		started := time.Now()
 		p := e.start(args, "partitions assigned", "restored")
 		mark, wait := "restored", time.Duration(50+rng.IntN(650))*time.Millisecond
 		if i%3 == 0 {
@@ -174,11 +175,12 @@ func (e *env) killLoop(t *testing.T, rng *rand.Rand, kills int, args []string) {
 			p.kill()
 			t.Fatal(err)
 		}
+		reached := time.Since(started)
 		if !p.alive(wait) {
 			t.Fatalf("%s finished (%v) before kill %d; make the flow larger:\n%s", args[0], p.err, i+1, tail(p.output(), 10))
 		}
 		p.kill()
-		t.Logf("%s: kill -9 #%d %s after %q", args[0], i+1, wait, mark)
+		t.Logf("%s: kill -9 #%d %s after %q (logged %s after the start)", args[0], i+1, wait, mark, reached.Round(time.Millisecond))
 	}
 }
 
@@ -391,23 +393,30 @@ func batchFiles(t *testing.T, dir string) (visible, hidden int, bytes int64) {
 }
 
 // matchFixture is a seeded order flow on this env's orders topic and its
-// file-mode results: trades and events as JSON Lines and as an archive.
+// file-mode results: trades, events and the book feed as JSON Lines, and
+// the batches as an archive.
 type matchFixture struct {
 	orders, trades, events string // JSON Lines files
+	book, snapshots        string // the book feed: updates and snapshots
 	archive                string // file mode's batches, archived
 }
 
-func (e *env) matchFixture(t *testing.T, count, seed int) matchFixture {
+// matchFixture runs file-mode match with the feed flags in feed (pass the
+// Kafka run the same ones, e.g. --book-snapshot-every).
+func (e *env) matchFixture(t *testing.T, count, seed int, feed ...string) matchFixture {
 	t.Helper()
 	flow := []string{"--count", fmt.Sprint(count), "--seed", fmt.Sprint(seed), "--step-ms", "30", "--quiet"}
 	f := matchFixture{
-		orders: filepath.Join(e.dir, "orders.jsonl"),
-		trades: filepath.Join(e.dir, "trades.jsonl"),
-		events: filepath.Join(e.dir, "events.jsonl"),
+		orders:    filepath.Join(e.dir, "orders.jsonl"),
+		trades:    filepath.Join(e.dir, "trades.jsonl"),
+		events:    filepath.Join(e.dir, "events.jsonl"),
+		book:      filepath.Join(e.dir, "book.jsonl"),
+		snapshots: filepath.Join(e.dir, "book-snapshots.jsonl"),
 	}
 	file(t, append([]string{"produce", "--out", f.orders}, flow...)...)
 	fileBatches := filepath.Join(e.dir, "file-batches")
-	file(t, "match", "--quiet", "--in", f.orders, "--out", f.trades, "--events", f.events, "--batch-dir", fileBatches)
+	file(t, append([]string{"match", "--quiet", "--in", f.orders, "--out", f.trades, "--events", f.events,
+		"--book", f.book, "--book-snapshots", f.snapshots, "--batch-dir", fileBatches}, feed...)...)
 	f.archive = archive(t, fileBatches)
 	e.bourse(60*time.Second, append([]string{"produce"}, flow...)...)
 	return f

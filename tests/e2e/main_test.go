@@ -93,6 +93,7 @@ func (e *env) topics() kafka.Topics {
 		Orders: e.prefix + "-orders", Trades: e.prefix + "-trades", Events: e.prefix + "-events",
 		Bars: e.prefix + "-bars", SMA: e.prefix + "-sma", Profit: e.prefix + "-profit",
 		Instruments: e.prefix + "-instruments", Rejects: e.prefix + "-rejects",
+		Book: e.prefix + "-book", BookSnapshots: e.prefix + "-book-snapshots",
 	}
 }
 
@@ -102,7 +103,8 @@ func (e *env) flags() []string {
 	return []string{"--brokers", strings.Join(e.brokers, ","),
 		"--orders-topic", t.Orders, "--trades-topic", t.Trades, "--events-topic", t.Events,
 		"--bars-topic", t.Bars, "--sma-topic", t.SMA, "--profit-topic", t.Profit,
-		"--instruments-topic", t.Instruments, "--rejects-topic", t.Rejects}
+		"--instruments-topic", t.Instruments, "--rejects-topic", t.Rejects,
+		"--book-topic", t.Book, "--book-snapshots-topic", t.BookSnapshots}
 }
 
 // group is the consumer group of a job in this env.
