@@ -59,14 +59,16 @@ func (l latencyRun) cycle() time.Duration {
 
 // BenchmarkKafka measures, on the real broker of BOURSE_KAFKA_BROKERS and
 // in one process run: raw produce throughput, the throughput of produce ->
-// match (exactly-once, follow mode) -> committed trades, and the latency
-// from an order's send to its trades' commit at a fixed rate, for two
-// commit intervals. It prints one summary line (medians when -count > 1).
-// Run with -benchtime 1x.
+// match (exactly-once, follow mode, --batch-dir, --threads 1 and 2) ->
+// committed trades, match's CPU per order in Kafka and file mode, and the
+// latency from an order's send to its trades' commit at a fixed rate, for
+// two commit intervals. Each run prints a summary line: the medians of the
+// runs so far at this GOMAXPROCS (-count N: the last line quotes all N).
+// Run with -benchtime 1x and a single -cpu value per `go test`.
 func BenchmarkKafka(b *testing.B) {
 	kc := brokerConfig(b)
 	w := sharedWorkload(b)
-	res := results{pipeline: map[int][]float64{}, latency: map[time.Duration][]latencyRun{}}
+	res := runResults()
 	loadBefore := LoadAvg()
 	b.Run("produce", func(b *testing.B) {
 		var rate float64
@@ -113,6 +115,19 @@ func BenchmarkKafka(b *testing.B) {
 		})
 	}
 	fmt.Println(res.summary(loadBefore, LoadAvg()))
+}
+
+// allResults gathers the figures of every run in this process by
+// GOMAXPROCS, so that with -count N the last summary line of each
+// GOMAXPROCS quotes the medians of all N runs.
+var allResults = map[int]*results{}
+
+func runResults() *results {
+	procs := runtime.GOMAXPROCS(0)
+	if allResults[procs] == nil {
+		allResults[procs] = &results{pipeline: map[int][]float64{}, latency: map[time.Duration][]latencyRun{}}
+	}
+	return allResults[procs]
 }
 
 // summary is the one line a reader quotes: the median of each figure over
