@@ -161,7 +161,9 @@ func (b *Book) apply(o *Order, h Listener) {
 	if o.Time > b.clock {
 		b.clock = o.Time
 	}
-	b.expire(h)
+	if len(b.heap) != 0 {
+		b.expire(h)
+	}
 	switch o.Action {
 	case record.New:
 		b.submitNew(o, h)
