@@ -3,10 +3,10 @@ package book
 import "github.com/bourse/bourse/pkg/record"
 
 // cancel removes the resting order o.ID with a CANCELLED event.
-func (b *Book) cancel(o *record.Order, h Handler) {
+func (b *Book) cancel(o *Order, h Listener) {
 	ni, ok := b.index.get(o.ID)
 	if !ok {
-		b.reject(o, h, record.ReasonUnknownOrder, msgUnknown(o.ID, b.inst.Symbol))
+		b.reject(o, h, ReasonUnknownOrder)
 		return
 	}
 	if !b.owns(ni, o, h) {
@@ -18,11 +18,11 @@ func (b *Book) cancel(o *record.Order, h Handler) {
 
 // owns reports whether o may amend resting node ni: the node has no trader,
 // or o comes from the same trader. Otherwise it rejects o (NOT_OWNER).
-func (b *Book) owns(ni int32, o *record.Order, h Handler) bool {
+func (b *Book) owns(ni int32, o *Order, h Listener) bool {
 	if t := b.nodes[ni].trader; t == "" || t == o.TraderID {
 		return true
 	}
-	b.reject(o, h, record.ReasonNotOwner, msgNotOwner(o))
+	b.reject(o, h, ReasonNotOwner)
 	return false
 }
 
@@ -31,18 +31,20 @@ func (b *Book) owns(ni int32, o *record.Order, h Handler) bool {
 // level first, oldest first within a level). The clock and the trade
 // sequence stay as they are.
 func (b *Book) CancelAll(reason, msg string, h Handler) {
-	if h == nil {
-		h = discard{}
+	var out Listener = nop{}
+	if h != nil {
+		r := &b.rec
+		r.h, r.reason, r.msg = h, reason, msg
+		defer r.reset()
+		out = r
 	}
+	b.tag = 0
 	for s := range b.sides {
 		l := &b.sides[s]
 		for len(l.lvls) > 0 {
 			li := l.lvls[len(l.lvls)-1]
 			ni := b.levels[li].head
-			n := &b.nodes[ni]
-			b.setEvent(record.Cancelled, n, n.ticks, n.lots, 0, 0)
-			b.ev.Reason, b.ev.Message = reason, msg
-			h.Event(&b.ev)
+			b.emitDone(out, &b.nodes[ni], record.Cancelled)
 			b.remove(ni)
 		}
 	}
@@ -60,38 +62,34 @@ func (b *Book) Reinstrument(inst record.Instrument) bool {
 	return true
 }
 
-// replace gives the resting order o.ID a new price (o.Ticks, unless
-// o.Price is 0) and/or open quantity (o.Lots, unless o.Quantity is 0). A
-// smaller or equal quantity at the same price keeps time priority; any
+// replace gives the resting order o.ID the price o.Ticks and the open
+// quantity o.Lots, both explicit (Submit translates the wire's "0 keeps").
+// A smaller or equal quantity at the same price keeps time priority; any
 // other change moves the order to the back of its new level, and an order
 // that now crosses trades at once as the aggressor. The order keeps its
 // side, trader and expiry.
-func (b *Book) replace(o *record.Order, h Handler) {
+func (b *Book) replace(o *Order, h Listener) {
 	if b.policy == Exact {
-		b.reject(o, h, record.ReasonUnsupported, msgUnsupportedReplace())
+		b.reject(o, h, ReasonUnsupported)
 		return
 	}
 	ni, ok := b.index.get(o.ID)
 	if !ok {
-		b.reject(o, h, record.ReasonUnknownOrder, msgUnknown(o.ID, b.inst.Symbol))
+		b.reject(o, h, ReasonUnknownOrder)
 		return
 	}
 	if !b.owns(ni, o, h) {
 		return
 	}
 	n := &b.nodes[ni]
-	ticks, lots := n.ticks, n.lots
-	if o.Price != 0 {
-		if ticks = o.Ticks; ticks <= 0 {
-			b.reject(o, h, record.ReasonNonPositive, msgTicks(ticks))
-			return
-		}
+	ticks, lots := o.Ticks, o.Lots
+	if ticks <= 0 {
+		b.reject(o, h, ReasonBadTicks)
+		return
 	}
-	if o.Quantity != 0 {
-		if lots = o.Lots; lots <= 0 {
-			b.reject(o, h, record.ReasonNonPositive, msgLots(lots))
-			return
-		}
+	if lots <= 0 {
+		b.reject(o, h, ReasonBadLots)
+		return
 	}
 	if ticks == n.ticks && lots <= n.lots {
 		b.touch(sideIdx(n.side), n.level)

@@ -2,14 +2,6 @@ package book
 
 import "github.com/bourse/bourse/pkg/record"
 
-// Handler receives what a Book produces. record.Emitter satisfies it. The
-// pointers are only valid during the call (the Book reuses the records), and
-// a Handler must not call back into the Book that is calling it.
-type Handler interface {
-	Trade(*record.Trade)
-	Event(*record.Event)
-}
-
 // Level is one aggregated price level, as returned by Depth: the price in
 // ticks, the open quantity in lots and the number of resting orders.
 type Level struct {
@@ -34,8 +26,11 @@ type Book struct {
 	index     idIndex   // id -> node of every resting order
 	heap      []int32   // expiry min-heap of node indexes
 
-	tr record.Trade // scratch records handed to the Handler
-	ev record.Event
+	tag uint64 // the Tag of the Order being applied
+	tr  Trade  // scratch reports handed to the Listener
+	ev  Event
+	in  Order   // Submit's translation of its record.Order
+	rec records // Submit's Listener
 
 	restoreBuf  []snapOrder // Restore's decode scratch
 	restoreSeen idIndex
@@ -59,6 +54,7 @@ func New(inst record.Instrument, policy Policy, capacityHint int) *Book {
 		levels:    make([]level, 0, 64),
 		heap:      make([]int32, 0, 64),
 	}
+	b.rec.b = b
 	b.sides[0].bid = true
 	for i := range b.sides {
 		b.sides[i].keys = make([]int64, 0, 64)
@@ -148,25 +144,26 @@ func (b *Book) Resting(id uint64) (side record.Side, ticks, lots int64, ok bool)
 	return n.side, n.ticks, n.lots, true
 }
 
-// discard is the Handler used when Submit is given nil.
-type discard struct{}
-
-func (discard) Trade(*record.Trade) {}
-func (discard) Event(*record.Event) {}
-
-// Submit applies one validated order (NEW, CANCEL or REPLACE) and reports
-// the trades and execution reports that follow to h (nil drops them).
-// Submit first advances
-// the clock to o.Time and expires resting orders whose expiry is earlier
-// than the clock.
-func (b *Book) Submit(o *record.Order, h Handler) {
-	if h == nil {
-		h = discard{}
+// Apply applies one instruction (NEW, CANCEL or REPLACE) and reports the
+// trades and execution reports that follow to l (nil drops them), each
+// carrying o.Tag. Apply first advances the clock to o.Time and expires
+// resting orders whose expiry is earlier than the clock. It never
+// allocates once the book has reached its size, rejects included.
+func (b *Book) Apply(o *Order, l Listener) {
+	if l == nil {
+		l = nop{}
 	}
+	b.apply(o, l)
+}
+
+func (b *Book) apply(o *Order, h Listener) {
+	b.tag = o.Tag
 	if o.Time > b.clock {
 		b.clock = o.Time
 	}
-	b.expire(h)
+	if len(b.heap) != 0 {
+		b.expire(h)
+	}
 	switch o.Action {
 	case record.New:
 		b.submitNew(o, h)
@@ -175,7 +172,7 @@ func (b *Book) Submit(o *record.Order, h Handler) {
 	case record.Replace:
 		b.replace(o, h)
 	default:
-		b.reject(o, h, record.ReasonBadField, msgAction(o.Action))
+		b.reject(o, h, ReasonBadAction)
 	}
 }
 

@@ -79,7 +79,7 @@ func (b *Book) heapRemove(ni int32) {
 
 // expire removes every resting order whose expiry is earlier than the
 // clock, earliest first, with an EXPIRED event each.
-func (b *Book) expire(h Handler) {
+func (b *Book) expire(h Listener) {
 	for len(b.heap) > 0 {
 		ni := b.heap[0]
 		n := &b.nodes[ni]

@@ -4,30 +4,30 @@ import "github.com/bourse/bourse/pkg/record"
 
 // submitNew checks, accepts, matches and (for a LIMIT GTC remainder) rests
 // an incoming NEW order.
-func (b *Book) submitNew(o *record.Order, h Handler) {
+func (b *Book) submitNew(o *Order, h Listener) {
 	switch {
 	case o.Side != record.Buy && o.Side != record.Sell:
-		b.reject(o, h, record.ReasonBadField, msgSide(o.Side))
+		b.reject(o, h, ReasonBadSide)
 		return
 	case o.Type > record.Market || o.TIF > record.FOK:
-		b.reject(o, h, record.ReasonBadField, msgKind(o))
+		b.reject(o, h, ReasonBadKind)
 		return
 	case b.policy == Exact && (o.Type != record.Limit || o.TIF != record.GTC):
-		b.reject(o, h, record.ReasonUnsupported, msgUnsupportedNew(o))
+		b.reject(o, h, ReasonUnsupported)
 		return
 	case o.Lots <= 0:
-		b.reject(o, h, record.ReasonNonPositive, msgLots(o.Lots))
+		b.reject(o, h, ReasonBadLots)
 		return
 	case o.Type == record.Limit && o.Ticks <= 0:
-		b.reject(o, h, record.ReasonNonPositive, msgTicks(o.Ticks))
+		b.reject(o, h, ReasonBadTicks)
 		return
 	}
 	if _, dup := b.index.get(o.ID); dup {
-		b.reject(o, h, record.ReasonDuplicateID, msgDuplicate(o.ID, b.inst.Symbol))
+		b.reject(o, h, ReasonDuplicateID)
 		return
 	}
 	if o.ExpiresAt != 0 && o.ExpiresAt < b.clock {
-		b.reject(o, h, record.ReasonExpired, msgExpired(o.ExpiresAt, b.clock))
+		b.reject(o, h, ReasonExpired)
 		return
 	}
 
@@ -96,7 +96,7 @@ func (b *Book) canFill(n *node) bool {
 // match trades the aggressor node ai (not linked in any level) against the
 // opposite side under price-time priority until it is filled or no longer
 // crosses.
-func (b *Book) match(ai int32, h Handler) {
+func (b *Book) match(ai int32, h Listener) {
 	a := &b.nodes[ai]
 	s := sideIdx(a.side.Opposite())
 	opp := &b.sides[s]
@@ -138,7 +138,7 @@ func (b *Book) match(ai int32, h Handler) {
 // matchExact applies the exact policy to the incoming LIMIT GTC node ai: it
 // trades fully with the oldest resting opposite order of equal price and
 // equal open quantity, if there is one.
-func (b *Book) matchExact(ai int32, h Handler) {
+func (b *Book) matchExact(ai int32, h Listener) {
 	a := &b.nodes[ai]
 	opp := &b.sides[sideIdx(a.side.Opposite())]
 	pos, ok := opp.find(opp.key(a.ticks))

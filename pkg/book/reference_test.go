@@ -1,6 +1,7 @@
 package book
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/bourse/bourse/pkg/record"
@@ -8,8 +9,9 @@ import (
 
 // refBook is a deliberately naive matcher: one flat slice of resting
 // orders, linear scans for everything, priority by an explicit arrival
-// sequence. It shares nothing with Book except the reject message texts, and
-// the differential tests require both to produce identical records.
+// sequence. It shares nothing with Book (its reject messages are built with fmt
+// below), and the differential tests require both to produce identical
+// records.
 type refBook struct {
 	inst     record.Instrument
 	policy   Policy
@@ -327,4 +329,51 @@ func (r *refBook) ids() []uint64 {
 		ids[i] = x.id
 	}
 	return ids
+}
+
+// The reference builds reject messages with fmt, independently of the
+// Book's appends: the differential test compares them byte for byte.
+
+func msgAction(a record.Action) string {
+	return fmt.Sprintf("expected action NEW, CANCEL or REPLACE, received action code %d", uint8(a))
+}
+
+func msgSide(s record.Side) string {
+	return fmt.Sprintf("expected side BUY or SELL, received side code %d", uint8(s))
+}
+
+func msgKind(o *record.Order) string {
+	return fmt.Sprintf("expected order type LIMIT or MARKET and time in force GTC, IOC or FOK, received codes %d and %d", uint8(o.Type), uint8(o.TIF))
+}
+
+func msgLots(lots int64) string {
+	return fmt.Sprintf("expected a positive quantity in lots, received %d lots", lots)
+}
+
+func msgTicks(ticks int64) string {
+	return fmt.Sprintf("expected a positive limit price in ticks, received %d ticks", ticks)
+}
+
+func msgDuplicate(id uint64, symbol string) string {
+	return fmt.Sprintf("expected a new order id, received id %d which is already resting on %s", id, symbol)
+}
+
+func msgUnknown(id uint64, symbol string) string {
+	return fmt.Sprintf("expected the id of an order resting on %s, received id %d which is not resting", symbol, id)
+}
+
+func msgExpired(expires, clock int64) string {
+	return fmt.Sprintf("expected expires_at at or after the instrument clock %d, received %d", clock, expires)
+}
+
+func msgUnsupportedNew(o *record.Order) string {
+	return fmt.Sprintf("expected a LIMIT GTC order under the exact matching policy, received %s %s", o.Type, o.TIF)
+}
+
+func msgUnsupportedReplace() string {
+	return "expected NEW or CANCEL under the exact matching policy, received REPLACE"
+}
+
+func msgNotOwner(o *record.Order) string {
+	return fmt.Sprintf("expected the trader_id that entered order %d, received %q", o.ID, o.TraderID)
 }

@@ -1,0 +1,196 @@
+package book
+
+import (
+	"strconv"
+
+	"github.com/bourse/bourse/pkg/record"
+)
+
+// Handler receives what Submit produces: the wire records, with decimal
+// prices and quantities, trader ids and, on REJECTED, a reason code and a
+// message. record.Emitter satisfies it. The pointers are only valid during
+// the call (the Book reuses the records), and a Handler must not call back
+// into the Book that is calling it.
+type Handler interface {
+	Trade(*record.Trade)
+	Event(*record.Event)
+}
+
+// Submit applies one validated wire order (NEW, CANCEL or REPLACE) and
+// reports the trades and execution reports that follow to h as records
+// (nil drops them). It is Apply with a Listener that turns each lean
+// report into a record.Trade or record.Event; Tag is 0.
+//
+// The wire's REPLACE keeps the resting order's price when o.Price is 0 and
+// its open quantity when o.Quantity is 0; Submit turns that into the
+// explicit Ticks and Lots that Apply takes. REJECTED reports echo o's own
+// decimal fields, and only here are their messages built.
+func (b *Book) Submit(o *record.Order, h Handler) {
+	in := &b.in
+	in.Tag = 0
+	in.ID = o.ID
+	in.Ticks = o.Ticks
+	in.Lots = o.Lots
+	in.Time = o.Time
+	in.ExpiresAt = o.ExpiresAt
+	in.TraderID = o.TraderID
+	in.Side = o.Side
+	in.Type = o.Type
+	in.TIF = o.TIF
+	in.Action = o.Action
+	if o.Action == record.Replace && (o.Price == 0 || o.Quantity == 0) {
+		if ni, ok := b.index.get(o.ID); ok {
+			if o.Price == 0 {
+				in.Ticks = b.nodes[ni].ticks
+			}
+			if o.Quantity == 0 {
+				in.Lots = b.nodes[ni].lots
+			}
+		}
+	}
+	if h == nil {
+		b.apply(in, nop{})
+	} else {
+		r := &b.rec
+		r.h, r.o = h, o
+		b.apply(in, r)
+		r.reset()
+	}
+	in.TraderID = ""
+}
+
+// records is the Listener behind Submit and CancelAll: it turns lean
+// reports into records for a Handler, converting ticks and lots back to
+// Fixed as ticks×TickSize and lots×LotSize.
+type records struct {
+	b           *Book
+	h           Handler
+	o           *record.Order // the order Submit is applying; nil in CancelAll
+	reason, msg string        // CancelAll's, copied to its CANCELLED events
+	tr          record.Trade
+	ev          record.Event
+	buf         []byte // message scratch
+}
+
+// reset drops the references to the caller's handler and order.
+func (r *records) reset() { r.h, r.o, r.reason, r.msg = nil, nil, "", "" }
+
+func (r *records) OnTrade(t *Trade) {
+	b := r.b
+	x := &r.tr
+	x.TradeID = t.TradeID
+	x.Instrument = b.inst.Symbol
+	x.Price = b.price(t.Ticks)
+	x.Quantity = b.qty(t.Lots)
+	x.BuyOrderID = t.BuyOrderID
+	x.SellOrderID = t.SellOrderID
+	x.BuyTrader = t.BuyTrader
+	x.SellTrader = t.SellTrader
+	x.Aggressor = t.Aggressor
+	x.Time = b.clock
+	r.h.Trade(x)
+}
+
+func (r *records) OnEvent(e *Event) {
+	if e.Type == record.Rejected {
+		r.rejected(e)
+		return
+	}
+	b := r.b
+	x := &r.ev
+	x.Type = e.Type
+	x.OrderID = e.OrderID
+	x.Instrument = b.inst.Symbol
+	x.TraderID = e.TraderID
+	x.Side = e.Side
+	x.OrderType = e.OrderType
+	x.TIF = e.TIF
+	x.Price = b.price(e.Ticks)
+	x.Quantity = b.qty(e.Lots)
+	x.Leaves = b.qty(e.Leaves)
+	x.Filled = b.qty(e.Filled)
+	x.TradeID = e.TradeID
+	x.Reason = r.reason
+	x.Message = r.msg
+	x.Raw = ""
+	x.Time = b.clock
+	r.h.Event(x)
+}
+
+// rejected reports a REJECTED record echoing the wire order's own fields,
+// with the reason code and a message saying what was expected and what was
+// received.
+func (r *records) rejected(e *Event) {
+	o := r.o
+	r.ev = record.Event{
+		Type: record.Rejected, OrderID: o.ID, Instrument: r.b.inst.Symbol, TraderID: o.TraderID,
+		Side: o.Side, OrderType: o.Type, TIF: o.TIF,
+		Price: o.Price, Quantity: o.Quantity,
+		Reason: e.Reason.Code(), Message: r.message(e.Reason), Time: r.b.clock,
+	}
+	r.h.Event(&r.ev)
+}
+
+func (b *Book) price(ticks int64) record.Fixed { return record.Fixed(ticks) * b.inst.TickSize }
+func (b *Book) qty(lots int64) record.Fixed    { return record.Fixed(lots) * b.inst.LotSize }
+
+// message builds the reject message for why about the wire order r.o, in
+// one allocation.
+func (r *records) message(why Reason) string {
+	o, sym := r.o, r.b.inst.Symbol
+	m := r.buf[:0]
+	switch why {
+	case ReasonBadAction:
+		m = append(m, "expected action NEW, CANCEL or REPLACE, received action code "...)
+		m = strconv.AppendUint(m, uint64(o.Action), 10)
+	case ReasonBadSide:
+		m = append(m, "expected side BUY or SELL, received side code "...)
+		m = strconv.AppendUint(m, uint64(o.Side), 10)
+	case ReasonBadKind:
+		m = append(m, "expected order type LIMIT or MARKET and time in force GTC, IOC or FOK, received codes "...)
+		m = strconv.AppendUint(m, uint64(o.Type), 10)
+		m = append(m, " and "...)
+		m = strconv.AppendUint(m, uint64(o.TIF), 10)
+	case ReasonBadLots:
+		m = append(m, "expected a positive quantity in lots, received "...)
+		m = strconv.AppendInt(m, o.Lots, 10)
+		m = append(m, " lots"...)
+	case ReasonBadTicks:
+		m = append(m, "expected a positive limit price in ticks, received "...)
+		m = strconv.AppendInt(m, o.Ticks, 10)
+		m = append(m, " ticks"...)
+	case ReasonDuplicateID:
+		m = append(m, "expected a new order id, received id "...)
+		m = strconv.AppendUint(m, o.ID, 10)
+		m = append(m, " which is already resting on "...)
+		m = append(m, sym...)
+	case ReasonUnknownOrder:
+		m = append(m, "expected the id of an order resting on "...)
+		m = append(m, sym...)
+		m = append(m, ", received id "...)
+		m = strconv.AppendUint(m, o.ID, 10)
+		m = append(m, " which is not resting"...)
+	case ReasonExpired:
+		m = append(m, "expected expires_at at or after the instrument clock "...)
+		m = strconv.AppendInt(m, r.b.clock, 10)
+		m = append(m, ", received "...)
+		m = strconv.AppendInt(m, o.ExpiresAt, 10)
+	case ReasonUnsupported:
+		if o.Action == record.Replace {
+			return "expected NEW or CANCEL under the exact matching policy, received REPLACE"
+		}
+		m = append(m, "expected a LIMIT GTC order under the exact matching policy, received "...)
+		m = append(m, o.Type.String()...)
+		m = append(m, ' ')
+		m = append(m, o.TIF.String()...)
+	case ReasonNotOwner:
+		m = append(m, "expected the trader_id that entered order "...)
+		m = strconv.AppendUint(m, o.ID, 10)
+		m = append(m, ", received "...)
+		m = strconv.AppendQuote(m, o.TraderID)
+	default:
+		return ""
+	}
+	r.buf = m
+	return string(m)
+}
