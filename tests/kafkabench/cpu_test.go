@@ -28,8 +28,8 @@ func mapRuns(rs []cpuRun, f func(cpuRun) float64) []float64 {
 // benchCPU measures the CPU the match job spends per order on the DAG's
 // path — a bounded exactly-once run with --batch-dir and a fixed txn id,
 // over orders already on the topic — and in file mode over the same
-// orders as JSON Lines, also with --batch-dir and its outputs written to
-// files. Only this process's CPU time is counted (the broker's is not),
+// orders as JSON Lines, also with --batch-dir and its outputs (the book
+// feed included) written to files. Only this process's CPU time is counted (the broker's is not),
 // and nothing else runs in the process meanwhile.
 func benchCPU(b *testing.B, kc kafka.Config, w *Workload) cpuRun {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -67,6 +67,7 @@ func benchCPU(b *testing.B, kc kafka.Config, w *Workload) cpuRun {
 	fcfg := match.DefaultConfig()
 	fcfg.In, fcfg.Quiet, fcfg.BatchDir = in, true, filepath.Join(dir, "file-batches")
 	fcfg.Files.Trades, fcfg.Files.Events = filepath.Join(dir, "trades.jsonl"), filepath.Join(dir, "events.jsonl")
+	fcfg.Files.Book, fcfg.Files.BookSnapshots = filepath.Join(dir, "book.jsonl"), filepath.Join(dir, "book-snapshots.jsonl")
 	before = SampleCPU()
 	fs, err := match.Run(ctx, fcfg, nil, log)
 	fileCPU := SampleCPU().self - before.self

@@ -51,19 +51,22 @@ type fresh struct {
 	group  string
 }
 
-// newFresh creates orders, trades and events topics with the benchmark's
-// partition count, a one-partition warm-up topic, and publishes the
+// newFresh creates orders, trades, events, book and (compacted)
+// book-snapshots topics with the benchmark's partition count — match
+// produces the book feed, as in production — a one-partition warm-up topic, and publishes the
 // default instruments to a fresh instruments topic (as `bourse produce`
 // does).
 func newFresh(b *testing.B, ctx context.Context, kc kafka.Config, kind string) fresh {
 	b.Helper()
 	p := fmt.Sprintf("bench-%s-%d", kind, time.Now().UnixNano())
 	f := fresh{
-		topics: kafka.Topics{Orders: p + "-orders", Trades: p + "-trades", Events: p + "-events", Instruments: p + "-instruments"},
+		topics: kafka.Topics{Orders: p + "-orders", Trades: p + "-trades", Events: p + "-events", Instruments: p + "-instruments",
+			Book: p + "-book", BookSnapshots: p + "-book-snapshots"},
 		warmup: p + "-warmup",
 		group:  p + "-match",
 	}
-	if err := kafka.CreateTopics(ctx, kc, []string{f.topics.Orders, f.topics.Trades, f.topics.Events}, partitions, -1, nil); err != nil {
+	if err := kafka.CreateTopics(ctx, kc, []string{f.topics.Orders, f.topics.Trades, f.topics.Events, f.topics.Book, f.topics.BookSnapshots},
+		partitions, -1, map[string]bool{f.topics.BookSnapshots: true}); err != nil {
 		b.Fatal(err)
 	}
 	if err := kafka.CreateTopics(ctx, kc, []string{f.warmup}, 1, -1, nil); err != nil {
