@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -47,8 +48,8 @@ type BatchWriter struct {
 	offset    int64
 	watermark int64
 	closed    bool
-	buf       seekBuffer
-	bookRows  []BookRow // BookUpdate's scratch
+	bufs      []*seekBuffer // encode buffers, one per partition written at once
+	bookRows  []BookRow     // BookUpdate's scratch
 }
 
 // partBuffers holds one input partition's rows between flushes.
@@ -314,12 +315,47 @@ func (w *BatchWriter) stage(r stream.Range, txn string) ([]plannedFile, error) {
 }
 
 // write encodes and writes planned files, then forgets the rows of the
-// partitions ps. On error nothing is forgotten.
+// partitions ps. Partitions are encoded in parallel (each has buffers of
+// its own), each with an encode buffer of its own. On error nothing is
+// forgotten.
 func (w *BatchWriter) write(files []plannedFile, ps []int32, st *FlushStats) error {
+	var groups [][]plannedFile
+	at := map[int32]int{}
 	for _, f := range files {
-		if err := f.write(st); err != nil {
-			return fmt.Errorf("batch flush %s: %w", f.rel, err)
+		i, ok := at[f.part]
+		if !ok {
+			i = len(groups)
+			at[f.part] = i
+			groups = append(groups, nil)
 		}
+		groups[i] = append(groups[i], f)
+	}
+	for len(w.bufs) < len(groups) {
+		w.bufs = append(w.bufs, &seekBuffer{})
+	}
+	stats := make([]FlushStats, len(groups))
+	errs := make([]error, len(groups))
+	var wg sync.WaitGroup
+	for i, g := range groups {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, f := range g {
+				if err := f.write(w.bufs[i], &stats[i]); err != nil {
+					errs[i] = fmt.Errorf("batch flush %s: %w", f.rel, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for _, s := range stats {
+		st.Files += s.Files
+		st.Rows += s.Rows
+		st.Bytes += s.Bytes
 	}
 	for _, p := range ps {
 		for _, b := range w.parts[p].bufs {
@@ -438,7 +474,8 @@ type batchBuffer interface {
 // relative to the directory, and the function that encodes and writes it.
 type plannedFile struct {
 	rel   string
-	write func(st *FlushStats) error
+	part  int32
+	write func(buf *seekBuffer, st *FlushStats) error
 }
 
 // buffer holds one dataset's rows between flushes.
@@ -485,13 +522,13 @@ func (b *buffer[T]) plan(w *BatchWriter, r stream.Range, txn string) []plannedFi
 	out := make([]plannedFile, len(days))
 	for i, day := range days {
 		rel := filepath.Join(string(b.codec.Dataset), DayDir(day), stagedName(r.String()+BatchExt, txn))
-		out[i] = plannedFile{rel: rel, write: func(st *FlushStats) error { return b.writeDay(w, r, day, rel, st) }}
+		out[i] = plannedFile{rel: rel, part: r.Partition, write: func(buf *seekBuffer, st *FlushStats) error { return b.writeDay(w, buf, r, day, rel, st) }}
 	}
 	return out
 }
 
 // writeDay encodes the rows of day as one Arrow IPC file at rel.
-func (b *buffer[T]) writeDay(w *BatchWriter, r stream.Range, day int64, rel string, st *FlushStats) error {
+func (b *buffer[T]) writeDay(w *BatchWriter, buf *seekBuffer, r stream.Range, day int64, rel string, st *FlushStats) error {
 	if b.rb == nil {
 		b.rb = array.NewRecordBuilder(w.mem, b.codec.Schema)
 	}
@@ -512,7 +549,7 @@ func (b *buffer[T]) writeDay(w *BatchWriter, r stream.Range, day int64, rel stri
 		n++
 	}
 	rec := detachDictionaries(b.rb.NewRecord())
-	size, err := w.writeRecord(filepath.Join(w.dir, rel), rec)
+	size, err := w.writeRecord(buf, filepath.Join(w.dir, rel), rec)
 	rec.Release()
 	if err != nil {
 		return err
@@ -525,9 +562,9 @@ func (b *buffer[T]) writeDay(w *BatchWriter, r stream.Range, day int64, rel stri
 
 // writeRecord encodes rec as an Arrow IPC file in memory and writes it
 // atomically to path.
-func (w *BatchWriter) writeRecord(path string, rec arrow.Record) (int64, error) {
-	w.buf.b = w.buf.b[:0]
-	fw, err := ipc.NewFileWriter(&w.buf, ipc.WithSchema(rec.Schema()), ipc.WithAllocator(w.mem))
+func (w *BatchWriter) writeRecord(buf *seekBuffer, path string, rec arrow.Record) (int64, error) {
+	buf.b = buf.b[:0]
+	fw, err := ipc.NewFileWriter(buf, ipc.WithSchema(rec.Schema()), ipc.WithAllocator(w.mem))
 	if err != nil {
 		return 0, err
 	}
@@ -541,14 +578,14 @@ func (w *BatchWriter) writeRecord(path string, rec arrow.Record) (int64, error) 
 	if _, staged := publishedName(path); staged {
 		// A pending name is private to its transaction and unique: written
 		// in place, and made durable by Stage's syncStaged.
-		err = writeFile(path, w.buf.b)
+		err = writeFile(path, buf.b)
 	} else {
 		err = WriteFileAtomic(path, func(f io.Writer) error {
-			_, err := f.Write(w.buf.b)
+			_, err := f.Write(buf.b)
 			return err
 		})
 	}
-	return int64(len(w.buf.b)), err
+	return int64(len(buf.b)), err
 }
 
 // seekBuffer is an in-memory io.WriteSeeker that only appends; the Arrow

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bourse/bourse/jobs/match"
 	"github.com/bourse/bourse/pkg/kafka"
+	"github.com/bourse/bourse/pkg/record"
 )
 
 // cpuRun is the match job's CPU per order (this process's user + system
@@ -64,8 +65,16 @@ func benchCPU(b *testing.B, kc kafka.Config, w *Workload) cpuRun {
 	if err := os.WriteFile(in, append(bytes.Join(w.Lines, []byte("\n")), '\n'), 0o644); err != nil {
 		b.Fatal(err)
 	}
+	insFile := filepath.Join(dir, "instruments.json")
+	var insJSON []byte
+	for _, in := range BenchInstruments() {
+		insJSON = append(record.AppendInstrumentJSON(insJSON, &in), '\n')
+	}
+	if err := os.WriteFile(insFile, insJSON, 0o644); err != nil {
+		b.Fatal(err)
+	}
 	fcfg := match.DefaultConfig()
-	fcfg.In, fcfg.Quiet, fcfg.BatchDir = in, true, filepath.Join(dir, "file-batches")
+	fcfg.In, fcfg.Quiet, fcfg.BatchDir, fcfg.Instruments = in, true, filepath.Join(dir, "file-batches"), insFile
 	fcfg.Files.Trades, fcfg.Files.Events = filepath.Join(dir, "trades.jsonl"), filepath.Join(dir, "events.jsonl")
 	fcfg.Files.Book, fcfg.Files.BookSnapshots = filepath.Join(dir, "book.jsonl"), filepath.Join(dir, "book-snapshots.jsonl")
 	before = SampleCPU()

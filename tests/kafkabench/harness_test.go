@@ -14,7 +14,6 @@ import (
 	"github.com/bourse/bourse/jobs/match"
 	"github.com/bourse/bourse/jobs/runner"
 	"github.com/bourse/bourse/pkg/kafka"
-	"github.com/bourse/bourse/pkg/record"
 )
 
 // brokerConfig returns the broker named by BOURSE_KAFKA_BROKERS, or skips:
@@ -52,10 +51,10 @@ type fresh struct {
 }
 
 // newFresh creates orders, trades, events, book and (compacted)
-// book-snapshots topics with the benchmark's partition count — match
-// produces the book feed, as in production — a one-partition warm-up topic, and publishes the
-// default instruments to a fresh instruments topic (as `bourse produce`
-// does).
+// book-snapshots topics with the benchmark's partition count (match
+// produces the book feed, as in production), a one-partition warm-up
+// topic, and publishes the workload's instruments to a fresh instruments
+// topic (as `bourse produce` does).
 func newFresh(b *testing.B, ctx context.Context, kc kafka.Config, kind string) fresh {
 	b.Helper()
 	p := fmt.Sprintf("bench-%s-%d", kind, time.Now().UnixNano())
@@ -72,7 +71,7 @@ func newFresh(b *testing.B, ctx context.Context, kc kafka.Config, kind string) f
 	if err := kafka.CreateTopics(ctx, kc, []string{f.warmup}, 1, -1, nil); err != nil {
 		b.Fatal(err)
 	}
-	if err := kafka.PublishInstruments(ctx, kc, f.topics.Instruments, record.DefaultInstruments()); err != nil {
+	if err := kafka.PublishInstruments(ctx, kc, f.topics.Instruments, BenchInstruments()); err != nil {
 		b.Fatal(err)
 	}
 	return f

@@ -33,14 +33,31 @@ type Workload struct {
 	trades []int
 }
 
+// benchSymbols is how many instruments the workload trades: the four
+// defaults and synthetic ones, enough that the orders spread over every
+// partition (a few instruments would leave some partitions, and so some
+// of match's threads, idle).
+const benchSymbols = 24
+
+// BenchInstruments is the workload's instruments reference: the defaults
+// and S05..S24 (tick 0.01, lot 1, reference prices 200-3050).
+func BenchInstruments() []record.Instrument {
+	list := record.DefaultInstruments()
+	for i := len(list) + 1; i <= benchSymbols; i++ {
+		list = append(list, record.Instrument{Symbol: fmt.Sprintf("S%02d", i), Name: fmt.Sprintf("Synthetic %d", i),
+			TickSize: record.MustFixed("0.01"), LotSize: record.One, RefPrice: record.Fixed(int64(i) * 150 * int64(record.One))})
+	}
+	return list
+}
+
 // NewWorkload generates n orders with the produce job's generator (seeded,
-// the default instruments and mix) and runs them through the match job's
+// the bench instruments and the default mix) and runs them through the match job's
 // pure core to count the trades every prefix makes.
 func NewWorkload(n int, seed uint64) (*Workload, error) {
 	if n < 1 || n > MaxOrders {
 		return nil, fmt.Errorf("workload: expected 1..%d orders, got %d", MaxOrders, n)
 	}
-	insts := record.DefaultInstruments()
+	insts := BenchInstruments()
 	gc := produce.DefaultGenConfig()
 	gc.Seed = seed
 	gen, err := produce.NewGenerator(gc, insts)

@@ -34,7 +34,7 @@ func TestWorkloadIsSeededAndCountsTrades(t *testing.T) {
 		}
 	}
 	// The count of every prefix is what a fresh processor makes of it.
-	ins, _ := record.NewInstruments(record.DefaultInstruments())
+	ins, _ := record.NewInstruments(BenchInstruments())
 	for _, n := range []int{0, 1, 777, 5000} {
 		proc := match.NewProcessor(ins, book.PriceTime)
 		c := &stream.Counter{Next: record.Discard{}}
