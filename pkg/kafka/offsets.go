@@ -78,17 +78,34 @@ func (o *Offsets) Group(ctx context.Context, group, topic string) (map[int32]int
 // will consume once this reaches the topic's partition count. A group that
 // does not exist yet owns nothing.
 func (o *Offsets) Assigned(ctx context.Context, group, topic string) (int, error) {
-	dg, err := o.adm.DescribeGroups(ctx, group)
+	n, _, err := o.Assignment(ctx, group, topic)
+	return n, err
+}
+
+// Assignment returns how many partitions of topic group's members are
+// assigned and how many members have at least one of them.
+func (o *Offsets) Assignment(ctx context.Context, group, topic string) (partitions, members int, err error) {
+	dgs, err := o.adm.DescribeGroups(ctx, group)
 	if err == nil {
-		err = dg.Error()
+		err = dgs.Error()
 	}
 	if errors.Is(err, kerr.GroupIDNotFound) {
-		return 0, nil
+		return 0, 0, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("describing group %s: %w", group, err)
+		return 0, 0, fmt.Errorf("describing group %s: %w", group, err)
 	}
-	return len(dg.AssignedPartitions()[topic]), nil
+	for _, m := range dgs[group].Members {
+		if c, ok := m.Assigned.AsConsumer(); ok {
+			for _, t := range c.Topics {
+				if t.Topic == topic && len(t.Partitions) > 0 {
+					partitions += len(t.Partitions)
+					members++
+				}
+			}
+		}
+	}
+	return partitions, members, nil
 }
 
 // EndOffsets is Offsets.End with a client of its own, for one-off calls.

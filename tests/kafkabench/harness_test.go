@@ -108,9 +108,10 @@ type matchJob struct {
 var warmupOrder = []byte(`{"kafkabench":"warm-up, not an order"}`)
 
 // startMatch starts the match job on f's topics and group with the given
-// commit interval and threads (group members) and returns once the job is processing: its group owns
-// every orders partition, it has restored them (from its own, empty state
-// topic), and it has committed warmupOrder, sent with p.
+// commit interval and threads (group members) and returns once the job is
+// processing: its group owns every orders partition, spread over all its
+// members, it has restored them (from its own, empty state topic), and it
+// has committed warmupOrder, sent with p.
 func startMatch(b *testing.B, ctx context.Context, kc kafka.Config, f fresh, commit time.Duration, threads int, p *kafka.Producer) *matchJob {
 	b.Helper()
 	cfg := match.DefaultConfig()
@@ -137,8 +138,8 @@ func startMatch(b *testing.B, ctx context.Context, kc kafka.Config, f fresh, com
 	defer off.Close()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		n, err := off.Assigned(ctx, f.group, f.topics.Orders)
-		if err == nil && n == partitions {
+		n, members, err := off.Assignment(ctx, f.group, f.topics.Orders)
+		if err == nil && n == partitions && members == threads {
 			break
 		}
 		select {
