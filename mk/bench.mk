@@ -26,6 +26,6 @@ BENCH_KAFKA_COUNT ?= 1
 bench-kafka: kafka-up
 	BOURSE_KAFKA_BROKERS=$(KAFKA_BROKERS) $(GO) test -run '^$$' -bench . -benchtime 1x -cpu 2 \
 	  -count $(BENCH_KAFKA_COUNT) -timeout 30m ./tests/kafkabench/
-	BOURSE_KAFKA_BROKERS=$(KAFKA_BROKERS) $(GO) test -run '^$$' -bench 'Kafka/(produce|pipeline)' -benchtime 1x -cpu 1 \
+	BOURSE_KAFKA_BROKERS=$(KAFKA_BROKERS) $(GO) test -run '^$$' -bench '^BenchmarkKafka$$/(produce|pipeline)' -benchtime 1x -cpu 1 \
 	  -count $(BENCH_KAFKA_COUNT) -timeout 20m ./tests/kafkabench/
 	$(GO) test -run '^$$' -bench 'Snapshot(Commit|Restore)' -benchtime 3x -count $(BENCH_KAFKA_COUNT) ./pkg/kafka/

@@ -34,9 +34,27 @@ const (
 type results struct {
 	raw      []float64         // orders/s
 	pipeline map[int][]float64 // orders/s by --threads
-	latency  map[time.Duration][]latencyRun
+	latency  map[latencySetup][]latencyRun
 	cpu      []cpuRun
 }
+
+// latencySetup is one latency measurement's match job: its commit
+// interval, and whether it writes Arrow batch files (--batch-dir, the
+// DAG's path; a trading deployment in follow mode may leave them to the
+// micro-batch runs).
+type latencySetup struct {
+	commit  time.Duration
+	batches bool
+}
+
+func (l latencySetup) String() string {
+	if l.batches {
+		return "commit-" + l.commit.String()
+	}
+	return "commit-" + l.commit.String() + "-no-batch-dir"
+}
+
+var latencySetups = []latencySetup{{commitDefault, true}, {commitLow, true}, {commitLow, false}}
 
 // pipelineThreads are the --threads values the pipeline is measured with.
 var pipelineThreads = []int{1, 2}
@@ -100,13 +118,13 @@ func BenchmarkKafka(b *testing.B) {
 		b.ReportMetric(c.kafka, "kafka-us/order")
 		b.ReportMetric(c.file, "file-us/order")
 	})
-	for _, ci := range []time.Duration{commitDefault, commitLow} {
-		b.Run(fmt.Sprintf("latency-commit-%s", ci), func(b *testing.B) {
+	for _, ls := range latencySetups {
+		b.Run("latency-"+ls.String(), func(b *testing.B) {
 			var r latencyRun
 			for range b.N {
-				r = benchLatency(b, kc, w, ci)
+				r = benchLatency(b, kc, w, ls)
 			}
-			res.latency[ci] = append(res.latency[ci], r)
+			res.latency[ls] = append(res.latency[ls], r)
 			b.ReportMetric(ms(r.P50), "p50-ms")
 			b.ReportMetric(ms(r.P99), "p99-ms")
 			b.ReportMetric(ms(r.Max), "max-ms")
@@ -125,7 +143,7 @@ var allResults = map[int]*results{}
 func runResults() *results {
 	procs := runtime.GOMAXPROCS(0)
 	if allResults[procs] == nil {
-		allResults[procs] = &results{pipeline: map[int][]float64{}, latency: map[time.Duration][]latencyRun{}}
+		allResults[procs] = &results{pipeline: map[int][]float64{}, latency: map[latencySetup][]latencyRun{}}
 	}
 	return allResults[procs]
 }
@@ -156,8 +174,8 @@ func (r results) summary(loadBefore, loadAfter string) string {
 		f := median(mapRuns(r.cpu, func(c cpuRun) float64 { return c.file }))
 		fmt.Fprintf(&s, " CPU per order: Kafka mode %.2f us, file mode %.2f us = %.1f x (target <= %.0f: %s);", k, f, k/f, cpuTarget, yesNo(k/f <= cpuTarget))
 	}
-	for _, ci := range []time.Duration{commitDefault, commitLow} {
-		runs := r.latency[ci]
+	for _, ls := range latencySetups {
+		runs := r.latency[ls]
 		if len(runs) == 0 {
 			continue
 		}
@@ -172,8 +190,8 @@ func (r results) summary(loadBefore, loadAfter string) string {
 		p99 := pick(func(l latencyRun) time.Duration { return l.P99 })
 		mx := pick(func(l latencyRun) time.Duration { return l.Max })
 		cyc := pick(latencyRun.cycle)
-		fmt.Fprintf(&s, " latency @%d/s commit %s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d trades), a transaction every %.0f ms (p99 < %s: %s);",
-			latencyRate, ci, ms(p50), ms(p99), ms(mx), runs[0].N, ms(cyc), latencyTargetP99, yesNo(p99 < latencyTargetP99))
+		fmt.Fprintf(&s, " latency @%d/s %s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d trades), a transaction every %.0f ms (p99 < %s: %s);",
+			latencyRate, ls, ms(p50), ms(p99), ms(mx), runs[0].N, ms(cyc), latencyTargetP99, yesNo(p99 < latencyTargetP99))
 	}
 	fmt.Fprintf(&s, " loadavg %s -> %s", loadBefore, loadAfter)
 	return s.String()
@@ -253,7 +271,7 @@ func benchPipeline(b *testing.B, kc kafka.Config, w *Workload, threads int) floa
 	defer off.Close()
 	p := warmProducer(b, ctx, kc, f)
 	defer p.Close()
-	m := startMatch(b, ctx, kc, f, commitDefault, threads, p)
+	m := startMatch(b, ctx, kc, f, commitDefault, threads, true, p)
 	defer m.stop()
 	n := w.Len()
 	b.ResetTimer()
@@ -304,7 +322,8 @@ func benchPipeline(b *testing.B, kc kafka.Config, w *Workload, threads int) floa
 // bursts every millisecond, while the match job follows with the given
 // commit interval and a read_committed tail of the trades topic times
 // every trade against its aggressor order's send.
-func benchLatency(b *testing.B, kc kafka.Config, w *Workload, commit time.Duration) latencyRun {
+func benchLatency(b *testing.B, kc kafka.Config, w *Workload, ls latencySetup) latencyRun {
+	commit := ls.commit
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	n := min(latencyOrders, w.Len())
@@ -328,7 +347,7 @@ func benchLatency(b *testing.B, kc kafka.Config, w *Workload, commit time.Durati
 	}()
 	p := warmProducer(b, ctx, kc, f)
 	defer p.Close()
-	m := startMatch(b, ctx, kc, f, commit, 1, p)
+	m := startMatch(b, ctx, kc, f, commit, 1, ls.batches, p)
 	defer m.stop()
 
 	b.ResetTimer()

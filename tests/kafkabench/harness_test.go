@@ -108,11 +108,11 @@ type matchJob struct {
 var warmupOrder = []byte(`{"kafkabench":"warm-up, not an order"}`)
 
 // startMatch starts the match job on f's topics and group with the given
-// commit interval and threads (group members) and returns once the job is
-// processing: its group owns every orders partition, spread over all its
-// members, it has restored them (from its own, empty state topic), and it
-// has committed warmupOrder, sent with p.
-func startMatch(b *testing.B, ctx context.Context, kc kafka.Config, f fresh, commit time.Duration, threads int, p *kafka.Producer) *matchJob {
+// commit interval, threads (group members) and batch files or not, and
+// returns once the job is processing: its group owns every orders
+// partition, spread over all its members, it has restored them (from its
+// own, empty state topic), and it has committed warmupOrder, sent with p.
+func startMatch(b *testing.B, ctx context.Context, kc kafka.Config, f fresh, commit time.Duration, threads int, batches bool, p *kafka.Producer) *matchJob {
 	b.Helper()
 	cfg := match.DefaultConfig()
 	cfg.Kafka, cfg.Topics, cfg.Group = kc, f.topics, f.group
@@ -120,7 +120,9 @@ func startMatch(b *testing.B, ctx context.Context, kc kafka.Config, f fresh, com
 	cfg.Follow, cfg.Quiet, cfg.CommitInterval = true, true, commit
 	// The production path, as the micro-batch DAG runs it: Arrow batches
 	// staged and published with every transaction, a fixed txn id.
-	cfg.BatchDir = b.TempDir()
+	if batches {
+		cfg.BatchDir = b.TempDir()
+	}
 	cfg.TransactionalID = f.group + "-txn"
 	cfg.Threads = threads
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
