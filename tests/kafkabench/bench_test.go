@@ -19,7 +19,7 @@ import (
 const (
 	throughputOrders = 400_000
 	latencyOrders    = 100_000
-	latencyRate      = 20_000 // orders/s
+	latencySeconds   = 5 // a latency run sends this long at most
 	partitions       = 6
 	seed             = 7
 	commitDefault    = 100 * time.Millisecond // the jobs' --commit-interval default
@@ -43,18 +43,23 @@ type results struct {
 // DAG's path; a trading deployment in follow mode may leave them to the
 // micro-batch runs).
 type latencySetup struct {
+	rate    int // orders/s
 	commit  time.Duration
 	batches bool
 }
 
 func (l latencySetup) String() string {
-	if l.batches {
-		return "commit-" + l.commit.String()
+	s := fmt.Sprintf("rate-%d-commit-%s", l.rate, l.commit)
+	if !l.batches {
+		s += "-no-batch-dir"
 	}
-	return "commit-" + l.commit.String() + "-no-batch-dir"
+	return s
 }
 
-var latencySetups = []latencySetup{{commitDefault, true}, {commitLow, true}, {commitLow, false}}
+var latencySetups = []latencySetup{
+	{20_000, commitDefault, true}, {20_000, commitLow, true}, {20_000, commitLow, false},
+	{5_000, commitDefault, true}, {5_000, commitLow, true},
+}
 
 // pipelineThreads are the --threads values the pipeline is measured with.
 var pipelineThreads = []int{1, 2}
@@ -190,8 +195,8 @@ func (r results) summary(loadBefore, loadAfter string) string {
 		p99 := pick(func(l latencyRun) time.Duration { return l.P99 })
 		mx := pick(func(l latencyRun) time.Duration { return l.Max })
 		cyc := pick(latencyRun.cycle)
-		fmt.Fprintf(&s, " latency @%d/s %s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d trades), a transaction every %.0f ms (p99 < %s: %s);",
-			latencyRate, ls, ms(p50), ms(p99), ms(mx), runs[0].N, ms(cyc), latencyTargetP99, yesNo(p99 < latencyTargetP99))
+		fmt.Fprintf(&s, " latency %s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d trades), a transaction every %.0f ms (p99 < %s: %s);",
+			ls, ms(p50), ms(p99), ms(mx), runs[0].N, ms(cyc), latencyTargetP99, yesNo(p99 < latencyTargetP99))
 	}
 	fmt.Fprintf(&s, " loadavg %s -> %s", loadBefore, loadAfter)
 	return s.String()
@@ -318,7 +323,8 @@ func benchPipeline(b *testing.B, kc kafka.Config, w *Workload, threads int) floa
 	return rate
 }
 
-// benchLatency sends the first latencyOrders orders at latencyRate, in
+// benchLatency sends the first orders (latencyOrders, or latencySeconds'
+// worth) at the setup's rate, in
 // bursts every millisecond, while the match job follows with the given
 // commit interval and a read_committed tail of the trades topic times
 // every trade against its aggressor order's send.
@@ -326,7 +332,7 @@ func benchLatency(b *testing.B, kc kafka.Config, w *Workload, ls latencySetup) l
 	commit := ls.commit
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	n := min(latencyOrders, w.Len())
+	n := min(latencyOrders, w.Len(), ls.rate*latencySeconds)
 	want := w.Trades(n)
 	f := newFresh(b, ctx, kc, "lat")
 	lat := NewLatency(w.FirstID, n, w.Replaced)
@@ -357,7 +363,7 @@ func benchLatency(b *testing.B, kc kafka.Config, w *Workload, ls latencySetup) l
 	start := time.Now()
 	for sent := 0; sent < n; {
 		<-tick.C
-		due := min(n, int(time.Since(start).Seconds()*latencyRate)+1)
+		due := min(n, int(time.Since(start).Seconds()*float64(ls.rate))+1)
 		for ; sent < due; sent++ {
 			lat.Sent(w.IDs[sent], time.Now())
 			p.Produce(f.topics.Orders, w.Keys[sent], w.Lines[sent])
@@ -385,6 +391,6 @@ func benchLatency(b *testing.B, kc kafka.Config, w *Workload, ls latencySetup) l
 		b.Fatalf("latency: %d trades did not decode, %d measured", r.Bad, r.N)
 	}
 	b.Logf("latency @%d/s (achieved %.0f/s), commit %s: %s; %s; %d trades seen, %d untraced (aggressor replaced); %d transactions in %s (%s); %s; loadavg %s",
-		latencyRate, float64(n)/sending.Seconds(), commit, r, r.Split(), r.Seen, r.Untraced, sum.Commits, sending.Round(time.Millisecond), perCommit(sum), cpuUse, LoadAvg())
+		ls.rate, float64(n)/sending.Seconds(), commit, r, r.Split(), r.Seen, r.Untraced, sum.Commits, sending.Round(time.Millisecond), perCommit(sum), cpuUse, LoadAvg())
 	return latencyRun{LatencyResult: r, commits: sum.Commits, sending: sending}
 }
