@@ -14,7 +14,7 @@ def test_localize_microbatch_pod(dagbag, tmp_path):
     c = m["spec"]["containers"][0]
     assert m["spec"]["hostNetwork"] is True
     assert c["image"] == "localhost/bourse:t" and c["imagePullPolicy"] == "Never"
-    assert c["args"] == ["match", "--brokers", "127.0.0.1:9092", "--batch-dir", "/data/batches", "--txn-id", "bourse-match"]
+    assert c["args"] == ["match", "--brokers", "127.0.0.1:9092", "--batch-dir", "/data/batches", "--threads", "1", "--txn-id", "bourse-match"]
     assert m["spec"]["volumes"] == [{"name": "bourse-data", "hostPath": {"path": str(tmp_path), "type": "Directory"}}]
     assert sorted(local.dropped_secret_env) == ["BOURSE_SASL_MECHANISM", "BOURSE_SASL_PASSWORD", "BOURSE_SASL_USERNAME"]
     assert [e["name"] for e in c["env"]] == ["BOURSE_TLS"]
