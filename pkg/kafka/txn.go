@@ -309,10 +309,10 @@ func (r *runner) count(t *openTxn) {
 
 // checkOffsets verifies that the offsets the session will commit are the
 // positions the snapshots were taken at. A partition missing from the
-// session's offsets was revoked by a rebalance in the meantime, and one
-// whose offset differs while assignment changes are queued was revoked and
-// assigned again: revoked is true and the transaction must abort. Any
-// other difference is ErrStateMismatch.
+// session's offsets was revoked by a rebalance in the meantime, one whose
+// offset differs was revoked and assigned again: revoked is true and the
+// transaction must abort (the restore on assignment keeps checking state
+// against committed offsets, ErrStateMismatch).
 func (r *runner) checkOffsets(ps []int32) (revoked bool, err error) {
 	unc := r.sess.Client().UncommittedOffsets()[r.rc.Input]
 	for _, p := range ps {
@@ -322,24 +322,18 @@ func (r *runner) checkOffsets(ps []int32) (revoked bool, err error) {
 	}
 	for _, p := range ps {
 		if eo, ok := unc[p]; !ok || eo.Offset != r.parts[p].pos {
-			if r.eventsPending() {
-				// The partition was revoked and assigned again while the
-				// records were processed: the client reset its offset to
-				// the committed one, and the queued events say so.
-				return true, nil
-			}
-			return false, fmt.Errorf("run %s: %w: partition %d would commit offset %d (present %t) but its snapshot is at %d",
-				r.rc.Job, ErrStateMismatch, p, eo.Offset, ok, r.parts[p].pos)
+			// The partition was revoked and assigned again while the
+			// records were processed (the client reset its offset to the
+			// committed one, and may have handed over records fetched
+			// before): committing would tie the snapshot to the wrong
+			// offset. Abort; the rollback realigns the consumer with the
+			// committed snapshots and the work is redone.
+			r.log.Warn("offsets to commit differ from the snapshots' positions (partition reassigned during the transaction); aborting",
+				"partition", p, "offset", eo.Offset, "present", ok, "snapshot", r.parts[p].pos)
+			return true, nil
 		}
 	}
 	return false, nil
-}
-
-// eventsPending reports whether assignment changes are queued.
-func (r *runner) eventsPending() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.events) > 0
 }
 
 func (r *runner) produceSnapshot(s stagedSnapshot) {
