@@ -57,7 +57,8 @@
 // ErrStateMismatch rather than replay or skip. A restart therefore costs
 // one snapshot read, not a replay. Before each commit Run also checks that
 // the offsets the session will commit are the ones recorded in the
-// snapshots.
+// snapshots; a partition revoked or reassigned meanwhile makes the
+// transaction abort and roll back instead.
 //
 // Control records (transaction markers) are kept and counted as consumed,
 // so positions reach the last stable offset exactly.

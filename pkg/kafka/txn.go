@@ -23,7 +23,6 @@ type openTxn struct {
 	err      error          // the first failed produce; set once, read after Flush
 	polled   int            // records consumed (control records included)
 	in       int64          // data records processed
-	rejected int64          // REJECTED events emitted
 	start    time.Time
 }
 
@@ -214,10 +213,7 @@ func (r *runner) commit(ctx context.Context) error {
 		r.produceSnapshot(s)
 	}
 	ph.Snapshot = lap()
-	if revoked, err := r.checkOffsets(ps); err != nil {
-		r.abortQuietly(staged)
-		return err
-	} else if revoked {
+	if r.reassigned(ps) {
 		// A rebalance took partitions away while the records were being
 		// processed: this transaction cannot commit them. Abort, roll back,
 		// and let the new owner (or this instance, after the rebalance)
@@ -307,33 +303,28 @@ func (r *runner) count(t *openTxn) {
 	r.rc.Metrics.Commit(time.Since(t.start).Seconds())
 }
 
-// checkOffsets verifies that the offsets the session will commit are the
-// positions the snapshots were taken at. A partition missing from the
-// session's offsets was revoked by a rebalance in the meantime, one whose
-// offset differs was revoked and assigned again: revoked is true and the
-// transaction must abort (the restore on assignment keeps checking state
-// against committed offsets, ErrStateMismatch).
-func (r *runner) checkOffsets(ps []int32) (revoked bool, err error) {
+// reassigned reports whether a partition the transaction consumed from
+// changed hands since: missing from the offsets the session will commit
+// (revoked by a rebalance), or present at another offset than its
+// snapshot's position (revoked and assigned again, the client's offset
+// reset to the committed one). Either way the transaction must abort; the
+// rollback realigns the consumer with the committed snapshots and the work
+// is redone. (The restore on assignment keeps checking state against
+// committed offsets: ErrStateMismatch.)
+func (r *runner) reassigned(ps []int32) bool {
 	unc := r.sess.Client().UncommittedOffsets()[r.rc.Input]
 	for _, p := range ps {
-		if _, ok := unc[p]; !ok {
-			return true, nil
+		eo, ok := unc[p]
+		if !ok {
+			return true
 		}
-	}
-	for _, p := range ps {
-		if eo, ok := unc[p]; !ok || eo.Offset != r.parts[p].pos {
-			// The partition was revoked and assigned again while the
-			// records were processed (the client reset its offset to the
-			// committed one, and may have handed over records fetched
-			// before): committing would tie the snapshot to the wrong
-			// offset. Abort; the rollback realigns the consumer with the
-			// committed snapshots and the work is redone.
+		if eo.Offset != r.parts[p].pos {
 			r.log.Warn("offsets to commit differ from the snapshots' positions (partition reassigned during the transaction); aborting",
-				"partition", p, "offset", eo.Offset, "present", ok, "snapshot", r.parts[p].pos)
-			return true, nil
+				"partition", p, "offset", eo.Offset, "snapshot", r.parts[p].pos)
+			return true
 		}
 	}
-	return false, nil
+	return false
 }
 
 func (r *runner) produceSnapshot(s stagedSnapshot) {
