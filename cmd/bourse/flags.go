@@ -8,6 +8,7 @@ import (
 
 	"github.com/bourse/bourse/jobs/runner"
 	"github.com/bourse/bourse/pkg/kafka"
+	"github.com/bourse/bourse/pkg/record"
 )
 
 // addKafkaFlags binds the connection flags. SASL credentials are read from
@@ -32,15 +33,11 @@ func kafkaCredentials(c *kafka.Config) {
 // addTopicFlags binds the topic names.
 func addTopicFlags(fs *pflag.FlagSet, t *kafka.Topics) {
 	fs.StringVar(&t.Orders, "orders-topic", t.Orders, "orders topic")
-	fs.StringVar(&t.Trades, "trades-topic", t.Trades, "trades topic")
-	fs.StringVar(&t.Events, "events-topic", t.Events, "execution reports topic")
-	fs.StringVar(&t.Bars, "bars-topic", t.Bars, "bars topic")
-	fs.StringVar(&t.SMA, "sma-topic", t.SMA, "SMA topic")
-	fs.StringVar(&t.Profit, "profit-topic", t.Profit, "profit topic")
 	fs.StringVar(&t.Instruments, "instruments-topic", t.Instruments, "compacted instruments reference topic")
-	fs.StringVar(&t.Rejects, "rejects-topic", t.Rejects, "rejected input records topic")
-	fs.StringVar(&t.Book, "book-topic", t.Book, "book updates topic (match's market data feed)")
-	fs.StringVar(&t.BookSnapshots, "book-snapshots-topic", t.BookSnapshots, "compacted book snapshots topic")
+	for k := range record.NumKinds {
+		info := k.Info()
+		fs.StringVar(&t.Out[k], info.Flag, t.Out[k], info.Help)
+	}
 }
 
 // addRunnerFlags binds what every stream job shares.
@@ -61,5 +58,5 @@ func addRunnerFlags(fs *pflag.FlagSet, c *runner.Config) {
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve Prometheus metrics on this address, e.g. :9102")
 	addKafkaFlags(fs, &c.Kafka)
 	addTopicFlags(fs, &c.Topics)
-	fs.StringVar(&c.Files.Rejects, "rejects", c.Files.Rejects, "file mode: write rejected input records as JSON Lines here")
+	fs.StringVar(&c.Files[record.KindReject], "rejects", c.Files[record.KindReject], "file mode: write rejected input records as JSON Lines here")
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bourse/bourse/jobs/match"
+	"github.com/bourse/bourse/pkg/record"
 )
 
 func newMatchCmd() *cobra.Command {
@@ -54,13 +55,13 @@ off), in the same transaction as the trades; with --batch-dir also the Arrow
 	}
 	fs := cmd.Flags()
 	addRunnerFlags(fs, &cfg.Config)
-	fs.StringVar(&cfg.Files.Trades, "out", cfg.Files.Trades, "trades output (- = stdout)")
-	fs.StringVar(&cfg.Files.Events, "events", "", "execution reports output")
+	fs.StringVar(&cfg.Files[record.KindTrade], "out", cfg.Files[record.KindTrade], "trades output (- = stdout)")
+	fs.StringVar(&cfg.Files[record.KindEvent], "events", "", "execution reports output")
 	fs.StringVar(&cfg.Instruments, "instruments", "", "instruments reference: CSV (symbol,name,tick_size,lot_size,ref_price) or JSON; default: the instruments topic or the built-in RIL, INFY, ONGC, TCS")
 	fs.StringVar(&cfg.Policy, "policy", cfg.Policy, "matching policy: price-time, or exact (the original rule: equal price and quantity only)")
 	fs.BoolVar(&cfg.Quiet, "quiet", false, "no human trade lines on stderr")
-	fs.StringVar(&cfg.Files.Book, "book", "", "file mode: write the book feed (one update per order that changed a book: changed levels, seq, best bid/offer) as JSON Lines here")
-	fs.StringVar(&cfg.Files.BookSnapshots, "book-snapshots", "", "file mode: write book snapshots (top --book-depth levels) as JSON Lines here")
+	fs.StringVar(&cfg.Files[record.KindBook], "book", "", "file mode: write the book feed (one update per order that changed a book: changed levels, seq, best bid/offer) as JSON Lines here")
+	fs.StringVar(&cfg.Files[record.KindBookSnapshot], "book-snapshots", "", "file mode: write book snapshots (top --book-depth levels) as JSON Lines here")
 	fs.IntVar(&cfg.BookSnapshotEvery, "book-snapshot-every", cfg.BookSnapshotEvery, "emit a book snapshot of an instrument every this many of its book updates (and at the end of a run)")
 	fs.IntVar(&cfg.BookDepth, "book-depth", cfg.BookDepth, "levels per side in a book snapshot")
 	fs.DurationVar(&cfg.MaxClockSkew, "max-clock-skew", cfg.MaxClockSkew, "reject (CLOCK_SKEW) an order stamped more than this ahead of both its instrument's clock and the reference time (Kafka record timestamp; in file mode the start time); 0 = off")

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bourse/bourse/jobs/pipeline"
 	"github.com/bourse/bourse/pkg/kafka"
 )
 
@@ -51,7 +52,7 @@ rather than risk losing them. Without it the broker's default applies.`,
 			if cmd.Flags().Changed("min-insync-replicas") && (minISR < 1 || minISR > int(replication)) {
 				return &usageError{fmt.Errorf("--min-insync-replicas must be 1..%d (the replication factor), got %d", replication, minISR)}
 			}
-			names, compacted := topics.Layout()
+			names, compacted := topics.Layout(pipeline.JobNames()...)
 			set := kafka.TopicSettings{Partitions: partitions, Replication: replication, MinInsyncReplicas: minISR, Compacted: compacted}
 			if err := kafka.CreateTopicsWith(cmd.Context(), cfg, names, set); err != nil {
 				return err

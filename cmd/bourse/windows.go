@@ -9,6 +9,7 @@ import (
 	"github.com/bourse/bourse/jobs/profit"
 	"github.com/bourse/bourse/jobs/sma"
 	"github.com/bourse/bourse/jobs/windowed"
+	"github.com/bourse/bourse/pkg/record"
 )
 
 func addWindowFlags(fs *pflag.FlagSet, w *windowed.Windows) {
@@ -43,8 +44,8 @@ reported as LATE rejects.`,
 	fs := cmd.Flags()
 	addRunnerFlags(fs, &cfg.Config)
 	addWindowFlags(fs, &cfg.Windows)
-	fs.StringVar(&cfg.Files.SMA, "out", cfg.Files.SMA, "SMA output (- = stdout)")
-	fs.StringVar(&cfg.Files.Bars, "bars", "", "bars output (file mode)")
+	fs.StringVar(&cfg.Files[record.KindSMA], "out", cfg.Files[record.KindSMA], "SMA output (- = stdout)")
+	fs.StringVar(&cfg.Files[record.KindBar], "bars", "", "bars output (file mode)")
 	return cmd
 }
 
@@ -74,7 +75,7 @@ time) no longer holds windows up; its late windows then come with rank 0.`,
 	addRunnerFlags(fs, &cfg.Config.Config)
 	addWindowFlags(fs, &cfg.Windows)
 	fs.DurationVar(&cfg.Idle, "idle", 0, "an instrument whose newest trade is this far behind the newest of all stops holding windows open (0 = never: exact ranks; set it where instruments can halt)")
-	fs.StringVar(&cfg.Files.Profit, "out", cfg.Files.Profit, "profit output (- = stdout)")
+	fs.StringVar(&cfg.Files[record.KindProfit], "out", cfg.Files[record.KindProfit], "profit output (- = stdout)")
 	fs.StringVar(&cfg.Instruments, "instruments", "", "instruments reference (CSV or JSON): windows are ranked once every listed instrument has passed them; default: the instruments topic or the built-in list")
 	return cmd
 }

@@ -196,7 +196,7 @@ func bulk(t *testing.T, dir string, n, perBatch int) []record.Trade {
 	w, _ := columnar.NewBatchWriter(dir, columnar.Trades)
 	for i := range trades {
 		w.SetOffset(int64(i))
-		w.Trade(&trades[i])
+		w.Emit(&trades[i])
 		if (i+1)%perBatch == 0 || i == n-1 {
 			if err := w.Flush(stream.Range{Source: "orders", First: int64(i / perBatch * perBatch), Last: int64(i)}); err != nil {
 				t.Fatal(err)

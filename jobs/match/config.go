@@ -6,6 +6,7 @@ import (
 
 	"github.com/bourse/bourse/jobs/runner"
 	"github.com/bourse/bourse/pkg/book"
+	"github.com/bourse/bourse/pkg/record"
 )
 
 // Config configures the match job.
@@ -42,7 +43,7 @@ const DefaultMaxClockSkew = 24 * time.Hour
 func DefaultConfig() Config {
 	c := Config{Config: runner.Defaults(), Policy: "price-time", MaxClockSkew: DefaultMaxClockSkew,
 		BookSnapshotEvery: DefaultBookSnapshotEvery, BookDepth: DefaultBookDepth}
-	c.Files.Trades = "-"
+	c.Files[record.KindTrade] = "-"
 	return c
 }
 
@@ -89,7 +90,7 @@ const MaxBookDepth = 1000
 // feedOn reports whether the book feed has somewhere to go.
 func (c *Config) feedOn() bool {
 	if c.KafkaMode() {
-		return c.Topics.Book != "" || c.Topics.BookSnapshots != ""
+		return c.Topics.Out[record.KindBook] != "" || c.Topics.Out[record.KindBookSnapshot] != ""
 	}
-	return c.Files.Book != "" || c.Files.BookSnapshots != ""
+	return c.Files[record.KindBook] != "" || c.Files[record.KindBookSnapshot] != ""
 }

@@ -107,7 +107,7 @@ func (f *feed) after(b *book.Book, s *feedSeq, out record.Emitter) {
 	if l, ok := f.best(b, record.Sell); ok {
 		u.HasAsk, u.Ask, u.AskQty, u.AskOrders = true, l.Price, l.Quantity, l.Orders
 	}
-	out.BookUpdate(u)
+	out.Emit(u)
 	if s.seq%f.opt.SnapshotEvery == 0 {
 		f.snapshot(b, s, out)
 	}
@@ -139,7 +139,7 @@ func (f *feed) snapshot(b *book.Book, s *feedSeq, out record.Emitter) {
 		asks = append(asks, f.level(b, l))
 	}
 	*sn = record.BookSnapshot{Instrument: b.Instrument().Symbol, Seq: s.seq, Time: b.Clock(), Bids: bids, Asks: asks}
-	out.BookSnapshot(sn)
+	out.Emit(sn)
 	s.snapSeq = s.seq
 }
 

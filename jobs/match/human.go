@@ -11,7 +11,6 @@ import (
 // HumanLines writes one readable line per trade, showing both orders
 // behind it, and one per rejected order. It is an Emitter for stderr.
 type HumanLines struct {
-	record.Discard
 	w   *bufio.Writer
 	buf []byte
 }
@@ -21,8 +20,19 @@ func NewHumanLines(w io.Writer) *HumanLines {
 	return &HumanLines{w: bufio.NewWriterSize(w, 4096)}
 }
 
-// Trade writes e.g. "TRADE TCS #12  5.0 @ 15.0  BUY #1000001 (t01) <- SELL #1000002 (t07)  aggressor BUY  2023-03-12T23:48:37Z".
-func (h *HumanLines) Trade(t *record.Trade) {
+// Emit writes a line for trades and REJECTED reports; other records are
+// not echoed.
+func (h *HumanLines) Emit(r record.Record) {
+	switch r := r.(type) {
+	case *record.Trade:
+		h.trade(r)
+	case *record.Event:
+		h.event(r)
+	}
+}
+
+// trade writes e.g. "TRADE TCS #12  5.0 @ 15.0  BUY #1000001 (t01) x SELL #1000002 (t07)  aggressor BUY  2023-03-12T23:48:37Z".
+func (h *HumanLines) trade(t *record.Trade) {
 	b := append(h.buf[:0], "TRADE "...)
 	b = append(b, t.Instrument...)
 	b = append(b, " #"...)
@@ -44,8 +54,8 @@ func (h *HumanLines) Trade(t *record.Trade) {
 	h.line(b)
 }
 
-// Event writes a line for REJECTED reports only.
-func (h *HumanLines) Event(e *record.Event) {
+// event writes a line for REJECTED reports only.
+func (h *HumanLines) event(e *record.Event) {
 	if e.Type != record.Rejected {
 		return
 	}

@@ -232,7 +232,7 @@ func (p *Processor) rejectAt(out record.Emitter, err error, raw []byte, at int64
 	if at >= 0 {
 		r.Time = at
 	}
-	out.Event(r)
+	out.Emit(r)
 }
 
 // Flush cancels the resting orders of retired instruments, if any; other

@@ -7,16 +7,23 @@ import (
 	"time"
 
 	"github.com/bourse/bourse/jobs/runner"
-	"github.com/bourse/bourse/pkg/columnar"
-	"github.com/bourse/bourse/pkg/kafka"
+	"github.com/bourse/bourse/pkg/record"
 )
+
+// Job declares the match job: orders in; trades, execution reports and the
+// book feed out.
+var Job = runner.Job{
+	Name:    "match",
+	Input:   runner.Orders,
+	Outputs: []record.Kind{record.KindTrade, record.KindEvent, record.KindBook, record.KindBookSnapshot},
+}
 
 // Run runs the match job: orders from cfg.In (or the orders topic) to
 // trades and execution reports. Human trade lines go to human unless
 // cfg.Quiet.
 func Run(ctx context.Context, cfg Config, human io.Writer, log *slog.Logger) (runner.Summary, error) {
 	if err := cfg.Validate(); err != nil {
-		return runner.Summary{Job: "match"}, err
+		return runner.Summary{Job: Job.Name}, err
 	}
 	policy, _ := cfg.policy()
 	if cfg.Now.IsZero() {
@@ -24,22 +31,10 @@ func Run(ctx context.Context, cfg Config, human io.Writer, log *slog.Logger) (ru
 	}
 	ins, err := runner.LoadInstruments(ctx, cfg.Instruments, cfg.Config, log)
 	if err != nil {
-		return runner.Summary{Job: "match"}, err
+		return runner.Summary{Job: Job.Name}, err
 	}
-	datasets := []columnar.Dataset{columnar.Trades, columnar.Events}
-	if cfg.feedOn() {
-		datasets = append(datasets, columnar.Book)
-	}
-	job := runner.Job{
-		Name:    "match",
-		Factory: Factory(ins, policy, cfg.options()),
-		Input:   func(t kafka.Topics) string { return t.Orders },
-		Outputs: func(t kafka.Topics) kafka.Topics {
-			return kafka.Topics{Trades: t.Trades, Events: t.Events, Book: t.Book, BookSnapshots: t.BookSnapshots}
-		},
-		InputDataset: "orders",
-		Datasets:     datasets,
-	}
+	job := Job
+	job.Factory = Factory(ins, policy, cfg.options())
 	if !cfg.Quiet && human != nil {
 		h := NewHumanLines(human)
 		defer h.Flush()

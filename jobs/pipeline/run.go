@@ -61,7 +61,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer, log *slog.Logger) (Result
 		log.Info("embedded broker started", "brokers", brokers)
 	}
 	topics := kafka.DefaultTopics()
-	names, compacted := topics.Layout()
+	names, compacted := topics.Layout(JobNames()...)
 	if err := kafka.CreateTopics(ctx, cfg.Kafka, names, cfg.Partitions, 1, compacted); err != nil {
 		return res, err
 	}
@@ -103,7 +103,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer, log *slog.Logger) (Result
 	if res.LastSMA, res.Top, err = collect(ctx, cfg.Kafka, topics); err != nil {
 		return res, err
 	}
-	if res.Reasons, err = rejectReasons(ctx, cfg.Kafka, topics.Events); err != nil {
+	if res.Reasons, err = rejectReasons(ctx, cfg.Kafka, topics.Out[record.KindEvent]); err != nil {
 		return res, err
 	}
 	res.Elapsed = time.Since(start)
@@ -114,7 +114,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer, log *slog.Logger) (Result
 // collect reads the committed sma and profit topics.
 func collect(ctx context.Context, kc kafka.Config, t kafka.Topics) ([]record.SMA, []record.Profit, error) {
 	last := map[string]record.SMA{}
-	err := kafka.ReadValues(ctx, kc, t.SMA, func(_, v []byte) {
+	err := kafka.ReadValues(ctx, kc, t.Out[record.KindSMA], func(_, v []byte) {
 		var s record.SMA
 		if record.DecodeSMA(v, &s) == nil {
 			if cur, ok := last[s.Instrument]; !ok || s.WindowStart >= cur.WindowStart {
@@ -123,17 +123,17 @@ func collect(ctx context.Context, kc kafka.Config, t kafka.Topics) ([]record.SMA
 		}
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("read %s: %w", t.SMA, err)
+		return nil, nil, fmt.Errorf("read %s: %w", t.Out[record.KindSMA], err)
 	}
 	var top []record.Profit
-	err = kafka.ReadValues(ctx, kc, t.Profit, func(_, v []byte) {
+	err = kafka.ReadValues(ctx, kc, t.Out[record.KindProfit], func(_, v []byte) {
 		var p record.Profit
 		if record.DecodeProfit(v, &p) == nil && p.Rank == 1 {
 			top = append(top, p)
 		}
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("read %s: %w", t.Profit, err)
+		return nil, nil, fmt.Errorf("read %s: %w", t.Out[record.KindProfit], err)
 	}
 	sort.Slice(top, func(i, j int) bool { return top[i].WindowStart < top[j].WindowStart })
 	smas := make([]record.SMA, 0, len(last))
@@ -165,7 +165,7 @@ func printSummary(w io.Writer, r *Result) {
 	}
 	c := r.Match.Out
 	fmt.Fprintf(w, "\nbourse run: %d orders -> %d trades, %d execution reports, %d rejected (%s)\n",
-		r.Orders, c.Trades, c.Events, c.Rejected, r.Elapsed.Round(time.Millisecond))
+		r.Orders, c.ByKind[record.KindTrade], c.ByKind[record.KindEvent], c.Rejected, r.Elapsed.Round(time.Millisecond))
 	reasons := make([]string, 0, len(r.Reasons))
 	for k := range r.Reasons {
 		reasons = append(reasons, k)

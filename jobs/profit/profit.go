@@ -6,8 +6,7 @@ import (
 
 	"github.com/bourse/bourse/jobs/runner"
 	"github.com/bourse/bourse/jobs/windowed"
-	"github.com/bourse/bourse/pkg/columnar"
-	"github.com/bourse/bourse/pkg/kafka"
+	"github.com/bourse/bourse/pkg/record"
 	"github.com/bourse/bourse/pkg/window"
 )
 
@@ -23,34 +22,34 @@ type Config struct {
 // DefaultConfig returns the defaults: profit lines to stdout.
 func DefaultConfig() Config {
 	c := Config{Config: windowed.DefaultConfig()}
-	c.Files.Profit = "-"
+	c.Files[record.KindProfit] = "-"
 	return c
+}
+
+// Job declares the profit job: trades in; ranked profit windows and rejects
+// out. It ranks across instruments, so it is Global.
+var Job = runner.Job{
+	Name:    "profit",
+	Input:   runner.Records(record.KindTrade),
+	Outputs: []record.Kind{record.KindProfit, record.KindReject},
+	Global:  true,
 }
 
 // Run runs the profit job.
 func Run(ctx context.Context, cfg Config, log *slog.Logger) (runner.Summary, error) {
 	if err := cfg.Validate(); err != nil {
-		return runner.Summary{Job: "profit"}, err
+		return runner.Summary{Job: Job.Name}, err
 	}
 	wc, _ := cfg.Engine()
 	ins, err := runner.LoadInstruments(ctx, cfg.Instruments, cfg.Config.Config, log)
 	if err != nil {
-		return runner.Summary{Job: "profit"}, err
+		return runner.Summary{Job: Job.Name}, err
 	}
 	var expect []string
 	for _, in := range ins.List() {
 		expect = append(expect, in.Symbol)
 	}
-	job := runner.Job{
-		Name:    "profit",
-		Factory: windowed.Factory(wc, window.Options{Profit: true}, expect),
-		Global:  true,
-		Input:   func(t kafka.Topics) string { return t.Trades },
-		Outputs: func(t kafka.Topics) kafka.Topics {
-			return kafka.Topics{Profit: t.Profit, Rejects: t.Rejects}
-		},
-		InputDataset: "trades",
-		Datasets:     []columnar.Dataset{columnar.Profits, columnar.Rejects},
-	}
+	job := Job
+	job.Factory = windowed.Factory(wc, window.Options{Profit: true}, expect)
 	return runner.Run(ctx, cfg.Config.Config, job, log)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/bourse/bourse/pkg/kafka"
+	"github.com/bourse/bourse/pkg/record"
 )
 
 // ErrUsage marks configuration errors: the CLI maps them to exit code 2.
@@ -13,10 +14,7 @@ var ErrUsage = errors.New("usage")
 
 // Files are the file-mode output paths of a job, by kind: "-" is stdout,
 // "" writes nothing of that kind.
-type Files struct {
-	Trades, Events, Bars, SMA, Profit, Rejects string
-	Book, BookSnapshots                        string // match's market data feed
-}
+type Files [record.NumKinds]string
 
 // Config is what every stream job takes besides its own rules.
 type Config struct {

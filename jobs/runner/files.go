@@ -14,23 +14,16 @@ import (
 
 func runFiles(ctx context.Context, cfg Config, job Job, batches stream.BatchSink, log *slog.Logger) (Summary, error) {
 	var sum Summary
-	in, name, err := openInput(ctx, cfg.In, job.InputDataset)
+	in, name, err := openInput(ctx, cfg.In, job.Input.dataset())
 	if err != nil {
 		return sum, err
 	}
 	defer in.Close()
 	outs := newOutputs()
 	defer outs.close()
-	w := stream.JSONWriters{}
-	for _, o := range []struct {
-		path string
-		dst  *io.Writer
-	}{
-		{cfg.Files.Trades, &w.Trades}, {cfg.Files.Events, &w.Events}, {cfg.Files.Bars, &w.Bars},
-		{cfg.Files.SMA, &w.SMA}, {cfg.Files.Profit, &w.Profit}, {cfg.Files.Rejects, &w.Rejects},
-		{cfg.Files.Book, &w.Book}, {cfg.Files.BookSnapshots, &w.BookSnapshots},
-	} {
-		if *o.dst, err = outs.open(o.path); err != nil {
+	var w stream.JSONWriters
+	for k, path := range cfg.Files {
+		if w[k], err = outs.open(path); err != nil {
 			return sum, err
 		}
 	}

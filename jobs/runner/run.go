@@ -13,47 +13,98 @@ import (
 	"github.com/bourse/bourse/pkg/stream"
 )
 
-// Job describes a stream job to the runner.
+// Job describes a stream job to the runner: what it reads and the kinds it
+// writes, from which its Kafka topics, its Arrow datasets and its file
+// outputs derive.
 type Job struct {
-	Name    string // match | sma | profit
-	Factory stream.Factory
+	Name string // match | sma | profit
+	// Input is what the job reads.
+	Input Source
+	// Outputs are the kinds the job writes.
+	Outputs []record.Kind
 	// Global runs one processor over every input partition (profit ranks
 	// across instruments); the job must then own all partitions.
 	Global bool
-	// Input picks the input topic; Outputs blanks the topics a job does not
-	// write.
-	Input   func(kafka.Topics) string
-	Outputs func(kafka.Topics) kafka.Topics
-	// InputDataset is what the job reads: "orders" or "trades" (for
-	// replays of archived data).
-	InputDataset string
-	// Datasets are the Arrow micro-batch datasets the job writes.
-	Datasets []columnar.Dataset
+	// Factory makes the job's processors; set for a run.
+	Factory stream.Factory
 	// Human, if set, also receives every output (stderr echo lines).
 	Human record.Emitter
+}
+
+// Source is what a stream job reads: the orders (match), or the records of
+// one output kind (sma and profit read trades).
+type Source struct {
+	Orders bool
+	Kind   record.Kind // when !Orders
+}
+
+// Orders is the orders input.
+var Orders = Source{Orders: true}
+
+// Records is the input of the records of kind k.
+func Records(k record.Kind) Source { return Source{Kind: k} }
+
+// topic is the input topic of s.
+func (s Source) topic(t kafka.Topics) string {
+	if s.Orders {
+		return t.Orders
+	}
+	return t.Out[s.Kind]
+}
+
+// dataset is the archived dataset of s, for replays.
+func (s Source) dataset() string {
+	if s.Orders {
+		return string(columnar.Orders)
+	}
+	return s.Kind.Info().Dataset
+}
+
+// datasets are the Arrow datasets of the kinds j writes.
+func (j Job) datasets() []columnar.Dataset {
+	var ds []columnar.Dataset
+	for _, k := range j.Outputs {
+		if d := k.Info().Dataset; d != "" {
+			ds = append(ds, columnar.Dataset(d))
+		}
+	}
+	return ds
 }
 
 // Summary says what a run did.
 type Summary struct {
 	Job     string
 	Read    int64 // input records handed to the processor
-	Out     stream.Counts
+	Out     record.Counts
 	Commits int64 // Kafka transactions committed
 	Aborts  int64
 	Phases  kafka.Phases // where the commits spent their time (Kafka mode)
 	Elapsed time.Duration
 }
 
-// String is the one-line summary printed at the end of a run.
+// String is the one-line summary printed at the end of a run: every kind
+// but rejects, with the book feed last and only when there was one.
 func (s Summary) String() string {
-	c := s.Out
-	line := fmt.Sprintf("%s: read %d, wrote %d (trades %d, events %d, bars %d, sma %d, profit %d), rejected %d",
-		s.Job, s.Read, c.Total()-c.Rejects, c.Trades, c.Events, c.Bars, c.SMAs, c.Profits, c.Rejects+c.Rejected)
+	c := s.Out.ByKind
+	isFeed := func(k record.Kind) bool { return k == record.KindBook || k == record.KindBookSnapshot }
+	line := fmt.Sprintf("%s: read %d, wrote %d (", s.Job, s.Read, s.Out.Total()-c[record.KindReject])
+	sep := ""
+	for k := range record.NumKinds {
+		if k != record.KindReject && !isFeed(k) {
+			line += fmt.Sprintf("%s%s %d", sep, k.Info().Label, c[k])
+			sep = ", "
+		}
+	}
+	line += fmt.Sprintf("), rejected %d", s.Out.Rejects())
 	if s.Commits+s.Aborts > 0 {
 		line += fmt.Sprintf(", %d transactions committed, %d aborted", s.Commits, s.Aborts)
 	}
-	if c.BookUpdates+c.BookSnapshots > 0 {
-		line += fmt.Sprintf(", book updates %d, book snapshots %d", c.BookUpdates, c.BookSnapshots)
+	if c[record.KindBook]+c[record.KindBookSnapshot] > 0 {
+		for k := range record.NumKinds {
+			if isFeed(k) {
+				line += fmt.Sprintf(", %s %d", k.Info().Label, c[k])
+			}
+		}
 	}
 	return line + fmt.Sprintf(" in %s", s.Elapsed.Round(time.Millisecond))
 }
@@ -109,7 +160,7 @@ func openBatches(dir string, job Job, n int) ([]stream.BatchSink, error) {
 	}
 	bs := make([]stream.BatchSink, n)
 	for i := range bs {
-		bw, err := columnar.NewBatchWriter(dir, job.Datasets...)
+		bw, err := columnar.NewBatchWriter(dir, job.datasets()...)
 		if err != nil {
 			for _, b := range bs[:i] {
 				b.Close()
@@ -141,11 +192,11 @@ func runKafka(ctx context.Context, cfg Config, job Job, batches []stream.BatchSi
 		Job:             job.Name,
 		Group:           group,
 		TransactionalID: cfg.TransactionalID,
-		Input:           job.Input(cfg.Topics),
+		Input:           job.Input.topic(cfg.Topics),
 		StateTopic:      stateTopic(cfg.StateTopic, job.Name),
 		Factory:         job.Factory,
 		Global:          job.Global,
-		Outputs:         job.Outputs(cfg.Topics),
+		Outputs:         cfg.Topics.Only(job.Outputs...),
 		Threads:         cfg.Threads,
 		Batches:         batches,
 		Echo:            job.Human,
@@ -158,13 +209,7 @@ func runKafka(ctx context.Context, cfg Config, job Job, batches []stream.BatchSi
 		Logger:          log,
 		Metrics:         m,
 	})
-	out := stream.Counts{
-		Trades: st.Out[kafka.KindTrade], Events: st.Out[kafka.KindEvent], Bars: st.Out[kafka.KindBar],
-		SMAs: st.Out[kafka.KindSMA], Profits: st.Out[kafka.KindProfit], Rejects: st.Out[kafka.KindReject],
-		BookUpdates: st.Out[kafka.KindBook], BookSnapshots: st.Out[kafka.KindBookSnapshot],
-		Rejected: st.Rejects - st.Out[kafka.KindReject],
-	}
-	return Summary{Read: st.RecordsIn, Out: out, Commits: st.Commits, Aborts: st.Aborts, Phases: st.Phases}, err
+	return Summary{Read: st.RecordsIn, Out: st.Out, Commits: st.Commits, Aborts: st.Aborts, Phases: st.Phases}, err
 }
 
 func stateTopic(flag, job string) string {

@@ -656,7 +656,7 @@ func TestAttackPrivacy(t *testing.T) {
 	for _, line := range []string{
 		`{"instrument":"TCS","bar_start":"2026-05-01T10:00:00Z","bar_end":"2026-05-01T10:01:00Z","open":3500.0,"high":3500.0,"low":3500.0,"close":3500.0,"volume":7.0,"vwap":3500.0,"count":2}`,
 	} {
-		if err := x.srv.Ingest(KindBar, []byte(line)); err != nil {
+		if err := x.srv.Ingest(record.KindBar, []byte(line)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -36,7 +36,7 @@ type benchFlow struct {
 }
 
 type benchRecord struct {
-	kind Kind
+	kind record.Kind
 	line []byte
 }
 
@@ -75,11 +75,11 @@ func makeBenchFlow(tb testing.TB, orders int) benchFlow {
 		books[o.Instrument].Submit(&o, &c)
 		var recs []benchRecord
 		for i := range c.trades {
-			recs = append(recs, benchRecord{KindTrade, record.AppendTradeJSON(nil, &c.trades[i])})
+			recs = append(recs, benchRecord{record.KindTrade, record.AppendTradeJSON(nil, &c.trades[i])})
 		}
 		if u, ok := feeds[o.Instrument].next(); ok {
 			u.Instrument = o.Instrument
-			recs = append(recs, benchRecord{KindBook, record.AppendBookUpdateJSON(nil, &u)})
+			recs = append(recs, benchRecord{record.KindBook, record.AppendBookUpdateJSON(nil, &u)})
 			f.updates++
 		}
 		f.trades += len(c.trades)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/bourse/bourse/pkg/kafka"
+	"github.com/bourse/bourse/pkg/record"
 )
 
 // ErrUsage is wrapped by every configuration error (the CLI's exit code 2).
@@ -88,7 +89,7 @@ func (c *Config) Validate() error {
 	if c.Tokens == "" {
 		return fmt.Errorf("%w: --tokens: expected the tokens file (create one with `bourse serve token add`), got nothing", ErrUsage)
 	}
-	if c.Topics.Orders == "" || c.Topics.Trades == "" || c.Topics.Events == "" {
+	if c.Topics.Orders == "" || c.Topics.Out[record.KindTrade] == "" || c.Topics.Out[record.KindEvent] == "" {
 		return fmt.Errorf("%w: the orders, trades and order-events topics must be named", ErrUsage)
 	}
 	return c.checkLimits()

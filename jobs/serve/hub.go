@@ -4,40 +4,37 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"github.com/bourse/bourse/pkg/record"
 )
 
-// Kind is the kind of a stream event.
-type Kind uint8
+// streamNames are the stream's names of the record kinds it carries: the
+// ?kinds= filter's and the Server-Sent Events' (docs/CONTRACT.md, the
+// OpenAPI document). A kind without names is not streamed.
+var streamNames = [record.NumKinds]struct{ filter, event string }{
+	record.KindTrade:        {"trades", "trade"},
+	record.KindEvent:        {"orders", "order"}, // execution reports, only to the order's trader
+	record.KindBar:          {"bars", "bar"},
+	record.KindSMA:          {"sma", "sma"},
+	record.KindProfit:       {"profit", "profit"},
+	record.KindBook:         {"book", "book"},
+	record.KindBookSnapshot: {"book", "book_snapshot"}, // a whole book, after a gap in the feed; filtered as "book"
+}
 
-// Stream event kinds; the stream's ?kinds= filter uses their names.
-const (
-	KindTrade Kind = iota
-	KindOrder      // execution reports, only to the order's trader
-	KindBar
-	KindSMA
-	KindProfit
-	KindBook         // book feed updates (event "book")
-	KindBookSnapshot // a whole book (event "book_snapshot"): after a gap in the feed; filtered as "book"
-	numKinds
-)
-
-var kindNames = [numKinds]string{"trades", "orders", "bars", "sma", "profit", "book", "book"}
-var eventNames = [numKinds]string{"trade", "order", "bar", "sma", "profit", "book", "book_snapshot"}
-
-// String returns the filter name of k: trades, orders, bars, sma, profit,
-// book.
-func (k Kind) String() string {
-	if k < numKinds {
-		return kindNames[k]
+// filterName returns the filter name of k: trades, orders, bars, sma,
+// profit, book.
+func filterName(k record.Kind) string {
+	if k < record.NumKinds && streamNames[k].filter != "" {
+		return streamNames[k].filter
 	}
 	return "unknown"
 }
 
-// ParseKind parses a filter name.
-func ParseKind(s string) (Kind, bool) {
-	for k, n := range kindNames {
-		if n == s {
-			return Kind(k), true
+// ParseKind parses a filter name; "book" is record.KindBook (its snapshots follow).
+func ParseKind(s string) (record.Kind, bool) {
+	for k, n := range streamNames {
+		if n.filter != "" && n.filter == s {
+			return record.Kind(k), true
 		}
 	}
 	return 0, false
@@ -47,12 +44,12 @@ func ParseKind(s string) (Kind, bool) {
 // and shared by every subscriber.
 type Frame struct {
 	Seq        uint64
-	Kind       Kind
+	Kind       record.Kind
 	Instrument string
-	Trader     string // for KindOrder: the order's trader
+	Trader     string // for record.KindEvent: the order's trader
 	Data       []byte // "id: <seq>\nevent: <kind>\ndata: <json>\n\n", a piece of a shared block
 
-	// For KindTrade: the buyer and the seller and their order ids, never
+	// For record.KindTrade: the buyer and the seller and their order ids, never
 	// in Data (the public tape is anonymous); each party's stream adds its
 	// own order id (ownTrade).
 	Parties [2]string
@@ -127,7 +124,7 @@ func NewHub(capacity int, base uint64) *Hub {
 
 // Publish appends an event with the JSON payload data and wakes the
 // subscribers. It returns the event's sequence.
-func (h *Hub) Publish(k Kind, instrument, trader string, data []byte) uint64 {
+func (h *Hub) Publish(k record.Kind, instrument, trader string, data []byte) uint64 {
 	return h.publish(Frame{Kind: k, Instrument: instrument, Trader: trader}, data)
 }
 
@@ -146,7 +143,7 @@ func (h *Hub) publish(fr Frame, data []byte) uint64 {
 	b := append(h.block, "id: "...) // within the block's capacity: no copy
 	b = strconv.AppendUint(b, seq, 10)
 	b = append(b, "\nevent: "...)
-	b = append(b, eventNames[fr.Kind]...)
+	b = append(b, streamNames[fr.Kind].event...)
 	b = append(b, "\ndata: "...)
 	b = append(b, data...)
 	b = append(b, "\n\n"...)

@@ -17,7 +17,7 @@ func TestHubRuns(t *testing.T) {
 	payload := bytes.Repeat([]byte("x"), 1000)
 	var frames []*Frame
 	for i := 0; i < 600; i++ { // > 2 blocks of blockSize
-		h.Publish(KindTrade, "TCS", "", payload)
+		h.Publish(record.KindTrade, "TCS", "", payload)
 	}
 	frames, _, _, _ = h.Read(0, nil, 1<<16)
 	if len(frames) != 600 {
@@ -94,7 +94,7 @@ func TestHubConcurrentReaders(t *testing.T) {
 		}(r)
 	}
 	for i := 0; i < events; i++ {
-		h.Publish(KindTrade, "TCS", "", []byte(strconv.Itoa(1001+i)))
+		h.Publish(record.KindTrade, "TCS", "", []byte(strconv.Itoa(1001+i)))
 	}
 	wg.Wait()
 }

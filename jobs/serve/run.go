@@ -25,16 +25,12 @@ func (t topicSink) Send(ctx context.Context, key, value []byte) error {
 	return t.p.ProduceSync(ctx, t.topic, key, value)
 }
 
-// TopicKinds maps the topics the server follows to stream kinds.
-func TopicKinds(t kafka.Topics) map[string]Kind {
-	m := map[string]Kind{}
-	for _, tk := range []struct {
-		name string
-		k    Kind
-	}{{t.Trades, KindTrade}, {t.Events, KindOrder}, {t.Bars, KindBar}, {t.SMA, KindSMA}, {t.Profit, KindProfit},
-		{t.Book, KindBook}, {t.BookSnapshots, KindBookSnapshot}} {
-		if tk.name != "" {
-			m[tk.name] = tk.k
+// TopicKinds maps the topics the server follows to the kinds they carry.
+func TopicKinds(t kafka.Topics) map[string]record.Kind {
+	m := map[string]record.Kind{}
+	for k, name := range t.Out {
+		if name != "" && streamNames[k].event != "" {
+			m[name] = record.Kind(k)
 		}
 	}
 	return m

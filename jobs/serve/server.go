@@ -82,14 +82,14 @@ func (s *Server) Handler() http.Handler { return s.mux }
 // bars, sma, profit, book or book-snapshots topic), applies it to the view and publishes it on
 // the stream. A record that does not decode is counted and reported, never
 // applied.
-func (s *Server) Ingest(k Kind, value []byte) error {
+func (s *Server) Ingest(k record.Kind, value []byte) error {
 	var (
 		payload            []byte
 		instrument, trader string
 		apply              func(v *View)
 	)
 	switch k {
-	case KindTrade:
+	case record.KindTrade:
 		var t record.Trade
 		if err := record.DecodeTrade(value, &t); err != nil {
 			return s.badRecord(k, err)
@@ -102,35 +102,35 @@ func (s *Server) Ingest(k Kind, value []byte) error {
 		s.mu.Unlock()
 		s.ingested.Add(1)
 		return nil
-	case KindOrder:
+	case record.KindEvent:
 		var e record.Event
 		if err := record.DecodeEvent(value, &e); err != nil {
 			return s.badRecord(k, err)
 		}
 		payload, instrument, trader = record.AppendEventJSON(nil, &e), e.Instrument, e.TraderID
 		apply = func(v *View) { v.ApplyEvent(&e) }
-	case KindBar:
+	case record.KindBar:
 		var b record.Bar
 		if err := record.DecodeBar(value, &b); err != nil {
 			return s.badRecord(k, err)
 		}
 		payload, instrument = record.AppendBarJSON(nil, &b), b.Instrument
 		apply = func(v *View) { v.ApplyBar(&b) }
-	case KindSMA:
+	case record.KindSMA:
 		var m record.SMA
 		if err := record.DecodeSMA(value, &m); err != nil {
 			return s.badRecord(k, err)
 		}
 		payload, instrument = record.AppendSMAJSON(nil, &m), m.Instrument
 		apply = func(v *View) { v.ApplySMA(&m) }
-	case KindProfit:
+	case record.KindProfit:
 		var p record.Profit
 		if err := record.DecodeProfit(value, &p); err != nil {
 			return s.badRecord(k, err)
 		}
 		payload, instrument = record.AppendProfitJSON(nil, &p), p.Instrument
 		apply = func(v *View) { v.ApplyProfit(&p) }
-	case KindBook:
+	case record.KindBook:
 		var u record.BookUpdate
 		if err := record.DecodeBookUpdate(value, &u); err != nil {
 			return s.badRecord(k, err)
@@ -138,7 +138,7 @@ func (s *Server) Ingest(k Kind, value []byte) error {
 		s.ingestBook(u.Instrument, func(v *View) BookResult { return v.ApplyBookUpdate(&u) },
 			func() []byte { return record.AppendBookUpdateJSON(nil, &u) })
 		return nil
-	case KindBookSnapshot:
+	case record.KindBookSnapshot:
 		var b record.BookSnapshot
 		if err := record.DecodeBookSnapshot(value, &b); err != nil {
 			return s.badRecord(k, err)
@@ -164,19 +164,19 @@ func (s *Server) ingestBook(sym string, apply func(*View) BookResult, update fun
 	s.mu.Lock()
 	switch apply(s.view) {
 	case BookApplied:
-		s.hub.Publish(KindBook, sym, "", update())
+		s.hub.Publish(record.KindBook, sym, "", update())
 	case BookResynced:
 		snap, _ := s.view.BookSnapshot(sym)
-		s.hub.Publish(KindBookSnapshot, sym, "", record.AppendBookSnapshotJSON(nil, &snap))
+		s.hub.Publish(record.KindBookSnapshot, sym, "", record.AppendBookSnapshotJSON(nil, &snap))
 		s.resyncs.Add(1)
 	}
 	s.mu.Unlock()
 	s.ingested.Add(1)
 }
 
-func (s *Server) badRecord(k Kind, err error) error {
+func (s *Server) badRecord(k record.Kind, err error) error {
 	if s.bad.Add(1) <= 10 {
-		s.log.Warn("skipping a record that does not decode", "kind", k.String(), "err", err)
+		s.log.Warn("skipping a record that does not decode", "kind", filterName(k), "err", err)
 	}
 	return fmt.Errorf("ingest %s: %w", k, err)
 }

@@ -356,7 +356,7 @@ func TestCancelOrder(t *testing.T) {
 
 func ingestEvent(t *testing.T, s *Server, e *record.Event) {
 	t.Helper()
-	if err := s.Ingest(KindOrder, record.AppendEventJSON(nil, e)); err != nil {
+	if err := s.Ingest(record.KindEvent, record.AppendEventJSON(nil, e)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -366,7 +366,7 @@ func ingestTrade(t testing.TB, s *Server, tr *record.Trade) {
 	if tr.BuyOrderID == 0 {
 		tr.BuyOrderID, tr.SellOrderID = 2*tr.TradeID, 2*tr.TradeID+1
 	}
-	if err := s.Ingest(KindTrade, record.AppendTradeJSON(nil, tr)); err != nil {
+	if err := s.Ingest(record.KindTrade, record.AppendTradeJSON(nil, tr)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -376,15 +376,15 @@ func TestMarketData(t *testing.T) {
 	for i := 1; i <= 3; i++ {
 		ingestTrade(t, f.srv, &record.Trade{TradeID: uint64(i), Instrument: "TCS", Price: record.Fixed(3500+i) * record.One, Quantity: record.One, Time: int64(i * 1000)})
 	}
-	must := func(k Kind, line string) {
+	must := func(k record.Kind, line string) {
 		if err := f.srv.Ingest(k, []byte(line)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	must(KindBar, `{"instrument":"TCS","bar_start":"2026-05-01T10:00:00Z","bar_end":"2026-05-01T10:01:00Z","open":3501.0,"high":3503.0,"low":3501.0,"close":3503.0,"volume":3.0,"vwap":3502.0,"count":3}`)
-	must(KindSMA, `{"instrument":"TCS","window_start":"2026-05-01T10:00:00Z","window_end":"2026-05-01T10:05:00Z","sma":3503.0,"bars":1}`)
-	must(KindProfit, `{"instrument":"TCS","window_start":"2026-05-01T10:00:00Z","window_end":"2026-05-01T10:05:00Z","avg_open":3501.0,"avg_close":3503.0,"profit":2.0,"rank":1,"bars":1}`)
-	if err := f.srv.Ingest(KindTrade, []byte(`{"trade_id":"x"}`)); err == nil {
+	must(record.KindBar, `{"instrument":"TCS","bar_start":"2026-05-01T10:00:00Z","bar_end":"2026-05-01T10:01:00Z","open":3501.0,"high":3503.0,"low":3501.0,"close":3503.0,"volume":3.0,"vwap":3502.0,"count":3}`)
+	must(record.KindSMA, `{"instrument":"TCS","window_start":"2026-05-01T10:00:00Z","window_end":"2026-05-01T10:05:00Z","sma":3503.0,"bars":1}`)
+	must(record.KindProfit, `{"instrument":"TCS","window_start":"2026-05-01T10:00:00Z","window_end":"2026-05-01T10:05:00Z","avg_open":3501.0,"avg_close":3503.0,"profit":2.0,"rank":1,"bars":1}`)
+	if err := f.srv.Ingest(record.KindTrade, []byte(`{"trade_id":"x"}`)); err == nil {
 		t.Fatal("a bad record was ingested")
 	}
 	var trades struct{ Trades []map[string]any }
@@ -566,7 +566,7 @@ func TestHubGapRules(t *testing.T) {
 		t.Fatalf("empty hub: %v %d %v", out, last, gap)
 	}
 	for i := 0; i < 6; i++ {
-		h.Publish(KindTrade, "TCS", "", []byte(fmt.Sprint(i)))
+		h.Publish(record.KindTrade, "TCS", "", []byte(fmt.Sprint(i)))
 	}
 	// held: 103..106
 	out, last, gap, _ := h.Read(103, nil, 10)
@@ -590,7 +590,7 @@ func TestHubGapRules(t *testing.T) {
 		t.Fatal("woken before a publish")
 	default:
 	}
-	h.Publish(KindSMA, "TCS", "", []byte("x"))
+	h.Publish(record.KindSMA, "TCS", "", []byte("x"))
 	select {
 	case <-wake:
 	case <-time.After(time.Second):

@@ -17,7 +17,7 @@ const streamBatch = 512
 
 // filter says which events a stream subscriber receives.
 type filter struct {
-	kinds       [numKinds]bool
+	kinds       [record.NumKinds]bool
 	instruments map[string]bool // nil = all
 	trader      string
 }
@@ -29,7 +29,7 @@ func (f *filter) match(fr *Frame) bool {
 	if f.instruments != nil && !f.instruments[fr.Instrument] {
 		return false
 	}
-	return fr.Kind != KindOrder || fr.Trader == f.trader
+	return fr.Kind != record.KindEvent || fr.Trader == f.trader
 }
 
 // parseFilter reads ?kinds= and ?instrument= (comma-separated lists).
@@ -43,8 +43,8 @@ func (s *Server) parseFilter(r *http.Request, trader string) (filter, string) {
 				return f, "kinds: expected a comma-separated list of trades, orders, bars, sma, profit, book; got " + strconv.Quote(k)
 			}
 			f.kinds[kind] = true
-			if kind == KindBook {
-				f.kinds[KindBookSnapshot] = true
+			if kind == record.KindBook {
+				f.kinds[record.KindBookSnapshot] = true
 			}
 		}
 	} else {
@@ -186,7 +186,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, trader string) {
 			}
 			write([]byte("event: reset\ndata: {\"reason\":\"events after " + strconv.FormatUint(cursor, 10) +
 				" are no longer held; refetch the snapshots\",\"oldest\":" + strconv.FormatUint(oldest, 10) + "}\n\n"))
-			if f.kinds[KindBook] {
+			if f.kinds[record.KindBook] {
 				var snaps []byte
 				snaps, bookAfter = s.bookSnapshots(&f)
 				write(snaps)
@@ -195,10 +195,10 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, trader string) {
 		// the frames this client takes, in runs of frames that follow each
 		// other in a shared block: one write per run, whatever its length.
 		for _, fr := range frames {
-			if !f.match(fr) || (fr.Seq <= bookAfter && (fr.Kind == KindBook || fr.Kind == KindBookSnapshot)) {
+			if !f.match(fr) || (fr.Seq <= bookAfter && (fr.Kind == record.KindBook || fr.Kind == record.KindBookSnapshot)) {
 				continue
 			}
-			if fr.Kind == KindTrade && isParty(trader, fr.Parties) {
+			if fr.Kind == record.KindTrade && isParty(trader, fr.Parties) {
 				// the trader's own trade: the public frame with their order id(s).
 				writeRun()
 				write(fr.Data[:len(fr.Data)-3]) // up to the closing "}\n\n"

@@ -144,7 +144,7 @@ func TestStreamBookAcrossGaps(t *testing.T) {
 	updates, snaps := bookFlow(t, 1, 64)
 	send := func(seqs ...uint64) {
 		for _, s := range seqs {
-			if err := f.srv.Ingest(KindBook, record.AppendBookUpdateJSON(nil, &updates[s-1])); err != nil {
+			if err := f.srv.Ingest(record.KindBook, record.AppendBookUpdateJSON(nil, &updates[s-1])); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -169,7 +169,7 @@ func TestStreamBookAcrossGaps(t *testing.T) {
 	if d := f.srv.view.Depth("TCS", 0); d.Synced || d.Seq != 15 {
 		t.Fatalf("after a gap: synced %v at %d, want out of sync at 15", d.Synced, d.Seq)
 	}
-	if err := f.srv.Ingest(KindBookSnapshot, record.AppendBookSnapshotJSON(nil, &snaps[20])); err != nil {
+	if err := f.srv.Ingest(record.KindBookSnapshot, record.AppendBookSnapshotJSON(nil, &snaps[20])); err != nil {
 		t.Fatal(err)
 	}
 	send(seqs(21, 25)...)

@@ -58,7 +58,7 @@ func (p *Processor) Process(rec *stream.Record, out record.Emitter) {
 			raw = raw[:maxRaw]
 		}
 		r.Raw = string(raw)
-		out.Reject(r)
+		out.Emit(r)
 		return
 	}
 	p.eng.Add(t, out)

@@ -30,7 +30,7 @@ func (b *Book) owns(ni int32, o *Order, h Listener) bool {
 // report carrying reason and msg, in priority order (bids, then asks, best
 // level first, oldest first within a level). The clock and the trade
 // sequence stay as they are.
-func (b *Book) CancelAll(reason, msg string, h Handler) {
+func (b *Book) CancelAll(reason, msg string, h record.Emitter) {
 	var out Listener = nop{}
 	if h != nil {
 		r := &b.rec

@@ -14,13 +14,13 @@
 //
 // Submit is the match job's API. It takes a record.Order already validated
 // against the instruments reference (pkg/record, which fills in Ticks and
-// Lots) and reports record.Trade and record.Event values to a Handler
-// (record.Emitter is one). It is Apply with a Listener that converts each
+// Lots) and emits record.Trade and record.Event values to a
+// record.Emitter. It is Apply with a Listener that converts each
 // lean report: Fixed prices and quantities as ticks×TickSize and
 // lots×LotSize, the instrument and the clock, and for a REJECTED report the
 // order's own decimal fields, the wire reason code and a message saying
 // what was expected and what was received (built only here, one allocation
-// per reject). Reports are reused: a Listener or Handler copies what it
+// per reject). Reports are reused: a Listener or Emitter copies what it
 // keeps.
 //
 // Codes are record's: Side Buy=1, Sell=2 (0 or any other value is

@@ -6,26 +6,19 @@ import (
 	"github.com/bourse/bourse/pkg/record"
 )
 
-// Handler receives what Submit produces: the wire records, with decimal
-// prices and quantities, trader ids and, on REJECTED, a reason code and a
-// message. record.Emitter satisfies it. The pointers are only valid during
-// the call (the Book reuses the records), and a Handler must not call back
-// into the Book that is calling it.
-type Handler interface {
-	Trade(*record.Trade)
-	Event(*record.Event)
-}
-
 // Submit applies one validated wire order (NEW, CANCEL or REPLACE) and
 // reports the trades and execution reports that follow to h as records
-// (nil drops them). It is Apply with a Listener that turns each lean
+// (nil drops them): the wire records, with decimal prices and quantities,
+// trader ids and, on REJECTED, a reason code and a message. The records are
+// only valid during the call (the Book reuses them), and h must not call
+// back into the Book that is calling it. It is Apply with a Listener that turns each lean
 // report into a record.Trade or record.Event; Tag is 0.
 //
 // The wire's REPLACE keeps the resting order's price when o.Price is 0 and
 // its open quantity when o.Quantity is 0; Submit turns that into the
 // explicit Ticks and Lots that Apply takes. REJECTED reports echo o's own
 // decimal fields, and only here are their messages built.
-func (b *Book) Submit(o *record.Order, h Handler) {
+func (b *Book) Submit(o *record.Order, h record.Emitter) {
 	in := &b.in
 	in.Tag = 0
 	in.ID = o.ID
@@ -60,11 +53,11 @@ func (b *Book) Submit(o *record.Order, h Handler) {
 }
 
 // records is the Listener behind Submit and CancelAll: it turns lean
-// reports into records for a Handler, converting ticks and lots back to
+// reports into records for an Emitter, converting ticks and lots back to
 // Fixed as ticks×TickSize and lots×LotSize.
 type records struct {
 	b           *Book
-	h           Handler
+	h           record.Emitter
 	o           *record.Order // the order Submit is applying; nil in CancelAll
 	reason, msg string        // CancelAll's, copied to its CANCELLED events
 	tr          record.Trade
@@ -88,7 +81,7 @@ func (r *records) OnTrade(t *Trade) {
 	x.SellTrader = t.SellTrader
 	x.Aggressor = t.Aggressor
 	x.Time = b.clock
-	r.h.Trade(x)
+	r.h.Emit(x)
 }
 
 func (r *records) OnEvent(e *Event) {
@@ -114,7 +107,7 @@ func (r *records) OnEvent(e *Event) {
 	x.Message = r.msg
 	x.Raw = ""
 	x.Time = b.clock
-	r.h.Event(x)
+	r.h.Emit(x)
 }
 
 // rejected reports a REJECTED record echoing the wire order's own fields,
@@ -128,7 +121,7 @@ func (r *records) rejected(e *Event) {
 		Price: o.Price, Quantity: o.Quantity,
 		Reason: e.Reason.Code(), Message: r.message(e.Reason), Time: r.b.clock,
 	}
-	r.h.Event(&r.ev)
+	r.h.Emit(&r.ev)
 }
 
 func (b *Book) price(ticks int64) record.Fixed { return record.Fixed(ticks) * b.inst.TickSize }

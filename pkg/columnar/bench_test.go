@@ -29,7 +29,7 @@ func BenchmarkArrowBatchWrite(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		for j := range trades {
 			w.SetOffset(int64(j))
-			w.Trade(&trades[j])
+			w.Emit(&trades[j])
 		}
 		st, err := w.FlushStats(stream.Range{Source: "orders", First: 0, Last: perBatch - 1})
 		if err != nil {

@@ -23,7 +23,7 @@ func TestStagePublishDiscardRecover(t *testing.T) {
 		t.Helper()
 		for off := first; off <= last; off++ {
 			w.Seek(p, off)
-			w.Trade(&trades[off])
+			w.Emit(&trades[off])
 		}
 		staged, sync, err := w.Stage([]stream.Range{{Source: "orders", Partition: p, First: first, Last: last}}, txn)
 		if err == nil {
@@ -61,7 +61,7 @@ func TestStagePublishDiscardRecover(t *testing.T) {
 	// An aborted transaction: its rows and files go.
 	b := stage(0, 3, 5, "r1-2")
 	w.Seek(1, 3)
-	w.Trade(&trades[3])
+	w.Emit(&trades[3])
 	if err := w.Discard(b); err != nil {
 		t.Fatal(err)
 	}

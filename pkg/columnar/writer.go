@@ -29,7 +29,7 @@ var ErrUnflushed = errors.New("unflushed rows discarded")
 
 // BatchWriter keeps a job's outputs as Arrow micro-batch files. It is a
 // stream.BatchSink with one set of buffers per input partition; it also
-// takes orders (Order), which the Emitter interface does not carry. It is
+// takes orders (Order), which are not an output kind. It is
 // not safe for concurrent use.
 //
 // Seek tells the writer which partition and input offset the following
@@ -166,42 +166,42 @@ func (w *BatchWriter) see(t int64) {
 // Order buffers an order.
 func (w *BatchWriter) Order(o *record.Order) { w.see(o.Time); w.cur.orders.add(w, o, o.Time) }
 
-// Trade buffers a trade.
-func (w *BatchWriter) Trade(t *record.Trade) { w.see(t.Time); w.cur.trades.add(w, t, t.Time) }
-
-// Event buffers an execution report.
-func (w *BatchWriter) Event(e *record.Event) { w.see(e.Time); w.cur.events.add(w, e, e.Time) }
-
-// Bar buffers a bar.
-func (w *BatchWriter) Bar(b *record.Bar) { w.see(b.Start); w.cur.bars.add(w, b, b.Start) }
-
-// SMA buffers an SMA window.
-func (w *BatchWriter) SMA(s *record.SMA) { w.see(s.WindowStart); w.cur.smas.add(w, s, s.WindowStart) }
-
-// Profit buffers a profit window.
-func (w *BatchWriter) Profit(p *record.Profit) {
-	w.see(p.WindowStart)
-	w.cur.profits.add(w, p, p.WindowStart)
-}
-
-// Reject buffers a reject under the latest event time seen.
-func (w *BatchWriter) Reject(r *record.Reject) { w.cur.rejects.add(w, r, w.watermark) }
-
-// BookUpdate buffers one book row per level the update changed.
-func (w *BatchWriter) BookUpdate(u *record.BookUpdate) {
-	if w.cur.book == nil {
-		return
+// Emit buffers r in its kind's dataset, if the writer keeps it. A reject
+// is filed under the latest event time seen; a book update becomes one
+// book row per level it changed; book snapshots are not kept (the book
+// dataset's rows rebuild the book from the first update, and snapshots are
+// for joining a live stream).
+func (w *BatchWriter) Emit(r record.Record) {
+	pb := w.cur
+	switch r := r.(type) {
+	case *record.Trade:
+		w.see(r.Time)
+		pb.trades.add(w, r, r.Time)
+	case *record.Event:
+		w.see(r.Time)
+		pb.events.add(w, r, r.Time)
+	case *record.Bar:
+		w.see(r.Start)
+		pb.bars.add(w, r, r.Start)
+	case *record.SMA:
+		w.see(r.WindowStart)
+		pb.smas.add(w, r, r.WindowStart)
+	case *record.Profit:
+		w.see(r.WindowStart)
+		pb.profits.add(w, r, r.WindowStart)
+	case *record.Reject:
+		pb.rejects.add(w, r, w.watermark)
+	case *record.BookUpdate:
+		if pb.book == nil {
+			return
+		}
+		w.see(r.Time)
+		w.bookRows = BookRows(w.bookRows[:0], r)
+		for i := range w.bookRows {
+			pb.book.add(w, &w.bookRows[i], r.Time)
+		}
 	}
-	w.see(u.Time)
-	w.bookRows = BookRows(w.bookRows[:0], u)
-	for i := range w.bookRows {
-		w.cur.book.add(w, &w.bookRows[i], u.Time)
-	}
 }
-
-// BookSnapshot is ignored: the book dataset's rows rebuild the book from
-// the first update, and snapshots are for joining a live stream.
-func (w *BatchWriter) BookSnapshot(*record.BookSnapshot) {}
 
 // Pending is the number of rows emitted since the last successful Flush or
 // Stage, over every partition.

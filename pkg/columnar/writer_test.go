@@ -100,7 +100,7 @@ func TestTradeFilesHaveTheSchemaAndOffsets(t *testing.T) {
 	trades := columnartest.BulkTrades(5)
 	for i := range trades {
 		w.Seek(3, int64(100+i))
-		w.Trade(&trades[i])
+		w.Emit(&trades[i])
 	}
 	r := stream.Range{Source: "orders-x", Partition: 3, First: 100, Last: 104}
 	if err := w.Flush(r); err != nil {
@@ -138,12 +138,12 @@ func TestFlushSameRangeReplacesAndEmptyFlushWritesNothing(t *testing.T) {
 		t.Fatalf("empty flush wrote %v", ents)
 	}
 	trades := columnartest.BulkTrades(3)
-	w.Trade(&trades[0])
-	w.Trade(&trades[1])
+	w.Emit(&trades[0])
+	w.Emit(&trades[1])
 	if err := w.Flush(r); err != nil {
 		t.Fatal(err)
 	}
-	w.Trade(&trades[2])
+	w.Emit(&trades[2])
 	if err := w.Flush(r); err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestOverlappingRangesAreDeduplicated(t *testing.T) {
 	emit := func(first, last int64) {
 		for off := first; off <= last; off++ {
 			w.SetOffset(off)
-			w.Trade(&trades[off]) // one trade per offset: offsets 0..29
+			w.Emit(&trades[off]) // one trade per offset: offsets 0..29
 		}
 		if err := w.Flush(stream.Range{Source: "orders", First: first, Last: last}); err != nil {
 			t.Fatal(err)
@@ -188,7 +188,7 @@ func TestOverlappingRangesAreDeduplicated(t *testing.T) {
 	}
 	// Another partition is never de-duplicated against this one.
 	w.Seek(1, 3)
-	w.Trade(&trades[3])
+	w.Emit(&trades[3])
 	w.Flush(stream.Range{Source: "orders", Partition: 1, First: 3, Last: 3})
 	if got := readAll(t, columnar.TradeCodec, dir); len(got) != 31 {
 		t.Fatalf("other partition: %d rows", len(got))
@@ -203,8 +203,8 @@ func TestOversizeDecimalFailsFlushWithoutLosingRows(t *testing.T) {
 	good := record.Bar{Instrument: "INFY", Start: columnartest.Day0, Volume: record.MaxValue}
 	bad := good
 	bad.Volume = 11 * record.MaxValue
-	w.Bar(&good)
-	w.Bar(&bad)
+	w.Emit(&good)
+	w.Emit(&bad)
 	err := w.Flush(stream.Range{Source: "trades", First: 0, Last: 1})
 	if !errors.Is(err, columnar.ErrDecimalRange) {
 		t.Fatalf("err = %v, want ErrDecimalRange", err)
@@ -230,7 +230,7 @@ func TestBadInput(t *testing.T) {
 	}
 	w, _ := columnar.NewBatchWriter(t.TempDir())
 	tr := columnartest.BulkTrades(1)[0]
-	w.Trade(&tr)
+	w.Emit(&tr)
 	for _, r := range []stream.Range{{Source: "a/b"}, {Source: ""}, {Source: ".x"}, {Source: "x", First: 2, Last: 1}} {
 		if err := w.Flush(r); err == nil {
 			t.Errorf("range %+v accepted", r)
@@ -248,7 +248,7 @@ func TestBadInput(t *testing.T) {
 	// A trades file read as bars is a schema error, not a panic.
 	dir := t.TempDir()
 	w2, _ := columnar.NewBatchWriter(dir, columnar.Trades)
-	w2.Trade(&tr)
+	w2.Emit(&tr)
 	w2.Flush(stream.Range{Source: "o", First: 0, Last: 0})
 	err := columnar.ReadBatches(columnar.BarCodec, dir, func(*record.Bar, int64) error { return nil })
 	if !errors.Is(err, columnar.ErrSchema) {

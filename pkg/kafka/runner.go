@@ -88,11 +88,10 @@ type RunConfig struct {
 // Stats counts what a run committed (aborted work is not counted).
 type Stats struct {
 	RecordsIn int64            // input records processed
-	Out       map[string]int64 // output records by kind (Kind* constants)
-	Rejects   int64            // reject records plus REJECTED events
-	Commits   int64            // transactions committed
-	Aborts    int64            // transactions aborted and redone
-	Phases    Phases           // where the committed transactions' commits spent their time
+	Out       record.Counts // output records by kind; Out.Rejects() counts reject records plus REJECTED events
+	Commits   int64         // transactions committed
+	Aborts    int64         // transactions aborted and redone
+	Phases    Phases        // where the committed transactions' commits spent their time
 }
 
 // Phases totals the time the commits of committed transactions spent in
@@ -273,7 +272,6 @@ func runMember(ctx context.Context, cfg Config, rc RunConfig, i int) (Stats, err
 		r.rc.TransactionalID = fmt.Sprintf("%s-%d", rc.TransactionalID, i)
 		r.log = r.log.With("thread", i)
 	}
-	r.stats.Out = map[string]int64{}
 	if err := r.setup(ctx); err != nil {
 		r.close(false)
 		return r.stats, err
@@ -503,7 +501,7 @@ func (r *runner) progress() {
 }
 
 func (r *runner) statsAttrs() []any {
-	return []any{"records_in", r.stats.RecordsIn, "out", r.stats.Out, "rejects", r.stats.Rejects,
+	return []any{"records_in", r.stats.RecordsIn, "out", r.stats.Out, "rejects", r.stats.Out.Rejects(),
 		"commits", r.stats.Commits, "aborts", r.stats.Aborts}
 }
 

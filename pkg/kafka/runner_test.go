@@ -72,7 +72,7 @@ func TestRunExactlyOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.RecordsIn != 2000 || st.Out[KindSMA] != 2000 || st.Commits == 0 {
+		if st.RecordsIn != 2000 || st.Out.ByKind[record.KindSMA] != 2000 || st.Commits == 0 {
 			t.Fatalf("stats %+v: want 2000 in, 2000 sma out, some commits", st)
 		}
 		sameOutput(t, b.output(t, out), b.direct(t, in, false))
@@ -114,7 +114,7 @@ func TestRunThreads(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.RecordsIn != 3000 || st.Out[KindSMA] != 3000 {
+		if st.RecordsIn != 3000 || st.Out.ByKind[record.KindSMA] != 3000 {
 			t.Fatalf("stats %+v: want exactly 3000 in and out over both threads", st)
 		}
 		sameOutput(t, b.output(t, out), b.direct(t, in, false))

@@ -16,12 +16,12 @@ func (c *captureProducer) Produce(topic string, key, value []byte) {
 
 func TestSinkRoutesByKind(t *testing.T) {
 	p := &captureProducer{}
-	s := NewSink(Topics{Trades: "tr", SMA: "sm", Rejects: "rj"}, p)
+	s := NewSink(Topics{Out: [record.NumKinds]string{record.KindTrade: "tr", record.KindSMA: "sm", record.KindReject: "rj"}}, p)
 	tr := &record.Trade{TradeID: 1, Instrument: "INFY", Price: record.MustFixed("1.5"), Quantity: record.One}
-	s.Trade(tr)
-	s.SMA(&record.SMA{Instrument: "TCS"})
-	s.Bar(&record.Bar{Instrument: "TCS"}) // no bars topic: counted, not produced
-	s.Reject(&record.Reject{Reason: "X"})
+	s.Emit(tr)
+	s.Emit(&record.SMA{Instrument: "TCS"})
+	s.Emit(&record.Bar{Instrument: "TCS"}) // no bars topic: counted, not produced
+	s.Emit(&record.Reject{Reason: "X"})
 	if len(p.got) != 3 {
 		t.Fatalf("produced %d records, want 3: %v", len(p.got), p.got)
 	}
@@ -31,8 +31,8 @@ func TestSinkRoutesByKind(t *testing.T) {
 	if p.got[1].topic != "sm" || p.got[1].key != "TCS" || p.got[2].topic != "rj" || p.got[2].key != "" {
 		t.Fatalf("routing: %+v", p.got)
 	}
-	c := s.Counts()
-	if c[KindTrade] != 1 || c[KindBar] != 1 || c[KindSMA] != 1 || c[KindReject] != 1 {
+	c := s.Counts().ByKind
+	if c[record.KindTrade] != 1 || c[record.KindBar] != 1 || c[record.KindSMA] != 1 || c[record.KindReject] != 1 {
 		t.Fatalf("counts %v", c)
 	}
 }
@@ -49,13 +49,13 @@ func (p *arenaProducer) Produce(topic string, key, value []byte) {
 // grown, encoding and producing an output record allocates nothing.
 func TestSinkOutputsDoNotAllocate(t *testing.T) {
 	p := &arenaProducer{}
-	s := NewSink(Topics{Trades: "tr", Events: "ev"}, p)
+	s := NewSink(Topics{Out: [record.NumKinds]string{record.KindTrade: "tr", record.KindEvent: "ev"}}, p)
 	tr := &record.Trade{TradeID: 7, Instrument: "INFY", Price: record.MustFixed("1510.05"), Quantity: record.MustFixed("12"), BuyOrderID: 1, SellOrderID: 2, Time: 1_700_000_000_000}
 	ev := &record.Event{Type: record.Fill, OrderID: 1, Instrument: "INFY", Side: record.Buy, Price: tr.Price, Quantity: tr.Quantity, TradeID: 7, Time: tr.Time}
 	round := func() {
 		for range 1000 {
-			s.Trade(tr)
-			s.Event(ev)
+			s.Emit(tr)
+			s.Emit(ev)
 		}
 		p.a.reset()
 	}
@@ -65,8 +65,8 @@ func TestSinkOutputsDoNotAllocate(t *testing.T) {
 	}
 	// The arena's copies stay intact until reset.
 	p.a.reset()
-	s.Trade(tr)
-	s.Trade(&record.Trade{TradeID: 8, Instrument: "TCS"})
+	s.Emit(tr)
+	s.Emit(&record.Trade{TradeID: 8, Instrument: "TCS"})
 	if got := string(p.a.recs[0][0].Value); got != string(record.AppendTradeJSON(nil, tr)) {
 		t.Fatalf("first record overwritten: %s", got)
 	}

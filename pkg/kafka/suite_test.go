@@ -120,13 +120,13 @@ func newCounter(int32) stream.Processor {
 func (c *counter) Process(rec *stream.Record, out record.Emitter) {
 	v, err := strconv.ParseInt(string(rec.Value), 10, 64)
 	if err != nil {
-		out.Reject(&record.Reject{Source: fmt.Sprintf("%s/%d@%d", rec.Source, rec.Partition, rec.Offset), Reason: "BAD", Raw: string(rec.Value)})
+		out.Emit(&record.Reject{Source: fmt.Sprintf("%s/%d@%d", rec.Source, rec.Partition, rec.Offset), Reason: "BAD", Raw: string(rec.Value)})
 		return
 	}
 	k := string(rec.Key)
 	c.count[k]++
 	c.sum[k] += v
-	out.SMA(&record.SMA{Instrument: k, WindowStart: v, WindowEnd: rec.Offset, SMA: record.Fixed(c.sum[k]), Bars: c.count[k]})
+	out.Emit(&record.SMA{Instrument: k, WindowStart: v, WindowEnd: rec.Offset, SMA: record.Fixed(c.sum[k]), Bars: c.count[k]})
 }
 
 func (c *counter) Flush(record.Emitter) {}
@@ -162,11 +162,14 @@ func (c *counter) Restore(s []byte) error {
 
 // collectSMA gathers SMA outputs as JSON strings.
 type collectSMA struct {
-	record.Discard
 	out []string
 }
 
-func (c *collectSMA) SMA(s *record.SMA) { c.out = append(c.out, string(record.AppendSMAJSON(nil, s))) }
+func (c *collectSMA) Emit(r record.Record) {
+	if s, ok := r.(*record.SMA); ok {
+		c.out = append(c.out, string(record.AppendSMAJSON(nil, s)))
+	}
+}
 
 // direct runs the counter over the committed input, partition by
 // partition (Global: one counter for all), the reference output.
@@ -220,7 +223,7 @@ func (b *broker) runConfig(input, output, group string) RunConfig {
 		Input:           input,
 		StateTopic:      "bourse-" + group + "-state",
 		Factory:         newCounter,
-		Outputs:         Topics{SMA: output},
+		Outputs:         Topics{Out: [record.NumKinds]string{record.KindSMA: output}},
 		CommitInterval:  20 * time.Millisecond,
 		CommitRecords:   500,
 		TransactionalID: group + "-txn",

@@ -53,7 +53,7 @@ func runThreads(ctx context.Context, cfg Config, rc RunConfig) (Stats, error) {
 		}()
 	}
 	wg.Wait()
-	total := Stats{Out: map[string]int64{}}
+	var total Stats
 	for _, s := range stats {
 		total.add(s)
 	}
@@ -69,13 +69,10 @@ func runThreads(ctx context.Context, cfg Config, rc RunConfig) (Stats, error) {
 // add adds a member's stats to s.
 func (s *Stats) add(o Stats) {
 	s.RecordsIn += o.RecordsIn
-	s.Rejects += o.Rejects
 	s.Commits += o.Commits
 	s.Aborts += o.Aborts
 	s.Phases.add(o.Phases)
-	for k, n := range o.Out {
-		s.Out[k] += n
-	}
+	s.Out.AddCounts(o.Out)
 }
 
 // lockedEmitter serialises the members' calls to one emitter.
@@ -84,50 +81,8 @@ type lockedEmitter struct {
 	e  record.Emitter
 }
 
-func (l *lockedEmitter) Trade(t *record.Trade) {
+func (l *lockedEmitter) Emit(r record.Record) {
 	l.mu.Lock()
-	l.e.Trade(t)
-	l.mu.Unlock()
-}
-
-func (l *lockedEmitter) Event(v *record.Event) {
-	l.mu.Lock()
-	l.e.Event(v)
-	l.mu.Unlock()
-}
-
-func (l *lockedEmitter) Bar(b *record.Bar) {
-	l.mu.Lock()
-	l.e.Bar(b)
-	l.mu.Unlock()
-}
-
-func (l *lockedEmitter) SMA(v *record.SMA) {
-	l.mu.Lock()
-	l.e.SMA(v)
-	l.mu.Unlock()
-}
-
-func (l *lockedEmitter) Profit(p *record.Profit) {
-	l.mu.Lock()
-	l.e.Profit(p)
-	l.mu.Unlock()
-}
-
-func (l *lockedEmitter) Reject(r *record.Reject) {
-	l.mu.Lock()
-	l.e.Reject(r)
-	l.mu.Unlock()
-}
-
-func (l *lockedEmitter) BookUpdate(u *record.BookUpdate) {
-	l.mu.Lock()
-	l.e.BookUpdate(u)
-	l.mu.Unlock()
-}
-
-func (l *lockedEmitter) BookSnapshot(v *record.BookSnapshot) {
-	l.mu.Lock()
-	l.e.BookSnapshot(v)
+	l.e.Emit(r)
 	l.mu.Unlock()
 }

@@ -10,36 +10,39 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/bourse/bourse/pkg/record"
 )
 
 // Topics names the topics of the suite. An empty name means "not produced".
 type Topics struct {
-	Orders, Trades, Events, Bars, SMA, Profit, Instruments, Rejects string
-	// Book carries match's book updates; BookSnapshots (compacted) its
-	// periodic book snapshots.
-	Book, BookSnapshots string
+	Orders, Instruments string
+	// Out is each output kind's topic.
+	Out [record.NumKinds]string
 }
 
 // DefaultTopics returns the standard topic names.
 func DefaultTopics() Topics {
-	return Topics{
-		Orders:        "orders",
-		Trades:        "trades",
-		Events:        "order-events",
-		Bars:          "bars",
-		SMA:           "sma",
-		Profit:        "profit",
-		Instruments:   "instruments",
-		Rejects:       "bourse-rejects",
-		Book:          "book",
-		BookSnapshots: "book-snapshots",
+	t := Topics{Orders: "orders", Instruments: "instruments"}
+	for k := range record.NumKinds {
+		t.Out[k] = k.Info().Topic
 	}
+	return t
+}
+
+// Only returns t with the output topics of kinds other than ks blanked.
+func (t Topics) Only(ks ...record.Kind) Topics {
+	o := Topics{Orders: t.Orders, Instruments: t.Instruments}
+	for _, k := range ks {
+		o.Out[k] = t.Out[k]
+	}
+	return o
 }
 
 // Names lists the non-empty topic names of t.
 func (t Topics) Names() []string {
 	var out []string
-	for _, n := range []string{t.Orders, t.Trades, t.Events, t.Bars, t.SMA, t.Profit, t.Instruments, t.Rejects, t.Book, t.BookSnapshots} {
+	for _, n := range append([]string{t.Orders, t.Instruments}, t.Out[:]...) {
 		if n != "" {
 			out = append(out, n)
 		}
@@ -48,19 +51,19 @@ func (t Topics) Names() []string {
 }
 
 // Layout lists every topic bourse uses — t's and the state topics of the
-// stream jobs (match, sma, profit) — and which of them are compacted: the
-// instruments reference, the book snapshots and the state topics. `bourse topics create` and
-// `bourse run` create this set.
-func (t Topics) Layout() (names []string, compacted map[string]bool) {
+// given stream jobs — and which of them are compacted: the instruments
+// reference, the book snapshots and the state topics. `bourse topics
+// create` and `bourse run` create this set.
+func (t Topics) Layout(jobs ...string) (names []string, compacted map[string]bool) {
 	names = t.Names()
 	compacted = map[string]bool{}
 	if t.Instruments != "" {
 		compacted[t.Instruments] = true
 	}
-	if t.BookSnapshots != "" {
-		compacted[t.BookSnapshots] = true
+	if n := t.Out[record.KindBookSnapshot]; n != "" {
+		compacted[n] = true
 	}
-	for _, job := range []string{"match", "sma", "profit"} {
+	for _, job := range jobs {
 		st := StateTopic(job)
 		names = append(names, st)
 		compacted[st] = true

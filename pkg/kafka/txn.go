@@ -12,6 +12,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/bourse/bourse/pkg/record"
 	"github.com/bourse/bourse/pkg/stream"
 )
 
@@ -291,15 +292,14 @@ func (r *runner) count(t *openTxn) {
 	r.stats.Commits++
 	r.stats.RecordsIn += t.in
 	r.rc.Metrics.RecordsIn(t.in)
-	for i, n := range r.sink.counts {
+	c := r.sink.counts
+	r.stats.Out.AddCounts(c)
+	for k, n := range c.ByKind {
 		if n != 0 {
-			r.stats.Out[kindNames[i]] += n
-			r.rc.Metrics.RecordsOut(kindNames[i], n)
+			r.rc.Metrics.RecordsOut(record.Kind(k).String(), n)
 		}
 	}
-	rej := r.sink.counts[iReject] + r.sink.rejected
-	r.stats.Rejects += rej
-	r.rc.Metrics.Rejects(rej)
+	r.rc.Metrics.Rejects(c.Rejects())
 	r.rc.Metrics.Commit(time.Since(t.start).Seconds())
 }
 

@@ -115,7 +115,7 @@ func TestReadMixedDirectory(t *testing.T) {
 	// ...and micro-batches of everything.
 	w, _ := columnar.NewBatchWriter(filepath.Join(dir, "batches"), columnar.Trades)
 	for i := range trades {
-		w.Trade(&trades[i])
+		w.Emit(&trades[i])
 	}
 	if err := w.Flush(streamRange(0, 8)); err != nil {
 		t.Fatal(err)

@@ -20,7 +20,7 @@ type echoProc struct {
 func (p *echoProc) Process(r *Record, out record.Emitter) {
 	p.seen = append(p.seen, string(r.Value))
 	p.offsets = append(p.offsets, r.Offset)
-	out.Reject(&record.Reject{Source: r.Source, Raw: string(r.Value)})
+	out.Emit(&record.Reject{Source: r.Source, Raw: string(r.Value)})
 }
 func (p *echoProc) Flush(record.Emitter)     { p.flushed = true }
 func (p *echoProc) End(record.Emitter)       {}
@@ -100,10 +100,10 @@ func TestRunLinesCutsOversizeLines(t *testing.T) {
 func TestJSONSinkSharesWriters(t *testing.T) {
 	var a, b bytes.Buffer
 	s := NewJSONSink(JSONWriters{Trades: &a, Events: &a, Rejects: &b})
-	s.Trade(&record.Trade{TradeID: 1, Instrument: "TCS", Price: record.One, Quantity: record.One, Aggressor: record.Buy})
-	s.Event(&record.Event{Type: record.Accepted, OrderID: 7, Instrument: "TCS"})
-	s.SMA(&record.SMA{Instrument: "TCS"}) // no writer: dropped
-	s.Reject(&record.Reject{Reason: record.ReasonBadJSON})
+	s.Emit(&record.Trade{TradeID: 1, Instrument: "TCS", Price: record.One, Quantity: record.One, Aggressor: record.Buy})
+	s.Emit(&record.Event{Type: record.Accepted, OrderID: 7, Instrument: "TCS"})
+	s.Emit(&record.SMA{Instrument: "TCS"}) // no writer: dropped
+	s.Emit(&record.Reject{Reason: record.ReasonBadJSON})
 	if err := s.Flush(); err != nil {
 		t.Fatal(err)
 	}

@@ -72,8 +72,8 @@
 //
 // Snapshot and Restore carry open bars, open windows, watermarks, counters
 // and the ranker's pending windows in a versioned, checksummed binary
-// format; a corrupt snapshot is an error, never a panic. Handlers receive
-// pointers valid only during the call. Add allocates nothing in steady
+// format; a corrupt snapshot is an error, never a panic. Emitters receive
+// records valid only during the call. Add allocates nothing in steady
 // state: instruments are found through a one-entry cache, then a small
 // open-addressing hash index; open bars and windows live in small sorted
 // slices that are reused.

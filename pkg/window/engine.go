@@ -8,16 +8,6 @@ import (
 	"github.com/bourse/bourse/pkg/record"
 )
 
-// Handler receives what an Engine emits. record.Emitter satisfies it. The
-// pointers are only valid during the call: a handler that keeps a record
-// copies it.
-type Handler interface {
-	Bar(*record.Bar)
-	SMA(*record.SMA)
-	Profit(*record.Profit)
-	Reject(*record.Reject)
-}
-
 // Engine turns trades into bars, SMA and ranked profit over hopping
 // windows. It is not safe for concurrent use.
 type Engine struct {
@@ -36,7 +26,7 @@ type Engine struct {
 
 	rk ranker
 
-	// scratch records handed to the Handler
+	// scratch records handed to the Emitter
 	bar  record.Bar
 	sma  record.SMA
 	prof record.Profit
@@ -109,7 +99,7 @@ func (e *Engine) Watermark(instrument string) (int64, bool) {
 // Add mixes one trade into its bar, then emits every bar, SMA and ranked
 // profit the trade's watermark closes. Invalid and late trades are
 // counted and reported to h as a Reject.
-func (e *Engine) Add(t *record.Trade, h Handler) {
+func (e *Engine) Add(t *record.Trade, h record.Emitter) {
 	p, q, ts := t.Price, t.Quantity, t.Time
 	if p <= 0 || q <= 0 || p > record.MaxValue || q > record.MaxValue || ts < 0 || ts > MaxTime || t.Instrument == "" {
 		e.invalid(t, h)
@@ -184,7 +174,7 @@ func (e *Engine) lookup(name string) *inst {
 // advance closes the instrument's bars and windows that its watermark has
 // passed, in start order, and reports whether windows were closed for the
 // ranker.
-func (e *Engine) advance(in *inst, h Handler) bool {
+func (e *Engine) advance(in *inst, h record.Emitter) bool {
 	wm := in.wm
 	n := 0
 	for n < len(in.bars) && in.bars[n].end <= wm {
@@ -215,7 +205,7 @@ func (e *Engine) advance(in *inst, h Handler) bool {
 	return m > 0 && e.opt.Profit
 }
 
-func (e *Engine) closeWindow(in *inst, w *win, h Handler) {
+func (e *Engine) closeWindow(in *inst, w *win, h record.Emitter) {
 	if e.opt.SMA {
 		e.sma = record.SMA{
 			Instrument:  in.name,
@@ -224,14 +214,14 @@ func (e *Engine) closeWindow(in *inst, w *win, h Handler) {
 			SMA:         record.Fixed(divRound(w.closes, uint64(w.n))),
 			Bars:        w.n,
 		}
-		h.SMA(&e.sma)
+		h.Emit(&e.sma)
 	}
 	if e.opt.Profit {
 		e.rankAdd(in, w, h)
 	}
 }
 
-func (e *Engine) emitBar(in *inst, b *bar, h Handler) {
+func (e *Engine) emitBar(in *inst, b *bar, h record.Emitter) {
 	e.bar = record.Bar{
 		Instrument: in.name,
 		Start:      b.start,
@@ -244,7 +234,7 @@ func (e *Engine) emitBar(in *inst, b *bar, h Handler) {
 		VWAP:       b.vwap(),
 		Count:      b.count,
 	}
-	h.Bar(&e.bar)
+	h.Emit(&e.bar)
 }
 
 // isIdle reports whether in's watermark lags the greatest by more than Idle.
@@ -273,7 +263,7 @@ func (e *Engine) Expect(names ...string) {
 	e.last = nil
 }
 
-func (e *Engine) invalid(t *record.Trade, h Handler) {
+func (e *Engine) invalid(t *record.Trade, h record.Emitter) {
 	e.rejected++
 	reason, msg := record.ReasonBadField, ""
 	switch {
@@ -293,7 +283,7 @@ func (e *Engine) invalid(t *record.Trade, h Handler) {
 	e.reject(h, reason, fmt.Sprintf("%s (instrument %q, trade %d)", msg, t.Instrument, t.TradeID))
 }
 
-func (e *Engine) lateTrade(in *inst, t *record.Trade, h Handler) {
+func (e *Engine) lateTrade(in *inst, t *record.Trade, h record.Emitter) {
 	e.late++
 	in.late++
 	e.reject(h, record.ReasonLate, fmt.Sprintf(
@@ -301,9 +291,9 @@ func (e *Engine) lateTrade(in *inst, t *record.Trade, h Handler) {
 		t.TradeID, in.name, t.Time, in.closed, in.wm, e.cfg.Lateness))
 }
 
-func (e *Engine) reject(h Handler, reason, msg string) {
+func (e *Engine) reject(h record.Emitter, reason, msg string) {
 	e.rej = record.Reject{Reason: reason, Message: msg}
-	h.Reject(&e.rej)
+	h.Emit(&e.rej)
 }
 
 // satAdd is a+b for b >= 0, saturating at MaxInt64; b < 0 means never.

@@ -4,13 +4,15 @@ import (
 	"cmp"
 	"math"
 	"slices"
+
+	"github.com/bourse/bourse/pkg/record"
 )
 
 // Flush ends the input: it emits every open bar (by bar start, then
 // instrument), then every open window's SMA and profit (by window start,
 // then instrument), then ranks every pending window. Trades added after
 // Flush that fall before the end of what it emitted are late.
-func (e *Engine) Flush(h Handler) {
+func (e *Engine) Flush(h record.Emitter) {
 	fb, fw := e.flushBars[:0], e.flushWins[:0]
 	for _, in := range e.insts {
 		for i := range in.bars {

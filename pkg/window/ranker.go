@@ -42,7 +42,7 @@ type ranker struct {
 // rankAdd hands a closed window's profit to the ranker. A window that was
 // already ranked (its instrument was idle then) is emitted at once with
 // Rank 0.
-func (e *Engine) rankAdd(in *inst, w *win, h Handler) {
+func (e *Engine) rankAdd(in *inst, w *win, h record.Emitter) {
 	n := uint64(w.n)
 	r := result{
 		in:       in,
@@ -77,7 +77,7 @@ func (e *Engine) rankAdd(in *inst, w *win, h Handler) {
 
 // rankReady emits, in start order, every pending window that no known,
 // non-idle instrument still holds open, and notes what to wait for next.
-func (e *Engine) rankReady(h Handler) {
+func (e *Engine) rankReady(h record.Emitter) {
 	rk := &e.rk
 	for len(rk.pending) > 0 {
 		p := &rk.pending[0]
@@ -132,7 +132,7 @@ func (e *Engine) countWaiting() {
 }
 
 // rankPop ranks and emits the first pending window.
-func (e *Engine) rankPop(h Handler) {
+func (e *Engine) rankPop(h record.Emitter) {
 	rk := &e.rk
 	p := rk.pending[0]
 	res := p.res
@@ -158,7 +158,7 @@ func rankCmp(a, b result) int {
 
 func nameCmp(a, b result) int { return cmp.Compare(a.in.name, b.in.name) }
 
-func (e *Engine) emitProfit(k int64, r *result, h Handler) {
+func (e *Engine) emitProfit(k int64, r *result, h record.Emitter) {
 	e.prof = record.Profit{
 		Instrument:  r.in.name,
 		WindowStart: k * e.cfg.Slide,
@@ -169,5 +169,5 @@ func (e *Engine) emitProfit(k int64, r *result, h Handler) {
 		Rank:        r.rank,
 		Bars:        r.bars,
 	}
-	h.Profit(&e.prof)
+	h.Emit(&e.prof)
 }

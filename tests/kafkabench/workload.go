@@ -98,7 +98,7 @@ func NewWorkload(n int, seed uint64) (*Workload, error) {
 		}
 		rec.Value = w.Lines[i]
 		proc.Process(&rec, count)
-		w.trades[i+1] = int(count.Trades)
+		w.trades[i+1] = int(count.ByKind[record.KindTrade])
 	}
 	return w, nil
 }

@@ -159,22 +159,22 @@ func Write(w *columnar.BatchWriter, s *Set, source string, first int64, perBatch
 		err = firstErr(err, step(func() { w.Order(&s.Orders[i]) }))
 	}
 	for i := range s.Trades {
-		err = firstErr(err, step(func() { w.Trade(&s.Trades[i]) }))
+		err = firstErr(err, step(func() { w.Emit(&s.Trades[i]) }))
 	}
 	for i := range s.Events {
-		err = firstErr(err, step(func() { w.Event(&s.Events[i]) }))
+		err = firstErr(err, step(func() { w.Emit(&s.Events[i]) }))
 	}
 	for i := range s.Bars {
-		err = firstErr(err, step(func() { w.Bar(&s.Bars[i]) }))
+		err = firstErr(err, step(func() { w.Emit(&s.Bars[i]) }))
 	}
 	for i := range s.SMAs {
-		err = firstErr(err, step(func() { w.SMA(&s.SMAs[i]) }))
+		err = firstErr(err, step(func() { w.Emit(&s.SMAs[i]) }))
 	}
 	for i := range s.Profits {
-		err = firstErr(err, step(func() { w.Profit(&s.Profits[i]) }))
+		err = firstErr(err, step(func() { w.Emit(&s.Profits[i]) }))
 	}
 	for i := range s.Rejects {
-		err = firstErr(err, step(func() { w.Reject(&s.Rejects[i]) }))
+		err = firstErr(err, step(func() { w.Emit(&s.Rejects[i]) }))
 	}
 	if err == nil && off > start {
 		err = w.Flush(stream.Range{Source: source, First: start, Last: off - 1})
