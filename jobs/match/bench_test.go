@@ -40,9 +40,9 @@ func BenchmarkMatchFile(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			w := stream.JSONWriters{Trades: io.Discard, Events: io.Discard}
+			w := stream.JSONWriters{record.KindTrade: io.Discard, record.KindEvent: io.Discard}
 			if tc.feed {
-				w.Book, w.BookSnapshots = io.Discard, io.Discard
+				w[record.KindBook], w[record.KindBookSnapshot] = io.Discard, io.Discard
 			}
 			b.ReportAllocs()
 			b.SetBytes(int64(len(in)))

@@ -18,13 +18,21 @@ import (
 // feedOut collects the feed records of one input record, through their
 // JSON encoding and decoders (what a client reads).
 type feedOut struct {
-	record.Discard
 	updates []record.BookUpdate
 	snaps   []record.BookSnapshot
 	err     error
 }
 
-func (f *feedOut) BookUpdate(u *record.BookUpdate) {
+func (f *feedOut) Emit(r record.Record) {
+	switch r := r.(type) {
+	case *record.BookUpdate:
+		f.bookUpdate(r)
+	case *record.BookSnapshot:
+		f.bookSnapshot(r)
+	}
+}
+
+func (f *feedOut) bookUpdate(u *record.BookUpdate) {
 	var v record.BookUpdate
 	if err := record.DecodeBookUpdate(record.AppendBookUpdateJSON(nil, u), &v); err != nil && f.err == nil {
 		f.err = err
@@ -32,7 +40,7 @@ func (f *feedOut) BookUpdate(u *record.BookUpdate) {
 	f.updates = append(f.updates, v)
 }
 
-func (f *feedOut) BookSnapshot(s *record.BookSnapshot) {
+func (f *feedOut) bookSnapshot(s *record.BookSnapshot) {
 	var v record.BookSnapshot
 	if err := record.DecodeBookSnapshot(record.AppendBookSnapshotJSON(nil, s), &v); err != nil && f.err == nil {
 		f.err = err

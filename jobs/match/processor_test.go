@@ -28,7 +28,7 @@ func orderLines(t *testing.T, n int) [][]byte {
 }
 
 func run(p *Processor, lines [][]byte, w *bytes.Buffer) {
-	sink := stream.NewJSONSink(stream.JSONWriters{Trades: w, Events: w})
+	sink := stream.NewJSONSink(stream.JSONWriters{record.KindTrade: w, record.KindEvent: w})
 	for i, l := range lines {
 		p.Process(&stream.Record{Value: l, Offset: int64(i + 1)}, sink)
 	}
@@ -97,8 +97,11 @@ func TestRejectKeepsWhatWasDecoded(t *testing.T) {
 }
 
 type collect struct {
-	record.Discard
 	evs *[]record.Event
 }
 
-func (c *collect) Event(e *record.Event) { *c.evs = append(*c.evs, *e) }
+func (c *collect) Emit(r record.Record) {
+	if e, ok := r.(*record.Event); ok {
+		*c.evs = append(*c.evs, *e)
+	}
+}

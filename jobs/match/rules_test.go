@@ -343,11 +343,14 @@ func TestChangedInstrument(t *testing.T) {
 }
 
 type collectTrades struct {
-	record.Discard
 	trades *[]record.Trade
 }
 
-func (c *collectTrades) Trade(tr *record.Trade) { *c.trades = append(*c.trades, *tr) }
+func (c *collectTrades) Emit(r record.Record) {
+	if tr, ok := r.(*record.Trade); ok {
+		*c.trades = append(*c.trades, *tr)
+	}
+}
 
 // TestRulesDoNotAllocate: the key, trader id and clock checks add no
 // allocation to an order that passes them.

@@ -51,9 +51,9 @@ func TestRunOnEmbeddedBroker(t *testing.T) {
 	if res.Orders != cfg.Count || res.Match.Read != int64(cfg.Count) {
 		t.Errorf("orders %d, match read %d; want %d", res.Orders, res.Match.Read, cfg.Count)
 	}
-	if res.Match.Out.Trades != counter.Trades || res.Match.Out.Rejected != counter.Rejected {
+	if res.Match.Out.ByKind[record.KindTrade] != counter.ByKind[record.KindTrade] || res.Match.Out.Rejected != counter.Rejected {
 		t.Errorf("trades %d rejected %d on Kafka; the core gives %d and %d",
-			res.Match.Out.Trades, res.Match.Out.Rejected, counter.Trades, counter.Rejected)
+			res.Match.Out.ByKind[record.KindTrade], res.Match.Out.Rejected, counter.ByKind[record.KindTrade], counter.Rejected)
 	}
 	if len(res.LastSMA) != 4 || len(res.Top) == 0 {
 		t.Errorf("last SMA for %d instruments, %d top-profit windows", len(res.LastSMA), len(res.Top))

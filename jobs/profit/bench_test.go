@@ -53,7 +53,7 @@ func BenchmarkProfit10k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	out := &profitCounter{Emitter: stream.NewJSONSink(stream.JSONWriters{Profit: io.Discard, Rejects: io.Discard})}
+	out := &profitCounter{Emitter: stream.NewJSONSink(stream.JSONWriters{record.KindProfit: io.Discard, record.KindReject: io.Discard})}
 	rec := stream.Record{Source: "bench"}
 
 	t0 := int64(1678698900000) // 2023-03-13T09:15:00Z, a slide boundary
@@ -122,5 +122,12 @@ type profitCounter struct {
 	profits, rejects int64
 }
 
-func (c *profitCounter) Profit(p *record.Profit) { c.profits++; c.Emitter.Profit(p) }
-func (c *profitCounter) Reject(r *record.Reject) { c.rejects++; c.Emitter.Reject(r) }
+func (c *profitCounter) Emit(r record.Record) {
+	switch r.Kind() {
+	case record.KindProfit:
+		c.profits++
+	case record.KindReject:
+		c.rejects++
+	}
+	c.Emitter.Emit(r)
+}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/bourse/bourse/jobs/profit/profittest"
+	"github.com/bourse/bourse/pkg/record"
 	"github.com/bourse/bourse/pkg/window"
 )
 
@@ -47,14 +48,14 @@ func BenchmarkProfitFile10k(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		cfg := DefaultConfig()
 		cfg.In, cfg.Instruments = trades, ins
-		cfg.Files.Profit = filepath.Join(out, "profit.jsonl")
-		cfg.Files.Rejects = filepath.Join(out, "rejects.jsonl")
+		cfg.Files[record.KindProfit] = filepath.Join(out, "profit.jsonl")
+		cfg.Files[record.KindReject] = filepath.Join(out, "rejects.jsonl")
 		cfg.BatchDir = filepath.Join(out, "batches")
 		sum, err := Run(context.Background(), cfg, log)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if sum.Read != benchFileTrades || sum.Out.Profits != 3*benchInstruments || sum.Out.Rejects != 0 {
+		if sum.Read != benchFileTrades || sum.Out.ByKind[record.KindProfit] != 3*benchInstruments || sum.Out.ByKind[record.KindReject] != 0 {
 			b.Fatalf("expected %d trades read, %d profit lines and no rejects, got %+v", benchFileTrades, 3*benchInstruments, sum)
 		}
 	}

@@ -62,9 +62,19 @@ func startExchange(t *testing.T) *exchange {
 	t.Helper()
 	kcfg := kafka.Config{Brokers: testBrokers(t)}
 	run := fmt.Sprintf("t%d", time.Now().UnixNano())
-	topics := kafka.Topics{Orders: run + "-orders", Trades: run + "-trades", Events: run + "-events",
-		Bars: run + "-bars", SMA: run + "-sma", Profit: run + "-profit", Instruments: run + "-instruments",
-		Book: run + "-book", BookSnapshots: run + "-book-snapshots"}
+	topics := kafka.Topics{
+		Orders:      run + "-orders",
+		Instruments: run + "-instruments",
+		Out: [record.NumKinds]string{
+			record.KindTrade:        run + "-trades",
+			record.KindEvent:        run + "-events",
+			record.KindBar:          run + "-bars",
+			record.KindSMA:          run + "-sma",
+			record.KindProfit:       run + "-profit",
+			record.KindBook:         run + "-book",
+			record.KindBookSnapshot: run + "-book-snapshots",
+		},
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	if err := kafka.CreateTopics(ctx, kcfg, topics.Names(), 3, -1, nil); err != nil {

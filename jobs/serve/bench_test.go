@@ -43,8 +43,11 @@ type benchRecord struct {
 // collector gathers an order's trades (events are not streamed here).
 type collector struct{ trades []record.Trade }
 
-func (c *collector) Trade(t *record.Trade) { c.trades = append(c.trades, *t) }
-func (c *collector) Event(*record.Event)   {}
+func (c *collector) Emit(r record.Record) {
+	if t, ok := r.(*record.Trade); ok {
+		c.trades = append(c.trades, *t)
+	}
+}
 
 // makeBenchFlow runs orders of the project's generator (default mix, the
 // built-in instruments) through the order book and records the trades and

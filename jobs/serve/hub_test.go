@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+
+	"github.com/bourse/bourse/pkg/record"
 )
 
 // TestHubRuns: consecutive frames of a block follow each other and a run

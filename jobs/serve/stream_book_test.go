@@ -28,7 +28,7 @@ func bookFlow(t *testing.T, seed uint64, n int) (updates []record.BookUpdate, sn
 		if err := ins.Validate(&o); err != nil {
 			t.Fatal(err)
 		}
-		b.Submit(&o, nopHandler{})
+		b.Submit(&o, record.Discard{})
 		if u, ok := feed.next(); ok {
 			updates = append(updates, u)
 			snaps = append(snaps, feed.snapshot())
@@ -37,10 +37,6 @@ func bookFlow(t *testing.T, seed uint64, n int) (updates []record.BookUpdate, sn
 	return updates, snaps
 }
 
-type nopHandler struct{}
-
-func (nopHandler) Trade(*record.Trade) {}
-func (nopHandler) Event(*record.Event) {}
 
 // clientBook is a stream client's book built by the join protocol: a
 // book_snapshot replaces it, a book event must continue it (seq = last+1).

@@ -26,7 +26,16 @@ type viewHandler struct {
 	v *View
 }
 
-func (h viewHandler) Trade(tr *record.Trade) {
+func (h viewHandler) Emit(r record.Record) {
+	switch r := r.(type) {
+	case *record.Trade:
+		h.trade(r)
+	case *record.Event:
+		h.event(r)
+	}
+}
+
+func (h viewHandler) trade(tr *record.Trade) {
 	var got record.Trade
 	if err := record.DecodeTrade(record.AppendTradeJSON(nil, tr), &got); err != nil {
 		h.t.Fatal(err)
@@ -34,7 +43,7 @@ func (h viewHandler) Trade(tr *record.Trade) {
 	h.v.ApplyTrade(&got)
 }
 
-func (h viewHandler) Event(e *record.Event) {
+func (h viewHandler) event(e *record.Event) {
 	var got record.Event
 	if err := record.DecodeEvent(record.AppendEventJSON(nil, e), &got); err != nil {
 		h.t.Fatal(err)

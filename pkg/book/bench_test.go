@@ -21,14 +21,18 @@ const (
 	benchStream  = 1 << 17 // pre-generated orders, replayed in a loop
 )
 
-// counter is the cheapest Handler: it counts what it gets.
+// counter is the cheapest Emitter: it counts what it gets.
 type counter struct{ trades, events, rejects int }
 
-func (c *counter) Trade(*record.Trade) { c.trades++ }
-func (c *counter) Event(e *record.Event) {
-	c.events++
-	if e.Type == record.Rejected {
-		c.rejects++
+func (c *counter) Emit(r record.Record) {
+	switch r := r.(type) {
+	case *record.Trade:
+		c.trades++
+	case *record.Event:
+		c.events++
+		if r.Type == record.Rejected {
+			c.rejects++
+		}
 	}
 }
 

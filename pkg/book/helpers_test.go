@@ -40,11 +40,17 @@ func (o out) String() string {
 	return s + fmt.Sprintf(" t=%d", e.Time)
 }
 
-// recorder is a Handler that copies everything it receives.
+// recorder is an Emitter that copies everything it receives.
 type recorder struct{ outs []out }
 
-func (r *recorder) Trade(t *record.Trade) { r.outs = append(r.outs, out{trade: true, t: *t}) }
-func (r *recorder) Event(e *record.Event) { r.outs = append(r.outs, out{e: *e}) }
+func (r *recorder) Emit(x record.Record) {
+	switch x := x.(type) {
+	case *record.Trade:
+		r.outs = append(r.outs, out{trade: true, t: *x})
+	case *record.Event:
+		r.outs = append(r.outs, out{e: *x})
+	}
+}
 
 func (r *recorder) take() []out {
 	o := r.outs

@@ -99,7 +99,7 @@ func TestRunLinesCutsOversizeLines(t *testing.T) {
 
 func TestJSONSinkSharesWriters(t *testing.T) {
 	var a, b bytes.Buffer
-	s := NewJSONSink(JSONWriters{Trades: &a, Events: &a, Rejects: &b})
+	s := NewJSONSink(JSONWriters{record.KindTrade: &a, record.KindEvent: &a, record.KindReject: &b})
 	s.Emit(&record.Trade{TradeID: 1, Instrument: "TCS", Price: record.One, Quantity: record.One, Aggressor: record.Buy})
 	s.Emit(&record.Event{Type: record.Accepted, OrderID: 7, Instrument: "TCS"})
 	s.Emit(&record.SMA{Instrument: "TCS"}) // no writer: dropped
@@ -131,7 +131,7 @@ func equal(a, b []int64) bool {
 // flushProc emits one record per line and one more on Flush.
 type flushProc struct{ echoProc }
 
-func (p *flushProc) Flush(out record.Emitter) { out.Reject(&record.Reject{Raw: "flush"}) }
+func (p *flushProc) Flush(out record.Emitter) { out.Emit(&record.Reject{Raw: "flush"}) }
 
 // stagedSink counts the records emitted since the last Stage.
 type stagedSink struct {
@@ -139,7 +139,11 @@ type stagedSink struct {
 	unstaged int
 }
 
-func (s *stagedSink) Reject(*record.Reject) { s.unstaged++ }
+func (s *stagedSink) Emit(r record.Record) {
+	if r.Kind() == record.KindReject {
+		s.unstaged++
+	}
+}
 func (s *stagedSink) Stage(rs []Range, kind string) ([][]string, func() error, error) {
 	s.unstaged = 0
 	return s.rangeSink.Stage(rs, kind)

@@ -65,7 +65,15 @@ func BenchmarkWindows(b *testing.B) {
 
 type counter struct{ bars, smas, profits, rejects int }
 
-func (c *counter) Bar(*record.Bar)       { c.bars++ }
-func (c *counter) SMA(*record.SMA)       { c.smas++ }
-func (c *counter) Profit(*record.Profit) { c.profits++ }
-func (c *counter) Reject(*record.Reject) { c.rejects++ }
+func (c *counter) Emit(r record.Record) {
+	switch r.Kind() {
+	case record.KindBar:
+		c.bars++
+	case record.KindSMA:
+		c.smas++
+	case record.KindProfit:
+		c.profits++
+	case record.KindReject:
+		c.rejects++
+	}
+}

@@ -18,15 +18,18 @@ type output struct {
 	Log     []string // kinds in emission order, for determinism checks
 }
 
-func (o *output) Bar(b *record.Bar) { o.Bars = append(o.Bars, *b); o.Log = append(o.Log, "bar") }
-func (o *output) SMA(s *record.SMA) { o.SMAs = append(o.SMAs, *s); o.Log = append(o.Log, "sma") }
-func (o *output) Profit(p *record.Profit) {
-	o.Profits = append(o.Profits, *p)
-	o.Log = append(o.Log, "profit")
-}
-func (o *output) Reject(r *record.Reject) {
-	o.Rejects = append(o.Rejects, *r)
-	o.Log = append(o.Log, "reject")
+func (o *output) Emit(r record.Record) {
+	switch r := r.(type) {
+	case *record.Bar:
+		o.Bars = append(o.Bars, *r)
+	case *record.SMA:
+		o.SMAs = append(o.SMAs, *r)
+	case *record.Profit:
+		o.Profits = append(o.Profits, *r)
+	case *record.Reject:
+		o.Rejects = append(o.Rejects, *r)
+	}
+	o.Log = append(o.Log, r.Kind().String())
 }
 
 // sorted returns a copy with every list in a canonical order, for

@@ -72,9 +72,19 @@ func brokers(t *testing.T) []string {
 func startExchange(t *testing.T) (url, alice, mm string) {
 	kcfg := kafka.Config{Brokers: brokers(t)}
 	run := fmt.Sprintf("b%d", time.Now().UnixNano())
-	topics := kafka.Topics{Orders: run + "-orders", Trades: run + "-trades", Events: run + "-events",
-		Bars: run + "-bars", SMA: run + "-sma", Profit: run + "-profit", Instruments: run + "-instruments",
-		Book: run + "-book", BookSnapshots: run + "-book-snapshots"}
+	topics := kafka.Topics{
+		Orders:      run + "-orders",
+		Instruments: run + "-instruments",
+		Out: [record.NumKinds]string{
+			record.KindTrade:        run + "-trades",
+			record.KindEvent:        run + "-events",
+			record.KindBar:          run + "-bars",
+			record.KindSMA:          run + "-sma",
+			record.KindProfit:       run + "-profit",
+			record.KindBook:         run + "-book",
+			record.KindBookSnapshot: run + "-book-snapshots",
+		},
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	if err := kafka.CreateTopics(ctx, kcfg, topics.Names(), 3, -1, nil); err != nil {

@@ -54,10 +54,10 @@ func TestBadRecordsOnTopic(t *testing.T) {
 	if !strings.Contains(out, "read 3008") || !strings.Contains(out, "rejected") {
 		t.Fatalf("match summary: %s", tail(out, 2))
 	}
-	sameGroups(t, "trades around bad records", readTopic(t, tp.Trades), groupLines(t, mustRead(t, trades)))
+	sameGroups(t, "trades around bad records", readTopic(t, tp.Out[record.KindTrade]), groupLines(t, mustRead(t, trades)))
 
 	reasons := map[string]int{}
-	for _, vals := range readTopic(t, tp.Events) {
+	for _, vals := range readTopic(t, tp.Out[record.KindEvent]) {
 		for _, v := range vals {
 			var ev record.Event
 			if err := record.DecodeEvent([]byte(v), &ev); err != nil {

@@ -58,10 +58,10 @@ func TestBookFeedKillMatch(t *testing.T) {
 	e.finish(t, args, 3, 2*time.Minute)
 	e.mustComplete(t, "match", tp.Orders)
 
-	updates := readTopicFrom(t, e.brokers, tp.Book)
+	updates := readTopicFrom(t, e.brokers, tp.Out[record.KindBook])
 	gapFree(t, updates)
 	sameGroups(t, "book updates", updates, groupLines(t, mustRead(t, f.book)))
-	sameSnapshots(t, readTopicFrom(t, e.brokers, tp.BookSnapshots), groupLines(t, mustRead(t, f.snapshots)))
+	sameSnapshots(t, readTopicFrom(t, e.brokers, tp.Out[record.KindBookSnapshot]), groupLines(t, mustRead(t, f.snapshots)))
 
 	readBook := func(p string, fn func(*columnar.BookRow) error) error { return parquet.Read(parquet.BookLayout, p, fn) }
 	sameRows(t, "archived book levels", rows(t, readBook, filepath.Join(archive(t, batches), "book"), nil), bookRows(t, f.book))

@@ -12,6 +12,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/bourse/bourse/pkg/record"
 )
 
 // clusterBrokers is the 3-node cluster of `make kafka-cluster-up`
@@ -99,7 +101,7 @@ func TestClusterLeaderKill(t *testing.T) {
 	rng := faultSeed(t)
 	e := newEnvOn(t, b, "--partitions", "6", "--replication-factor", "3", "--min-insync-replicas", "2")
 	tp := e.topics()
-	for _, topic := range []string{tp.Orders, tp.Trades} {
+	for _, topic := range []string{tp.Orders, tp.Out[record.KindTrade]} {
 		if v, src := topicConfig(t, b, topic, "min.insync.replicas"); v != "2" || src != "DYNAMIC_TOPIC_CONFIG" {
 			t.Errorf("%s: min.insync.replicas %q from %s, want 2 set on the topic (DYNAMIC_TOPIC_CONFIG)", topic, v, src)
 		}
@@ -116,7 +118,7 @@ func TestClusterLeaderKill(t *testing.T) {
 	if !p.alive(wait) {
 		t.Fatalf("match finished before the kill; make the flow larger:\n%s", tail(p.output(), 5))
 	}
-	lead, desc := leaders(t, b, tp.Orders, tp.Trades)
+	lead, desc := leaders(t, b, tp.Orders, tp.Out[record.KindTrade])
 	ids := make([]int32, 0, len(lead))
 	for id := range lead {
 		ids = append(ids, id)
@@ -133,7 +135,7 @@ func TestClusterLeaderKill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, after := leaders(t, b, tp.Orders, tp.Trades)
+	_, after := leaders(t, b, tp.Orders, tp.Out[record.KindTrade])
 	t.Logf("match exited %d with broker %d down; after: %s\n%s", code, victim, after, tail(p.output(), 3))
 	g := e.progressOf(t, "match", tp.Orders)
 	switch {

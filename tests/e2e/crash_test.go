@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bourse/bourse/pkg/record"
 )
 
 // TestCrashSafety kills match, then sma, with SIGKILL at random moments, at
@@ -34,9 +36,9 @@ func TestCrashSafety(t *testing.T) {
 
 	tp := e.topics()
 	fileTrades := groupLines(t, mustRead(t, trades))
-	sameGroups(t, "trades after kill -9", readTopic(t, tp.Trades), fileTrades)
-	sameGroups(t, "execution reports after kill -9", readTopic(t, tp.Events), groupLines(t, mustRead(t, events)))
-	sameGroups(t, "sma after kill -9", readTopic(t, tp.SMA), closedWindows(t, groupLines(t, mustRead(t, sma)), fileTrades, false))
+	sameGroups(t, "trades after kill -9", readTopic(t, tp.Out[record.KindTrade]), fileTrades)
+	sameGroups(t, "execution reports after kill -9", readTopic(t, tp.Out[record.KindEvent]), groupLines(t, mustRead(t, events)))
+	sameGroups(t, "sma after kill -9", readTopic(t, tp.Out[record.KindSMA]), closedWindows(t, groupLines(t, mustRead(t, sma)), fileTrades, false))
 }
 
 // killRepeatedly starts the job, waits until it has restored its

@@ -429,8 +429,8 @@ func (e *env) checkMatch(t *testing.T, f matchFixture, batches string) {
 	t.Helper()
 	tp := e.topics()
 	e.mustComplete(t, "match", tp.Orders)
-	sameGroups(t, "trades", readTopicFrom(t, e.brokers, tp.Trades), groupLines(t, mustRead(t, f.trades)))
-	sameGroups(t, "execution reports", readTopicFrom(t, e.brokers, tp.Events), groupLines(t, mustRead(t, f.events)))
+	sameGroups(t, "trades", readTopicFrom(t, e.brokers, tp.Out[record.KindTrade]), groupLines(t, mustRead(t, f.trades)))
+	sameGroups(t, "execution reports", readTopicFrom(t, e.brokers, tp.Out[record.KindEvent]), groupLines(t, mustRead(t, f.events)))
 	if batches == "" {
 		return
 	}

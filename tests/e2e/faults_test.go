@@ -87,9 +87,9 @@ func TestBatchDirKillSMA(t *testing.T) {
 	e.finish(t, args, 3, 2*time.Minute)
 
 	tp := e.topics()
-	e.mustComplete(t, "sma", tp.Trades)
+	e.mustComplete(t, "sma", tp.Out[record.KindTrade])
 	fileTrades := groupLines(t, mustRead(t, f.trades))
-	sameGroups(t, "sma", readTopic(t, tp.SMA), closedWindows(t, groupLines(t, mustRead(t, fileSMA)), fileTrades, false))
+	sameGroups(t, "sma", readTopic(t, tp.Out[record.KindSMA]), closedWindows(t, groupLines(t, mustRead(t, fileSMA)), fileTrades, false))
 	// A bounded run emits the windows closed by the newest trade of their
 	// instrument; file mode also flushes the open ones at its end.
 	last := newest(t, f.trades)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bourse/bourse/pkg/record"
 )
 
 // originalOrders writes n orders in the original JSON format: the
@@ -64,7 +66,7 @@ func TestKcatClient(t *testing.T) {
 	}
 	e.bourse(120*time.Second, "match", "--quiet")
 
-	cons := exec.Command(kcat, "-b", strings.Join(brokers, ","), "-t", tp.Trades, "-C", "-e", "-q",
+	cons := exec.Command(kcat, "-b", strings.Join(brokers, ","), "-t", tp.Out[record.KindTrade], "-C", "-e", "-q",
 		"-o", "beginning", "-X", "isolation.level=read_committed", "-f", "%k|%s\n")
 	out, err := cons.Output()
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bourse/bourse/pkg/kafka"
+	"github.com/bourse/bourse/pkg/record"
 )
 
 var (
@@ -90,10 +91,18 @@ func newEnvOn(t *testing.T, b []string, create ...string) *env {
 
 func (e *env) topics() kafka.Topics {
 	return kafka.Topics{
-		Orders: e.prefix + "-orders", Trades: e.prefix + "-trades", Events: e.prefix + "-events",
-		Bars: e.prefix + "-bars", SMA: e.prefix + "-sma", Profit: e.prefix + "-profit",
-		Instruments: e.prefix + "-instruments", Rejects: e.prefix + "-rejects",
-		Book: e.prefix + "-book", BookSnapshots: e.prefix + "-book-snapshots",
+		Orders:      e.prefix + "-orders",
+		Instruments: e.prefix + "-instruments",
+		Out: [record.NumKinds]string{
+			record.KindTrade:        e.prefix + "-trades",
+			record.KindEvent:        e.prefix + "-events",
+			record.KindBar:          e.prefix + "-bars",
+			record.KindSMA:          e.prefix + "-sma",
+			record.KindProfit:       e.prefix + "-profit",
+			record.KindReject:       e.prefix + "-rejects",
+			record.KindBook:         e.prefix + "-book",
+			record.KindBookSnapshot: e.prefix + "-book-snapshots",
+		},
 	}
 }
 
@@ -101,10 +110,10 @@ func (e *env) topics() kafka.Topics {
 func (e *env) flags() []string {
 	t := e.topics()
 	return []string{"--brokers", strings.Join(e.brokers, ","),
-		"--orders-topic", t.Orders, "--trades-topic", t.Trades, "--events-topic", t.Events,
-		"--bars-topic", t.Bars, "--sma-topic", t.SMA, "--profit-topic", t.Profit,
-		"--instruments-topic", t.Instruments, "--rejects-topic", t.Rejects,
-		"--book-topic", t.Book, "--book-snapshots-topic", t.BookSnapshots}
+		"--orders-topic", t.Orders, "--trades-topic", t.Out[record.KindTrade], "--events-topic", t.Out[record.KindEvent],
+		"--bars-topic", t.Out[record.KindBar], "--sma-topic", t.Out[record.KindSMA], "--profit-topic", t.Out[record.KindProfit],
+		"--instruments-topic", t.Instruments, "--rejects-topic", t.Out[record.KindReject],
+		"--book-topic", t.Out[record.KindBook], "--book-snapshots-topic", t.Out[record.KindBookSnapshot]}
 }
 
 // group is the consumer group of a job in this env.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bourse/bourse/pkg/record"
 )
 
 // TestKafkaEqualsFileMode produces a seeded order flow to Kafka, runs match,
@@ -33,10 +35,10 @@ func TestKafkaEqualsFileMode(t *testing.T) {
 
 	tp := e.topics()
 	fileTrades := groupLines(t, mustRead(t, trades))
-	sameGroups(t, "trades", readTopic(t, tp.Trades), fileTrades)
-	sameGroups(t, "execution reports", readTopic(t, tp.Events), groupLines(t, mustRead(t, events)))
-	sameGroups(t, "sma", readTopic(t, tp.SMA), closedWindows(t, groupLines(t, mustRead(t, sma)), fileTrades, false))
-	sameGroups(t, "profit", readTopic(t, tp.Profit), closedWindows(t, groupLines(t, mustRead(t, profit)), fileTrades, true))
+	sameGroups(t, "trades", readTopic(t, tp.Out[record.KindTrade]), fileTrades)
+	sameGroups(t, "execution reports", readTopic(t, tp.Out[record.KindEvent]), groupLines(t, mustRead(t, events)))
+	sameGroups(t, "sma", readTopic(t, tp.Out[record.KindSMA]), closedWindows(t, groupLines(t, mustRead(t, sma)), fileTrades, false))
+	sameGroups(t, "profit", readTopic(t, tp.Out[record.KindProfit]), closedWindows(t, groupLines(t, mustRead(t, profit)), fileTrades, true))
 	if got := sortedKeys(readTopic(t, tp.Instruments)); got != "INFY,ONGC,RIL,TCS" {
 		t.Errorf("instruments topic keys = %s", got)
 	}

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/bourse/bourse/pkg/record"
 )
 
 // TestTwoMatchProcessesSplitPartitions: two match processes in one consumer
@@ -39,7 +41,7 @@ func TestTwoMatchProcessesSplitPartitions(t *testing.T) {
 		defer cmd.Wait()
 	}
 	deadline := time.Now().Add(2 * time.Minute)
-	for count(readTopic(t, tp.Trades)) < count(want) && time.Now().Before(deadline) {
+	for count(readTopic(t, tp.Out[record.KindTrade])) < count(want) && time.Now().Before(deadline) {
 		time.Sleep(time.Second)
 	}
 	time.Sleep(2 * time.Second) // anything extra (a duplicate) would show now
@@ -55,7 +57,7 @@ func TestTwoMatchProcessesSplitPartitions(t *testing.T) {
 			}
 		}
 	}
-	sameGroups(t, "union of two processes' trades", readTopic(t, tp.Trades), want)
+	sameGroups(t, "union of two processes' trades", readTopic(t, tp.Out[record.KindTrade]), want)
 	assigned := regexp.MustCompile(`partitions assigned.*partitions="\[([0-9 ]+)\]"`)
 	for i := range logs {
 		m := assigned.FindAllStringSubmatch(logs[i].String(), -1)

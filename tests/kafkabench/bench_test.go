@@ -11,6 +11,7 @@ import (
 
 	"github.com/bourse/bourse/jobs/runner"
 	"github.com/bourse/bourse/pkg/kafka"
+	"github.com/bourse/bourse/pkg/record"
 )
 
 // The workload and the load of the latency runs. Counts and durations are
@@ -307,10 +308,10 @@ func benchPipeline(b *testing.B, kc kafka.Config, w *Workload, threads int) floa
 		b.Fatalf("match: %v", err)
 	}
 	want := w.Trades(n)
-	if sum.Read != int64(n)+1 || sum.Out.Trades != int64(want) {
-		b.Fatalf("match committed %d records and %d trades, want %d (orders and warm-up) and %d (the pure core's count)", sum.Read, sum.Out.Trades, n+1, want)
+	if sum.Read != int64(n)+1 || sum.Out.ByKind[record.KindTrade] != int64(want) {
+		b.Fatalf("match committed %d records and %d trades, want %d (orders and warm-up) and %d (the pure core's count)", sum.Read, sum.Out.ByKind[record.KindTrade], n+1, want)
 	}
-	got, err := countRecords(ctx, kc, f.topics.Trades)
+	got, err := countRecords(ctx, kc, f.topics.Out[record.KindTrade])
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -340,7 +341,7 @@ func benchLatency(b *testing.B, kc kafka.Config, w *Workload, ls latencySetup) l
 	tctx, stopTail := context.WithCancel(ctx)
 	tailDone := make(chan error, 1)
 	go func() {
-		tailDone <- kafka.Tail(tctx, kc, []string{f.topics.Trades}, true,
+		tailDone <- kafka.Tail(tctx, kc, []string{f.topics.Out[record.KindTrade]}, true,
 			func(_ string, _, value []byte, _ int32, _ int64, ts int64) {
 				lat.Observe(value, time.UnixMilli(ts), time.Now())
 			})

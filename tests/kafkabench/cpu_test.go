@@ -75,8 +75,8 @@ func benchCPU(b *testing.B, kc kafka.Config, w *Workload) cpuRun {
 	}
 	fcfg := match.DefaultConfig()
 	fcfg.In, fcfg.Quiet, fcfg.BatchDir, fcfg.Instruments = in, true, filepath.Join(dir, "file-batches"), insFile
-	fcfg.Files.Trades, fcfg.Files.Events = filepath.Join(dir, "trades.jsonl"), filepath.Join(dir, "events.jsonl")
-	fcfg.Files.Book, fcfg.Files.BookSnapshots = filepath.Join(dir, "book.jsonl"), filepath.Join(dir, "book-snapshots.jsonl")
+	fcfg.Files[record.KindTrade], fcfg.Files[record.KindEvent] = filepath.Join(dir, "trades.jsonl"), filepath.Join(dir, "events.jsonl")
+	fcfg.Files[record.KindBook], fcfg.Files[record.KindBookSnapshot] = filepath.Join(dir, "book.jsonl"), filepath.Join(dir, "book-snapshots.jsonl")
 	before = SampleCPU()
 	fs, err := match.Run(ctx, fcfg, nil, log)
 	fileCPU := SampleCPU().self - before.self
@@ -85,8 +85,8 @@ func benchCPU(b *testing.B, kc kafka.Config, w *Workload) cpuRun {
 		b.Fatalf("match, file mode: %v", err)
 	}
 	want := int64(w.Trades(n))
-	if ks.Read != int64(n) || ks.Out.Trades != want || fs.Out.Trades != want {
-		b.Fatalf("Kafka mode read %d orders and wrote %d trades, file mode wrote %d; want %d and %d", ks.Read, ks.Out.Trades, fs.Out.Trades, n, want)
+	if ks.Read != int64(n) || ks.Out.ByKind[record.KindTrade] != want || fs.Out.ByKind[record.KindTrade] != want {
+		b.Fatalf("Kafka mode read %d orders and wrote %d trades, file mode wrote %d; want %d and %d", ks.Read, ks.Out.ByKind[record.KindTrade], fs.Out.ByKind[record.KindTrade], n, want)
 	}
 	r := cpuRun{kafka: us(kafkaCPU, n), file: us(fileCPU, n)}
 	b.Logf("CPU per order: Kafka mode %.2f us (%s in %s, %d transactions), file mode %.2f us (%s in %s) = %.1f x; loadavg %s",

@@ -14,6 +14,7 @@ import (
 	"github.com/bourse/bourse/jobs/match"
 	"github.com/bourse/bourse/jobs/runner"
 	"github.com/bourse/bourse/pkg/kafka"
+	"github.com/bourse/bourse/pkg/record"
 )
 
 // brokerConfig returns the broker named by BOURSE_KAFKA_BROKERS, or skips:
@@ -59,13 +60,21 @@ func newFresh(b *testing.B, ctx context.Context, kc kafka.Config, kind string) f
 	b.Helper()
 	p := fmt.Sprintf("bench-%s-%d", kind, time.Now().UnixNano())
 	f := fresh{
-		topics: kafka.Topics{Orders: p + "-orders", Trades: p + "-trades", Events: p + "-events", Instruments: p + "-instruments",
-			Book: p + "-book", BookSnapshots: p + "-book-snapshots"},
+		topics: kafka.Topics{
+			Orders:      p + "-orders",
+			Instruments: p + "-instruments",
+			Out: [record.NumKinds]string{
+				record.KindTrade:        p + "-trades",
+				record.KindEvent:        p + "-events",
+				record.KindBook:         p + "-book",
+				record.KindBookSnapshot: p + "-book-snapshots",
+			},
+		},
 		warmup: p + "-warmup",
 		group:  p + "-match",
 	}
-	if err := kafka.CreateTopics(ctx, kc, []string{f.topics.Orders, f.topics.Trades, f.topics.Events, f.topics.Book, f.topics.BookSnapshots},
-		partitions, -1, map[string]bool{f.topics.BookSnapshots: true}); err != nil {
+	if err := kafka.CreateTopics(ctx, kc, []string{f.topics.Orders, f.topics.Out[record.KindTrade], f.topics.Out[record.KindEvent], f.topics.Out[record.KindBook], f.topics.Out[record.KindBookSnapshot]},
+		partitions, -1, map[string]bool{f.topics.Out[record.KindBookSnapshot]: true}); err != nil {
 		b.Fatal(err)
 	}
 	if err := kafka.CreateTopics(ctx, kc, []string{f.warmup}, 1, -1, nil); err != nil {

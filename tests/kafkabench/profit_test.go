@@ -57,8 +57,8 @@ func benchProfit(b *testing.B, kc kafka.Config) {
 	}
 
 	p := fmt.Sprintf("bench-profit-%d", time.Now().UnixNano())
-	topics := kafka.Topics{Trades: p + "-trades", Profit: p + "-profit", Rejects: p + "-rejects", Instruments: p + "-instruments"}
-	if err := kafka.CreateTopics(ctx, kc, []string{topics.Trades, topics.Profit, topics.Rejects}, partitions, -1, nil); err != nil {
+	topics := kafka.Topics{Instruments: p + "-instruments", Out: [record.NumKinds]string{record.KindTrade: p + "-trades", record.KindProfit: p + "-profit", record.KindReject: p + "-rejects"}}
+	if err := kafka.CreateTopics(ctx, kc, []string{topics.Out[record.KindTrade], topics.Out[record.KindProfit], topics.Out[record.KindReject]}, partitions, -1, nil); err != nil {
 		b.Fatal(err)
 	}
 	if err := kafka.PublishInstruments(ctx, kc, topics.Instruments, ins.List()); err != nil {
@@ -80,7 +80,7 @@ func benchProfit(b *testing.B, kc kafka.Config) {
 		sym := line[len(`{"trade_id":`):]
 		sym = sym[bytes.Index(sym, []byte(`"instrument":"`))+len(`"instrument":"`):]
 		sym = sym[:bytes.IndexByte(sym, '"')]
-		prod.Produce(topics.Trades, append([]byte(nil), sym...), append([]byte(nil), line...))
+		prod.Produce(topics.Out[record.KindTrade], append([]byte(nil), sym...), append([]byte(nil), line...))
 	}
 	if err := w.Flush(); err != nil {
 		b.Fatal(err)
@@ -106,7 +106,7 @@ func benchProfit(b *testing.B, kc kafka.Config) {
 	}
 	fcfg := profit.DefaultConfig()
 	fcfg.In, fcfg.Instruments = tradesFile, insFile
-	fcfg.Files.Profit, fcfg.Files.Rejects = filepath.Join(dir, "profit.jsonl"), filepath.Join(dir, "rejects.jsonl")
+	fcfg.Files[record.KindProfit], fcfg.Files[record.KindReject] = filepath.Join(dir, "profit.jsonl"), filepath.Join(dir, "rejects.jsonl")
 	fcfg.BatchDir = filepath.Join(dir, "file-batches")
 	fbefore := SampleCPU()
 	fs, err := profit.Run(ctx, fcfg, log)
@@ -115,8 +115,8 @@ func benchProfit(b *testing.B, kc kafka.Config) {
 	if err != nil {
 		b.Fatalf("profit, file mode: %v", err)
 	}
-	if ks.Read != profitTrades || fs.Read != profitTrades || ks.Out.Rejects != 0 {
-		b.Fatalf("Kafka mode read %d trades (%d rejects), file mode %d; want %d and no rejects", ks.Read, ks.Out.Rejects, fs.Read, profitTrades)
+	if ks.Read != profitTrades || fs.Read != profitTrades || ks.Out.ByKind[record.KindReject] != 0 {
+		b.Fatalf("Kafka mode read %d trades (%d rejects), file mode %d; want %d and no rejects", ks.Read, ks.Out.ByKind[record.KindReject], fs.Read, profitTrades)
 	}
 	kafkaCPU := after.self - before.self
 	k, fm := us(kafkaCPU, profitTrades), us(fileCPU, profitTrades)

@@ -41,8 +41,8 @@ func TestWorkloadIsSeededAndCountsTrades(t *testing.T) {
 		for i := range n {
 			proc.Process(&stream.Record{Value: a.Lines[i]}, c)
 		}
-		if a.Trades(n) != int(c.Trades) {
-			t.Fatalf("Trades(%d) = %d, processor made %d", n, a.Trades(n), c.Trades)
+		if a.Trades(n) != int(c.ByKind[record.KindTrade]) {
+			t.Fatalf("Trades(%d) = %d, processor made %d", n, a.Trades(n), c.ByKind[record.KindTrade])
 		}
 	}
 	if a.Trades(5000) == 0 || len(a.Replaced) == 0 {
