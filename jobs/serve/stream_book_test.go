@@ -37,7 +37,6 @@ func bookFlow(t *testing.T, seed uint64, n int) (updates []record.BookUpdate, sn
 	return updates, snaps
 }
 
-
 // clientBook is a stream client's book built by the join protocol: a
 // book_snapshot replaces it, a book event must continue it (seq = last+1).
 type clientBook struct {

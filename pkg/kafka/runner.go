@@ -87,7 +87,7 @@ type RunConfig struct {
 
 // Stats counts what a run committed (aborted work is not counted).
 type Stats struct {
-	RecordsIn int64            // input records processed
+	RecordsIn int64         // input records processed
 	Out       record.Counts // output records by kind; Out.Rejects() counts reject records plus REJECTED events
 	Commits   int64         // transactions committed
 	Aborts    int64         // transactions aborted and redone
