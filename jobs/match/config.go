@@ -30,8 +30,8 @@ type Config struct {
 	Now time.Time
 	// BookSnapshotEvery is the number of book updates of an instrument
 	// between two book snapshots; BookDepth the levels per side in one.
-	// The feed is on in file mode when Files.Book or Files.BookSnapshots is
-	// set, in Kafka mode when Topics.Book or Topics.BookSnapshots is.
+	// The feed is on in file mode when the book or book snapshot file is
+	// set, in Kafka mode when its topic is.
 	BookSnapshotEvery int
 	BookDepth         int
 }

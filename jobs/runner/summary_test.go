@@ -1,0 +1,27 @@
+package runner
+
+import (
+	"testing"
+	"time"
+
+	"github.com/bourse/bourse/pkg/record"
+)
+
+// TestSummaryString: the summary line, which docs and scripts read, is
+// built from the kinds table byte for byte as it was written by hand.
+func TestSummaryString(t *testing.T) {
+	var c record.Counts
+	for k, n := range []int64{10, 20, 3, 4, 5, 6, 0, 0} {
+		c.ByKind[k] = n
+	}
+	c.Rejected = 2
+	s := Summary{Job: "match", Read: 100, Out: c, Elapsed: 1500 * time.Microsecond}
+	if got, want := s.String(), "match: read 100, wrote 42 (trades 10, events 20, bars 3, sma 4, profit 5), rejected 8 in 2ms"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	c.ByKind[record.KindBook], c.ByKind[record.KindBookSnapshot] = 7, 1
+	s.Out, s.Commits, s.Aborts = c, 3, 1
+	if got, want := s.String(), "match: read 100, wrote 50 (trades 10, events 20, bars 3, sma 4, profit 5), rejected 8, 3 transactions committed, 1 aborted, book updates 7, book snapshots 1 in 2ms"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
