@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -26,6 +27,17 @@ func DefaultTopics() Topics {
 	t := Topics{Orders: "orders", Instruments: "instruments"}
 	for k := range record.NumKinds {
 		t.Out[k] = k.Info().Topic
+	}
+	return t
+}
+
+// PrefixedTopics names each topic "<prefix>-<stem>" after its flag
+// ("--<stem>-topic": orders, instruments, trades, events, ...): a set of
+// topics of its own, for tests and benchmarks.
+func PrefixedTopics(prefix string) Topics {
+	t := Topics{Orders: prefix + "-orders", Instruments: prefix + "-instruments"}
+	for k := range record.NumKinds {
+		t.Out[k] = prefix + "-" + strings.TrimSuffix(k.Info().Flag, "-topic")
 	}
 	return t
 }

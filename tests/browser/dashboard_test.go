@@ -72,19 +72,7 @@ func brokers(t *testing.T) []string {
 func startExchange(t *testing.T) (url, alice, mm string) {
 	kcfg := kafka.Config{Brokers: brokers(t)}
 	run := fmt.Sprintf("b%d", time.Now().UnixNano())
-	topics := kafka.Topics{
-		Orders:      run + "-orders",
-		Instruments: run + "-instruments",
-		Out: [record.NumKinds]string{
-			record.KindTrade:        run + "-trades",
-			record.KindEvent:        run + "-events",
-			record.KindBar:          run + "-bars",
-			record.KindSMA:          run + "-sma",
-			record.KindProfit:       run + "-profit",
-			record.KindBook:         run + "-book",
-			record.KindBookSnapshot: run + "-book-snapshots",
-		},
-	}
+	topics := kafka.PrefixedTopics(run).Only(record.KindTrade, record.KindEvent, record.KindBar, record.KindSMA, record.KindProfit, record.KindBook, record.KindBookSnapshot)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	if err := kafka.CreateTopics(ctx, kcfg, topics.Names(), 3, -1, nil); err != nil {

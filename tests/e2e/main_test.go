@@ -90,30 +90,17 @@ func newEnvOn(t *testing.T, b []string, create ...string) *env {
 }
 
 func (e *env) topics() kafka.Topics {
-	return kafka.Topics{
-		Orders:      e.prefix + "-orders",
-		Instruments: e.prefix + "-instruments",
-		Out: [record.NumKinds]string{
-			record.KindTrade:        e.prefix + "-trades",
-			record.KindEvent:        e.prefix + "-events",
-			record.KindBar:          e.prefix + "-bars",
-			record.KindSMA:          e.prefix + "-sma",
-			record.KindProfit:       e.prefix + "-profit",
-			record.KindReject:       e.prefix + "-rejects",
-			record.KindBook:         e.prefix + "-book",
-			record.KindBookSnapshot: e.prefix + "-book-snapshots",
-		},
-	}
+	return kafka.PrefixedTopics(e.prefix)
 }
 
 // flags are the connection and topic flags of this env.
 func (e *env) flags() []string {
 	t := e.topics()
-	return []string{"--brokers", strings.Join(e.brokers, ","),
-		"--orders-topic", t.Orders, "--trades-topic", t.Out[record.KindTrade], "--events-topic", t.Out[record.KindEvent],
-		"--bars-topic", t.Out[record.KindBar], "--sma-topic", t.Out[record.KindSMA], "--profit-topic", t.Out[record.KindProfit],
-		"--instruments-topic", t.Instruments, "--rejects-topic", t.Out[record.KindReject],
-		"--book-topic", t.Out[record.KindBook], "--book-snapshots-topic", t.Out[record.KindBookSnapshot]}
+	fl := []string{"--brokers", strings.Join(e.brokers, ","), "--orders-topic", t.Orders, "--instruments-topic", t.Instruments}
+	for k := range record.NumKinds {
+		fl = append(fl, "--"+k.Info().Flag, t.Out[k])
+	}
+	return fl
 }
 
 // group is the consumer group of a job in this env.

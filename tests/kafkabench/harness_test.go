@@ -60,16 +60,7 @@ func newFresh(b *testing.B, ctx context.Context, kc kafka.Config, kind string) f
 	b.Helper()
 	p := fmt.Sprintf("bench-%s-%d", kind, time.Now().UnixNano())
 	f := fresh{
-		topics: kafka.Topics{
-			Orders:      p + "-orders",
-			Instruments: p + "-instruments",
-			Out: [record.NumKinds]string{
-				record.KindTrade:        p + "-trades",
-				record.KindEvent:        p + "-events",
-				record.KindBook:         p + "-book",
-				record.KindBookSnapshot: p + "-book-snapshots",
-			},
-		},
+		topics: kafka.PrefixedTopics(p).Only(record.KindTrade, record.KindEvent, record.KindBook, record.KindBookSnapshot),
 		warmup: p + "-warmup",
 		group:  p + "-match",
 	}
