@@ -7,4 +7,12 @@
 // timestamps are Unix milliseconds in UTC. Inside the order book prices are
 // integer ticks and quantities integer lots of the instrument; the conversion
 // happens once, when an order is validated against the instruments reference.
+//
+// The output records (trades, execution reports, bars, SMA and profit
+// windows, rejects, book updates and snapshots) are each a Record of one
+// Kind, and kinds (kind.go) is their one definition: name, default topic,
+// CLI flag, dataset. A job's core hands its records to an Emitter's one
+// method; every sink (JSON Lines files, Kafka topics, Arrow batches, the
+// counters, the human echo) works by kind, so a new output kind is a row
+// of that table, its type and its encoder.
 package record
