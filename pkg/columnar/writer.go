@@ -157,14 +157,16 @@ func (w *BatchWriter) Seek(p int32, off int64) {
 // SetOffset is Seek on partition 0 (file mode, one input).
 func (w *BatchWriter) SetOffset(offset int64) { w.Seek(0, offset) }
 
-func (w *BatchWriter) see(t int64) {
+// see advances the watermark to t and returns t.
+func (w *BatchWriter) see(t int64) int64 {
 	if t > w.watermark {
 		w.watermark = t
 	}
+	return t
 }
 
 // Order buffers an order.
-func (w *BatchWriter) Order(o *record.Order) { w.see(o.Time); w.cur.orders.add(w, o, o.Time) }
+func (w *BatchWriter) Order(o *record.Order) { w.cur.orders.add(w, o, w.see(o.Time)) }
 
 // Emit buffers r in its kind's dataset, if the writer keeps it. A reject
 // is filed under the latest event time seen; a book update becomes one
@@ -175,20 +177,15 @@ func (w *BatchWriter) Emit(r record.Record) {
 	pb := w.cur
 	switch r := r.(type) {
 	case *record.Trade:
-		w.see(r.Time)
-		pb.trades.add(w, r, r.Time)
+		pb.trades.add(w, r, w.see(r.Time))
 	case *record.Event:
-		w.see(r.Time)
-		pb.events.add(w, r, r.Time)
+		pb.events.add(w, r, w.see(r.Time))
 	case *record.Bar:
-		w.see(r.Start)
-		pb.bars.add(w, r, r.Start)
+		pb.bars.add(w, r, w.see(r.Start))
 	case *record.SMA:
-		w.see(r.WindowStart)
-		pb.smas.add(w, r, r.WindowStart)
+		pb.smas.add(w, r, w.see(r.WindowStart))
 	case *record.Profit:
-		w.see(r.WindowStart)
-		pb.profits.add(w, r, r.WindowStart)
+		pb.profits.add(w, r, w.see(r.WindowStart))
 	case *record.Reject:
 		pb.rejects.add(w, r, w.watermark)
 	case *record.BookUpdate:
