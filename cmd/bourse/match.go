@@ -1,12 +1,12 @@
 package main
 
 import (
-	"errors"
 	"log/slog"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bourse/bourse/jobs/match"
+	"github.com/bourse/bourse/jobs/setup"
 )
 
 func newMatchCmd() *cobra.Command {
@@ -69,8 +69,7 @@ off), in the same transaction as the trades; with --batch-dir also the Arrow
 
 // summarize prints a run's summary line on stderr.
 func summarize(cmd *cobra.Command, line string, err error) {
-	var ue *usageError
-	if err == nil || !(isUsage(err) || errors.As(err, &ue)) {
+	if !setup.IsUsage(err) {
 		cmd.PrintErrln(line)
 	}
 }

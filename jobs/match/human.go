@@ -21,7 +21,7 @@ func NewHumanLines(w io.Writer) *HumanLines {
 	return &HumanLines{w: bufio.NewWriterSize(w, 4096)}
 }
 
-// Trade writes e.g. "TRADE TCS #12  5.0 @ 15.0  BUY #1000001 (t01) <- SELL #1000002 (t07)  aggressor BUY  2023-03-12T23:48:37Z".
+// Trade writes e.g. "TRADE TCS #12  5.0 @ 15.0  BUY #1000001 (t01) x SELL #1000002 (t07)  aggressor BUY  2023-03-12T23:48:37Z".
 func (h *HumanLines) Trade(t *record.Trade) {
 	b := append(h.buf[:0], "TRADE "...)
 	b = append(b, t.Instrument...)

@@ -60,6 +60,17 @@ func FromEnv(c Config, getenv func(string) string) Config {
 			c.Brokers = SplitBrokers(v)
 		}
 	}
+	return CredentialsFromEnv(c, getenv)
+}
+
+// CredentialsFromEnv fills the SASL user and password from
+// BOURSE_SASL_USERNAME and BOURSE_SASL_PASSWORD, when set: they are never
+// flags, so they appear neither in shell history nor in --help. getenv is
+// os.Getenv in production.
+func CredentialsFromEnv(c Config, getenv func(string) string) Config {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
 	if v := getenv(EnvSASLUser); v != "" {
 		c.SASLUser = v
 	}
