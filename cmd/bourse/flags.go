@@ -9,12 +9,11 @@ import (
 	"github.com/bourse/bourse/pkg/kafka"
 )
 
-// addKafkaFlags binds the connection flags. SASL credentials are read from
-// BOURSE_SASL_USERNAME and BOURSE_SASL_PASSWORD only: never from flags, so
-// they appear neither in shell history nor in --help.
+// addKafkaFlags binds the connection flags. SASL credentials are no flags:
+// kafkaCredentials reads them from the environment.
 func addKafkaFlags(fs *pflag.FlagSet, c *kafka.Config) {
 	fs.StringSliceVar(&c.Brokers, "brokers", nil, "Kafka bootstrap brokers (host:port,...); empty = file mode")
-	fs.StringVar(&c.ClientID, "client-id", "bourse", "Kafka client id")
+	fs.StringVar(&c.ClientID, "client-id", kafka.DefaultClientID, "Kafka client id")
 	fs.BoolVar(&c.TLS, "tls", false, "connect with TLS")
 	fs.StringVar(&c.CAFile, "tls-ca", "", "PEM file of CA certificates to trust (with --tls)")
 	fs.StringVar(&c.CertFile, "tls-cert", "", "PEM client certificate for mutual TLS")
@@ -22,7 +21,8 @@ func addKafkaFlags(fs *pflag.FlagSet, c *kafka.Config) {
 	fs.StringVar(&c.SASLMechanism, "sasl-mechanism", "", "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (credentials from BOURSE_SASL_USERNAME / BOURSE_SASL_PASSWORD)")
 }
 
-// kafkaCredentials fills the SASL credentials from the environment.
+// kafkaCredentials fills the SASL credentials from the environment
+// (kafka.CredentialsFromEnv: BOURSE_SASL_USERNAME, BOURSE_SASL_PASSWORD).
 func kafkaCredentials(c *kafka.Config) { *c = kafka.CredentialsFromEnv(*c, os.Getenv) }
 
 // addTopicFlags binds the topic names.

@@ -56,7 +56,7 @@ compacted instruments topic.`,
 	lf.IntVar(&cfg.BatchSize, "batch-size", cfg.BatchSize, "orders per Arrow micro-batch")
 	lf.Float64Var(&cfg.Rate, "rate", 0, "orders per second (0 = as fast as possible)")
 	lf.Uint64Var(&seed, "seed", cfg.Gen.Seed, "random seed: the same seed gives the same orders")
-	lf.StringVar(&start, "start", "2023-03-13T09:15:00Z", "order_timestamp of the first order (RFC 3339), or \"now\"")
+	lf.StringVar(&start, "start", time.UnixMilli(cfg.Gen.Start).UTC().Format(time.RFC3339Nano), "order_timestamp of the first order (RFC 3339), or \"now\"")
 	lf.Int64Var(&cfg.Gen.Step, "step-ms", cfg.Gen.Step, "mean simulated milliseconds between orders")
 	lf.IntVar(&cfg.Gen.Traders, "traders", cfg.Gen.Traders, "number of traders")
 	lf.Uint64Var(&cfg.Gen.FirstID, "first-id", cfg.Gen.FirstID, "id of the first order")

@@ -28,6 +28,9 @@ const (
 	EnvSASLPassword = "BOURSE_SASL_PASSWORD"
 )
 
+// DefaultClientID is the client id used when Config.ClientID is empty.
+const DefaultClientID = "bourse"
+
 // ErrConfig is wrapped by every configuration error.
 var ErrConfig = errors.New("kafka config")
 
@@ -38,7 +41,7 @@ var ErrConfig = errors.New("kafka config")
 // be logged as a whole.
 type Config struct {
 	Brokers       []string // seed brokers, host:port
-	ClientID      string   // defaults to "bourse"
+	ClientID      string   // default DefaultClientID
 	TLS           bool     // dial with TLS (implied by CAFile/CertFile)
 	CAFile        string   // PEM CA bundle; system roots when empty
 	CertFile      string   // PEM client certificate for mutual TLS
@@ -127,7 +130,7 @@ func (c Config) Opts() ([]kgo.Opt, error) {
 	}
 	id := c.ClientID
 	if id == "" {
-		id = "bourse"
+		id = DefaultClientID
 	}
 	opts := []kgo.Opt{kgo.SeedBrokers(c.Brokers...), kgo.ClientID(id)}
 	if c.TLS || c.CAFile != "" || c.CertFile != "" {
