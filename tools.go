@@ -1,7 +1,10 @@
 //go:build tools
 
-// Package bourse pins the module's named dependencies so that `go mod tidy`
-// keeps them while packages are being written against them.
+// Package bourse names the module's main dependencies in one place: Arrow,
+// Prometheus, cobra, franz-go (client, admin and the embedded kfake broker)
+// and parquet-go. Every one is also imported by the packages that use it,
+// so `go mod tidy` keeps them without this file, which is never built
+// (build tag tools).
 package bourse
 
 import (

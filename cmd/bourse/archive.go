@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bourse/bourse/jobs/archive"
+	"github.com/bourse/bourse/jobs/setup"
 )
 
 func newArchiveCmd() *cobra.Command {
@@ -26,7 +27,7 @@ gives the same files, and an interrupted run leaves the previous archive.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg.Summary = cmd.ErrOrStderr()
 			if err := cfg.Validate(); err != nil {
-				return &usageError{err}
+				return setup.Usage("", err)
 			}
 			_, err := archive.Run(cmd.Context(), cfg, slog.Default())
 			return err

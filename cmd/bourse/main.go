@@ -1,14 +1,15 @@
 // Command bourse runs the jobs of the bourse exchange suite: produce, match,
-// sma, profit, archive, topics, run. See `bourse --help`.
+// sma, profit, archive, topics, run, serve and version. See `bourse --help`.
 package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/bourse/bourse/jobs/setup"
 )
 
 // version is stamped at build time: -ldflags "-X main.version=...".
@@ -24,11 +25,10 @@ func main() {
 	}
 }
 
-// exitCode maps an error to the process exit code: 2 for usage errors,
-// 1 for everything else (I/O).
+// exitCode maps an error to the process exit code: 2 for usage errors
+// (setup.UsageError), 1 for everything else (I/O).
 func exitCode(err error) int {
-	var ue *usageError
-	if errors.As(err, &ue) || isUsage(err) {
+	if setup.IsUsage(err) {
 		return 2
 	}
 	return 1

@@ -1,12 +1,12 @@
 package main
 
 import (
-	"errors"
 	"log/slog"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bourse/bourse/jobs/match"
+	"github.com/bourse/bourse/jobs/setup"
 	"github.com/bourse/bourse/pkg/record"
 )
 
@@ -70,8 +70,7 @@ off), in the same transaction as the trades; with --batch-dir also the Arrow
 
 // summarize prints a run's summary line on stderr.
 func summarize(cmd *cobra.Command, line string, err error) {
-	var ue *usageError
-	if err == nil || !(isUsage(err) || errors.As(err, &ue)) {
+	if !setup.IsUsage(err) {
 		cmd.PrintErrln(line)
 	}
 }

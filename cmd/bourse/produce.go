@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bourse/bourse/jobs/produce"
+	"github.com/bourse/bourse/jobs/setup"
 	"github.com/bourse/bourse/pkg/record"
 )
 
@@ -49,14 +49,14 @@ compacted instruments topic.`,
 	addTopicFlags(fs, &cfg.Topics)
 	fs.StringVar(&cfg.Instruments, "instruments", "", "instruments reference: CSV or JSON file (default: built-in RIL, INFY, ONGC, TCS)")
 	fs.BoolVar(&cfg.Quiet, "quiet", false, "no human line per order on stderr")
-	fs.StringVar(&cfg.Compression, "compression", "lz4", "Kafka mode: codec of the order batches: lz4, zstd, snappy, gzip or none")
+	fs.StringVar(&cfg.Compression, "compression", cfg.Compression, "Kafka mode: codec of the order batches: lz4, zstd, snappy, gzip or none")
 	lf := cmd.Flags()
 	lf.IntVar(&cfg.Count, "count", cfg.Count, "number of orders")
 	lf.StringVar(&cfg.BatchDir, "batch-dir", "", "also keep the orders as Arrow micro-batches under DIR/orders/dt=YYYY-MM-DD/")
 	lf.IntVar(&cfg.BatchSize, "batch-size", cfg.BatchSize, "orders per Arrow micro-batch")
 	lf.Float64Var(&cfg.Rate, "rate", 0, "orders per second (0 = as fast as possible)")
 	lf.Uint64Var(&seed, "seed", cfg.Gen.Seed, "random seed: the same seed gives the same orders")
-	lf.StringVar(&start, "start", "2023-03-13T09:15:00Z", "order_timestamp of the first order (RFC 3339), or \"now\"")
+	lf.StringVar(&start, "start", time.UnixMilli(cfg.Gen.Start).UTC().Format(time.RFC3339Nano), "order_timestamp of the first order (RFC 3339), or \"now\"")
 	lf.Int64Var(&cfg.Gen.Step, "step-ms", cfg.Gen.Step, "mean simulated milliseconds between orders")
 	lf.IntVar(&cfg.Gen.Traders, "traders", cfg.Gen.Traders, "number of traders")
 	lf.Uint64Var(&cfg.Gen.FirstID, "first-id", cfg.Gen.FirstID, "id of the first order")
@@ -78,7 +78,7 @@ func parseStart(s string) (int64, error) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return 0, &usageError{fmt.Errorf("--start must be RFC 3339 or \"now\", got %q", s)}
+		return 0, setup.Usagef("--start", "must be RFC 3339 or \"now\", got %q", s)
 	}
 	return t.UnixMilli(), nil
 }
@@ -117,7 +117,7 @@ func newOrderCmd(cfg *produce.Config) *cobra.Command {
 				return err
 			}
 			if o.Action != record.Cancel && o.Side == 0 {
-				return &usageError{fmt.Errorf("--side buy|sell is required")}
+				return setup.Usagef("--side", "buy|sell is required")
 			}
 			for _, f := range []struct {
 				name, text string
@@ -128,7 +128,7 @@ func newOrderCmd(cfg *produce.Config) *cobra.Command {
 				}
 				v, perr := record.ParseFixed([]byte(f.text))
 				if perr != nil || v <= 0 {
-					return &usageError{fmt.Errorf("%s must be a number > 0, got %q", f.name, f.text)}
+					return setup.Usagef(f.name, "must be a number > 0, got %q", f.text)
 				}
 				*f.dst = v
 			}
@@ -136,7 +136,7 @@ func newOrderCmd(cfg *produce.Config) *cobra.Command {
 				o.ExpiresAt = now.Add(validFor).UnixMilli()
 			}
 			if o.Instrument == "" {
-				return &usageError{fmt.Errorf("--instrument is required")}
+				return setup.Usagef("--instrument", "is required")
 			}
 			return produce.WriteOrder(cmd.Context(), *cfg, &o, stderr(cmd))
 		},
@@ -165,7 +165,7 @@ func parseEnum[T any](s, flag string, values map[string]T) (T, error) {
 			}
 		}
 		var zero T
-		return zero, &usageError{fmt.Errorf("%s must be one of %s, got %q", flag, strings.Join(sortedStrings(keys), ", "), s)}
+		return zero, setup.Usagef(flag, "must be one of %s, got %q", strings.Join(sortedStrings(keys), ", "), s)
 	}
 	return v, nil
 }

@@ -1,27 +1,14 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
 
 	"github.com/spf13/cobra"
 
-	"github.com/bourse/bourse/jobs/runner"
-	"github.com/bourse/bourse/jobs/serve"
+	"github.com/bourse/bourse/jobs/setup"
 )
-
-// usageError marks a command-line mistake (exit code 2).
-type usageError struct{ err error }
-
-func (u *usageError) Error() string { return u.err.Error() }
-func (u *usageError) Unwrap() error { return u.err }
-
-func isUsage(err error) bool {
-	return errors.Is(err, runner.ErrUsage) || errors.Is(err, serve.ErrUsage)
-}
 
 // globals are the flags every command has.
 type globals struct {
@@ -53,7 +40,7 @@ variables < flags.`,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			if err := applyConfig(cmd, g.configFile); err != nil {
-				return &usageError{err}
+				return setup.Usage("", err)
 			}
 			return setupLogging(g, cmd.ErrOrStderr())
 		},
@@ -61,7 +48,7 @@ variables < flags.`,
 	root.PersistentFlags().StringVar(&g.configFile, "config", "", "JSON config file of flag values, e.g. {\"brokers\": \"k1:9092\"}")
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "text", "log format: text or json")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return setup.Usage("", err) })
 	root.AddCommand(newProduceCmd(), newMatchCmd(), newSMACmd(), newProfitCmd(),
 		newArchiveCmd(), newTopicsCmd(), newRunCmd(), newServeCmd(), newVersionCmd())
 	return root
@@ -70,7 +57,7 @@ variables < flags.`,
 func setupLogging(g *globals, w io.Writer) error {
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(g.logLevel)); err != nil {
-		return &usageError{fmt.Errorf("--log-level must be debug, info, warn or error, got %q", g.logLevel)}
+		return setup.Usagef("--log-level", "must be debug, info, warn or error, got %q", g.logLevel)
 	}
 	opts := &slog.HandlerOptions{Level: lvl}
 	switch g.logFormat {
@@ -79,7 +66,7 @@ func setupLogging(g *globals, w io.Writer) error {
 	case "json":
 		slog.SetDefault(slog.New(slog.NewJSONHandler(w, opts)))
 	default:
-		return &usageError{fmt.Errorf("--log-format must be text or json, got %q", g.logFormat)}
+		return setup.Usagef("--log-format", "must be text or json, got %q", g.logFormat)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bourse/bourse/jobs/serve"
+	"github.com/bourse/bourse/jobs/setup"
 )
 
 func newServeCmd() *cobra.Command {
@@ -80,7 +81,7 @@ prints the token on stdout, once; messages go to stderr.`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if file == "" {
-				return &usageError{fmt.Errorf("--tokens FILE is required")}
+				return setup.Usagef("--tokens", "FILE is required")
 			}
 			if was, changed, err := serve.TightenMode(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
@@ -89,7 +90,7 @@ prints the token on stdout, once; messages go to stderr.`,
 			}
 			tok, err := serve.AddToken(file, args[0])
 			if errors.Is(err, serve.ErrBadTrader) {
-				return &usageError{err}
+				return setup.Usage("", err)
 			}
 			if err != nil {
 				return err

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bourse/bourse/jobs/pipeline"
+	"github.com/bourse/bourse/jobs/setup"
 	"github.com/bourse/bourse/pkg/kafka"
 )
 
@@ -44,13 +45,13 @@ rather than risk losing them. Without it the broker's default applies.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			kafkaCredentials(&cfg)
 			if len(cfg.Brokers) == 0 {
-				return &usageError{fmt.Errorf("--brokers is required")}
+				return setup.Usagef("--brokers", "is required")
 			}
 			if partitions < 1 || replication < 1 {
-				return &usageError{fmt.Errorf("--partitions and --replication-factor must be >= 1, got %d and %d", partitions, replication)}
+				return setup.Usagef("", "--partitions and --replication-factor must be >= 1, got %d and %d", partitions, replication)
 			}
 			if cmd.Flags().Changed("min-insync-replicas") && (minISR < 1 || minISR > int(replication)) {
-				return &usageError{fmt.Errorf("--min-insync-replicas must be 1..%d (the replication factor), got %d", replication, minISR)}
+				return setup.Usagef("--min-insync-replicas", "must be 1..%d (the replication factor), got %d", replication, minISR)
 			}
 			names, compacted := topics.Layout(pipeline.JobNames()...)
 			set := kafka.TopicSettings{Partitions: partitions, Replication: replication, MinInsyncReplicas: minISR, Compacted: compacted}

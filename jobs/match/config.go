@@ -1,10 +1,10 @@
 package match
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/bourse/bourse/jobs/runner"
+	"github.com/bourse/bourse/jobs/setup"
 	"github.com/bourse/bourse/pkg/book"
 	"github.com/bourse/bourse/pkg/record"
 )
@@ -16,7 +16,8 @@ type Config struct {
 	// instruments topic (Kafka mode) or the built-in list.
 	Instruments string
 	// Policy is "price-time" (default) or "exact" (the original rule: equal
-	// price and quantity, oldest first, full fills only).
+	// price and quantity, oldest first, full fills only), as book.ParsePolicy
+	// reads it.
 	Policy string
 	// Quiet turns off the human line per trade on stderr.
 	Quiet bool
@@ -47,19 +48,19 @@ func DefaultConfig() Config {
 	return c
 }
 
-// Validate checks the configuration.
+// Validate checks the configuration and changes nothing.
 func (c *Config) Validate() error {
 	if _, err := c.policy(); err != nil {
 		return err
 	}
 	if c.BookSnapshotEvery <= 0 {
-		return fmt.Errorf("%w: --book-snapshot-every must be > 0, got %d", runner.ErrUsage, c.BookSnapshotEvery)
+		return setup.Usagef("--book-snapshot-every", "must be > 0, got %d", c.BookSnapshotEvery)
 	}
 	if c.BookDepth <= 0 || c.BookDepth > MaxBookDepth {
-		return fmt.Errorf("%w: --book-depth must be 1..%d, got %d", runner.ErrUsage, MaxBookDepth, c.BookDepth)
+		return setup.Usagef("--book-depth", "must be 1..%d, got %d", MaxBookDepth, c.BookDepth)
 	}
 	if c.MaxClockSkew < 0 {
-		return fmt.Errorf("%w: --max-clock-skew must be >= 0 (0 = off), got %s", runner.ErrUsage, c.MaxClockSkew)
+		return setup.Usagef("--max-clock-skew", "must be >= 0 (0 = off), got %s", c.MaxClockSkew)
 	}
 	return c.Config.Validate()
 }
@@ -74,14 +75,13 @@ func (c *Config) options() Options {
 	return o
 }
 
+// policy parses Policy with book.ParsePolicy.
 func (c *Config) policy() (book.Policy, error) {
-	switch c.Policy {
-	case "", "price-time":
-		return book.PriceTime, nil
-	case "exact":
-		return book.Exact, nil
+	p, err := book.ParsePolicy(c.Policy)
+	if err != nil {
+		return 0, setup.Usagef("--policy", "must be price-time or exact, got %q", c.Policy)
 	}
-	return 0, fmt.Errorf("%w: --policy must be price-time or exact, got %q", runner.ErrUsage, c.Policy)
+	return p, nil
 }
 
 // MaxBookDepth caps --book-depth: a snapshot stays a small record.

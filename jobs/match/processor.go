@@ -13,9 +13,6 @@ import (
 	"github.com/bourse/bourse/pkg/stream"
 )
 
-// maxRaw is how much of an undecodable record a REJECTED report keeps.
-const maxRaw = 1024
-
 // Options are the processor's settings beyond the reference and the
 // policy. The zero value turns the clock rule off.
 type Options struct {
@@ -222,10 +219,7 @@ func (p *Processor) rejectAt(out record.Emitter, err error, raw []byte, at int64
 	} else {
 		r.Reason, r.Message = record.ReasonBadJSON, err.Error()
 	}
-	if len(raw) > maxRaw {
-		raw = raw[:maxRaw]
-	}
-	r.Raw = string(raw)
+	r.Raw = record.RawText(raw)
 	if b, ok := p.books[o.Instrument]; ok && o.Instrument != "" {
 		r.Time = max(r.Time, b.Clock())
 	}

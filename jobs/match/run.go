@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/bourse/bourse/jobs/runner"
+	"github.com/bourse/bourse/jobs/setup"
 	"github.com/bourse/bourse/pkg/record"
 )
 
@@ -29,7 +30,7 @@ func Run(ctx context.Context, cfg Config, human io.Writer, log *slog.Logger) (ru
 	if cfg.Now.IsZero() {
 		cfg.Now = time.Now() // once, at start: the clock rule's file-mode reference
 	}
-	ins, err := runner.LoadInstruments(ctx, cfg.Instruments, cfg.Config, log)
+	ins, err := setup.LoadInstruments(ctx, setup.InstrumentsFrom{File: cfg.Instruments, Kafka: cfg.Kafka, Topic: cfg.Topics.Instruments}, log)
 	if err != nil {
 		return runner.Summary{Job: Job.Name}, err
 	}

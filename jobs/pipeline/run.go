@@ -12,6 +12,7 @@ import (
 	"github.com/bourse/bourse/jobs/produce"
 	"github.com/bourse/bourse/jobs/profit"
 	"github.com/bourse/bourse/jobs/runner"
+	"github.com/bourse/bourse/jobs/setup"
 	"github.com/bourse/bourse/jobs/sma"
 	"github.com/bourse/bourse/pkg/kafka"
 	"github.com/bourse/bourse/pkg/record"
@@ -49,7 +50,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer, log *slog.Logger) (Result
 	start := time.Now()
 	var res Result
 	if cfg.Count < 1 || cfg.Partitions < 1 {
-		return res, fmt.Errorf("%w: --count and --partitions must be >= 1", runner.ErrUsage)
+		return res, setup.Usagef("", "--count and --partitions must be >= 1")
 	}
 	if len(cfg.Kafka.Brokers) == 0 {
 		brokers, stop, err := kafka.StartEmbedded(cfg.Partitions)

@@ -1,10 +1,9 @@
 package produce
 
 import (
-	"fmt"
 	"time"
 
-	"github.com/bourse/bourse/jobs/runner"
+	"github.com/bourse/bourse/jobs/setup"
 	"github.com/bourse/bourse/pkg/kafka"
 )
 
@@ -28,26 +27,27 @@ type Config struct {
 
 // DefaultConfig: 1000 orders to stdout as fast as possible, seed 1.
 func DefaultConfig() Config {
-	return Config{Out: "-", Topics: kafka.DefaultTopics(), Count: 1000, Gen: DefaultGenConfig(), BatchSize: 100_000}
+	return Config{Out: "-", Topics: kafka.DefaultTopics(), Count: 1000, Gen: DefaultGenConfig(), BatchSize: 100_000,
+		Compression: kafka.DefaultCompression}
 }
 
-// Validate checks the configuration; errors wrap runner.ErrUsage.
+// Validate checks the configuration and changes nothing; its errors are
+// setup.UsageErrors.
 func (c *Config) Validate() error {
 	if c.Count < 0 {
-		return fmt.Errorf("%w: --count must be >= 0, got %d", runner.ErrUsage, c.Count)
+		return setup.Usagef("--count", "must be >= 0, got %d", c.Count)
 	}
 	if c.Rate < 0 {
-		return fmt.Errorf("%w: --rate must be >= 0, got %g", runner.ErrUsage, c.Rate)
+		return setup.Usagef("--rate", "must be >= 0, got %g", c.Rate)
 	}
 	if err := c.Gen.Validate(); err != nil {
-		return fmt.Errorf("%w: %v", runner.ErrUsage, err)
+		return setup.Usage("", err)
 	}
 	if len(c.Kafka.Brokers) > 0 {
-		if err := c.Kafka.Validate(); err != nil {
-			return fmt.Errorf("%w: %v", runner.ErrUsage, err)
-		}
-	} else if c.Out == "" {
-		return fmt.Errorf("%w: --out must name a file or - for stdout", runner.ErrUsage)
+		return setup.Usage("", c.Kafka.Validate())
+	}
+	if c.Out == "" {
+		return setup.Usagef("--out", "must name a file or - for stdout")
 	}
 	return nil
 }

@@ -10,7 +10,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/bourse/bourse/jobs/runner"
+	"github.com/bourse/bourse/jobs/setup"
 	"github.com/bourse/bourse/pkg/kafka"
 	"github.com/bourse/bourse/pkg/record"
 )
@@ -40,13 +40,13 @@ func Run(ctx context.Context, cfg Config, human io.Writer, log *slog.Logger) (Su
 	if err := cfg.Validate(); err != nil {
 		return Summary{}, err
 	}
-	ins, err := loadInstruments(cfg)
+	ins, err := loadInstruments(ctx, cfg)
 	if err != nil {
 		return Summary{}, err
 	}
 	gen, err := NewGenerator(cfg.Gen, ins.List())
 	if err != nil {
-		return Summary{}, fmt.Errorf("%w: %v", runner.ErrUsage, err)
+		return Summary{}, setup.Usage("", err)
 	}
 	w, err := openWriter(ctx, cfg, ins)
 	if err != nil {
@@ -92,13 +92,13 @@ func WriteOrder(ctx context.Context, cfg Config, o *record.Order, human io.Write
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	ins, err := loadInstruments(cfg)
+	ins, err := loadInstruments(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	check := *o
 	if err := ins.Validate(&check); err != nil && o.Action != record.Cancel {
-		return fmt.Errorf("%w: %v", runner.ErrUsage, err)
+		return setup.Usage("", err)
 	}
 	w, err := openWriter(ctx, cfg, ins)
 	if err != nil {
@@ -116,15 +116,10 @@ func WriteOrder(ctx context.Context, cfg Config, o *record.Order, human io.Write
 	return err
 }
 
-func loadInstruments(cfg Config) (*record.Instruments, error) {
-	if cfg.Instruments != "" {
-		ins, err := record.LoadInstruments(cfg.Instruments)
-		if err != nil {
-			return nil, fmt.Errorf("%w: --instruments: %v", runner.ErrUsage, err)
-		}
-		return ins, nil
-	}
-	return record.NewInstruments(record.DefaultInstruments())
+// loadInstruments reads the --instruments file or takes the built-in list:
+// produce publishes the reference, so it never reads the topic.
+func loadInstruments(ctx context.Context, cfg Config) (*record.Instruments, error) {
+	return setup.LoadInstruments(ctx, setup.InstrumentsFrom{File: cfg.Instruments}, nil)
 }
 
 func openWriter(ctx context.Context, cfg Config, ins *record.Instruments) (orderWriter, error) {

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/bourse/bourse/jobs/runner"
+	"github.com/bourse/bourse/jobs/setup"
 	"github.com/bourse/bourse/jobs/windowed"
 	"github.com/bourse/bourse/pkg/record"
 	"github.com/bourse/bourse/pkg/window"
@@ -41,7 +42,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) (runner.Summary, err
 		return runner.Summary{Job: Job.Name}, err
 	}
 	wc, _ := cfg.Engine()
-	ins, err := runner.LoadInstruments(ctx, cfg.Instruments, cfg.Config.Config, log)
+	ins, err := setup.LoadInstruments(ctx, setup.InstrumentsFrom{File: cfg.Instruments, Kafka: cfg.Kafka, Topic: cfg.Topics.Instruments}, log)
 	if err != nil {
 		return runner.Summary{Job: Job.Name}, err
 	}

@@ -1,16 +1,13 @@
 package runner
 
 import (
-	"errors"
-	"fmt"
 	"time"
 
+	"github.com/bourse/bourse/jobs/setup"
 	"github.com/bourse/bourse/pkg/kafka"
 	"github.com/bourse/bourse/pkg/record"
+	"github.com/bourse/bourse/pkg/stream"
 )
-
-// ErrUsage marks configuration errors: the CLI maps them to exit code 2.
-var ErrUsage = errors.New("usage")
 
 // Files are the file-mode output paths of a job, by kind: "-" is stdout,
 // "" writes nothing of that kind.
@@ -24,7 +21,8 @@ type Config struct {
 	Files Files
 	// BatchDir, when set, keeps every output batch as Arrow IPC files.
 	BatchDir string
-	// BatchLines is the number of input lines per micro-batch in file mode.
+	// BatchLines is the number of input lines per micro-batch in file mode
+	// (stream.DefaultBatchLines when not > 0).
 	BatchLines int
 
 	// Kafka mode is on when Kafka.Brokers is set.
@@ -69,10 +67,12 @@ const maxThreads = 64
 func Defaults() Config {
 	return Config{
 		In:             "-",
-		BatchLines:     100_000,
+		BatchLines:     stream.DefaultBatchLines,
 		Topics:         kafka.DefaultTopics(),
-		CommitInterval: 100 * time.Millisecond,
-		CommitRecords:  10_000,
+		CommitInterval: kafka.DefaultCommitInterval,
+		CommitRecords:  kafka.DefaultCommitRecords,
+		SessionTimeout: kafka.DefaultSessionTimeout,
+		Compression:    kafka.DefaultCompression,
 		Threads:        1,
 	}
 }
@@ -80,31 +80,26 @@ func Defaults() Config {
 // KafkaMode reports whether the job runs on Kafka.
 func (c *Config) KafkaMode() bool { return len(c.Kafka.Brokers) > 0 }
 
-// Validate checks the configuration; its errors wrap ErrUsage.
+// Validate checks the configuration and changes nothing; its errors are
+// setup.UsageErrors.
 func (c *Config) Validate() error {
 	if c.KafkaMode() {
 		if c.CommitInterval <= 0 {
-			return fmt.Errorf("%w: --commit-interval must be > 0, got %s", ErrUsage, c.CommitInterval)
+			return setup.Usagef("--commit-interval", "must be > 0, got %s", c.CommitInterval)
 		}
 		if c.Threads < 1 || c.Threads > maxThreads {
-			return fmt.Errorf("%w: --threads must be 1 to %d, got %d", ErrUsage, maxThreads, c.Threads)
+			return setup.Usagef("--threads", "must be 1 to %d, got %d", maxThreads, c.Threads)
 		}
 		if c.CommitRecords <= 0 {
-			return fmt.Errorf("%w: --commit-records must be > 0, got %d", ErrUsage, c.CommitRecords)
+			return setup.Usagef("--commit-records", "must be > 0, got %d", c.CommitRecords)
 		}
-		if err := c.Kafka.Validate(); err != nil {
-			return fmt.Errorf("%w: %v", ErrUsage, err)
-		}
-		return nil
+		return setup.Usage("", c.Kafka.Validate())
 	}
 	if c.Follow {
-		return fmt.Errorf("%w: --follow needs --brokers (Kafka mode)", ErrUsage)
+		return setup.Usagef("--follow", "needs --brokers (Kafka mode)")
 	}
 	if c.In == "" {
-		return fmt.Errorf("%w: --in must name a file, a directory or - for stdin", ErrUsage)
-	}
-	if c.BatchLines <= 0 {
-		c.BatchLines = 100_000
+		return setup.Usagef("--in", "must name a file, a directory or - for stdin")
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/bourse/bourse/jobs/setup"
 	"github.com/bourse/bourse/pkg/columnar"
 	"github.com/bourse/bourse/pkg/kafka"
 	"github.com/bourse/bourse/pkg/metrics"
@@ -121,7 +122,7 @@ func Run(ctx context.Context, cfg Config, job Job, log *slog.Logger) (Summary, e
 		log = slog.Default()
 	}
 	if job.Global && cfg.Threads > 1 {
-		return sum, fmt.Errorf("%w: --threads: %s runs one thread (it ranks across every partition), got %d", ErrUsage, job.Name, cfg.Threads)
+		return sum, setup.Usage("--threads", fmt.Errorf("%s runs one thread (it ranks across every partition), got %d", job.Name, cfg.Threads))
 	}
 	threads := 1
 	if cfg.KafkaMode() {
@@ -184,16 +185,12 @@ func runKafka(ctx context.Context, cfg Config, job Job, batches []stream.BatchSi
 		log.Info("serving metrics", "addr", cfg.MetricsAddr)
 	}
 	m = metrics.NewJob(job.Name)
-	group := cfg.Group
-	if group == "" {
-		group = "bourse-" + job.Name
-	}
 	st, err := kafka.Run(ctx, cfg.Kafka, kafka.RunConfig{
 		Job:             job.Name,
-		Group:           group,
+		Group:           cfg.Group,
 		TransactionalID: cfg.TransactionalID,
 		Input:           job.Input.topic(cfg.Topics),
-		StateTopic:      stateTopic(cfg.StateTopic, job.Name),
+		StateTopic:      cfg.StateTopic,
 		Factory:         job.Factory,
 		Global:          job.Global,
 		Outputs:         cfg.Topics.Only(job.Outputs...),
@@ -210,11 +207,4 @@ func runKafka(ctx context.Context, cfg Config, job Job, batches []stream.BatchSi
 		Metrics:         m,
 	})
 	return Summary{Read: st.RecordsIn, Out: st.Out, Commits: st.Commits, Aborts: st.Aborts, Phases: st.Phases}, err
-}
-
-func stateTopic(flag, job string) string {
-	if flag != "" {
-		return flag
-	}
-	return kafka.StateTopic(job)
 }

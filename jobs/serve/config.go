@@ -2,15 +2,12 @@ package serve
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
+	"github.com/bourse/bourse/jobs/setup"
 	"github.com/bourse/bourse/pkg/kafka"
 	"github.com/bourse/bourse/pkg/record"
 )
-
-// ErrUsage is wrapped by every configuration error (the CLI's exit code 2).
-var ErrUsage = errors.New("usage")
 
 // Config configures the serve job.
 type Config struct {
@@ -78,19 +75,20 @@ func Defaults() Config {
 	}
 }
 
-// Validate checks the configuration; its errors wrap ErrUsage.
+// Validate checks the configuration and changes nothing; its errors are
+// setup.UsageErrors.
 func (c *Config) Validate() error {
 	if err := c.Kafka.Validate(); err != nil {
-		return fmt.Errorf("%w: %v", ErrUsage, err)
+		return setup.Usage("", err)
 	}
 	if c.Addr == "" {
-		return fmt.Errorf("%w: --addr: expected host:port or :port, got nothing", ErrUsage)
+		return setup.Usage("--addr", errors.New("expected host:port or :port, got nothing"))
 	}
 	if c.Tokens == "" {
-		return fmt.Errorf("%w: --tokens: expected the tokens file (create one with `bourse serve token add`), got nothing", ErrUsage)
+		return setup.Usage("--tokens", errors.New("expected the tokens file (create one with `bourse serve token add`), got nothing"))
 	}
 	if c.Topics.Orders == "" || c.Topics.Out[record.KindTrade] == "" || c.Topics.Out[record.KindEvent] == "" {
-		return fmt.Errorf("%w: the orders, trades and order-events topics must be named", ErrUsage)
+		return setup.Usagef("", "the orders, trades and order-events topics must be named")
 	}
 	return c.checkLimits()
 }
@@ -105,11 +103,11 @@ func (c *Config) checkLimits() error {
 		{"--min-body-rate", c.MinBodyRate}, {"--max-conns", int64(c.MaxConns)}, {"--max-conns-per-ip", int64(c.MaxConnsPerIP)},
 		{"--unauth-burst", int64(c.UnauthBurst)}, {"--max-streams", int64(c.MaxStreams)}} {
 		if f.v <= 0 {
-			return fmt.Errorf("%w: %s must be > 0, got %d", ErrUsage, f.name, f.v)
+			return setup.Usagef(f.name, "must be > 0, got %d", f.v)
 		}
 	}
 	if c.MaxConnsPerIP > c.MaxConns {
-		return fmt.Errorf("%w: --max-conns-per-ip must be at most --max-conns (%d), got %d", ErrUsage, c.MaxConns, c.MaxConnsPerIP)
+		return setup.Usagef("--max-conns-per-ip", "must be at most --max-conns (%d), got %d", c.MaxConns, c.MaxConnsPerIP)
 	}
 	for _, d := range []struct {
 		name string
@@ -117,23 +115,23 @@ func (c *Config) checkLimits() error {
 	}{{"--read-header-timeout", c.ReadHeaderTimeout}, {"--read-timeout", c.ReadTimeout}, {"--body-grace", c.BodyGrace},
 		{"--write-timeout", c.WriteTimeout}, {"--idle-timeout", c.IdleTimeout}, {"--stall-timeout", c.StallTimeout}} {
 		if d.v <= 0 {
-			return fmt.Errorf("%w: %s must be > 0, got %s", ErrUsage, d.name, d.v)
+			return setup.Usagef(d.name, "must be > 0, got %s", d.v)
 		}
 	}
 	if c.ReadHeaderTimeout > c.ReadTimeout {
-		return fmt.Errorf("%w: --read-header-timeout must be at most --read-timeout (%s), got %s", ErrUsage, c.ReadTimeout, c.ReadHeaderTimeout)
+		return setup.Usagef("--read-header-timeout", "must be at most --read-timeout (%s), got %s", c.ReadTimeout, c.ReadHeaderTimeout)
 	}
 	if c.UnauthRate <= 0 {
-		return fmt.Errorf("%w: --unauth-rate must be > 0 requests a second, got %g", ErrUsage, c.UnauthRate)
+		return setup.Usagef("--unauth-rate", "must be > 0 requests a second, got %g", c.UnauthRate)
 	}
 	if c.Rate <= 0 {
-		return fmt.Errorf("%w: --rate must be > 0 requests a second, got %g", ErrUsage, c.Rate)
+		return setup.Usagef("--rate", "must be > 0 requests a second, got %g", c.Rate)
 	}
 	if c.Coalesce < 0 || c.Coalesce > time.Second {
-		return fmt.Errorf("%w: --coalesce must be from 0 to 1s, got %s", ErrUsage, c.Coalesce)
+		return setup.Usagef("--coalesce", "must be from 0 to 1s, got %s", c.Coalesce)
 	}
 	if c.Heartbeat <= 0 {
-		return fmt.Errorf("%w: --heartbeat must be > 0, got %s", ErrUsage, c.Heartbeat)
+		return setup.Usagef("--heartbeat", "must be > 0, got %s", c.Heartbeat)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/bourse/bourse/jobs/setup"
 	"github.com/bourse/bourse/pkg/kafka"
 	"github.com/bourse/bourse/pkg/record"
 )
@@ -46,7 +47,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if log == nil {
 		log = slog.Default()
 	}
-	ins, err := loadInstruments(ctx, cfg, log)
+	ins, err := setup.LoadInstruments(ctx, setup.InstrumentsFrom{File: cfg.Instruments, Kafka: cfg.Kafka, Topic: cfg.Topics.Instruments}, log)
 	if err != nil {
 		return err
 	}
@@ -57,7 +58,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	tokens, err := LoadTokens(cfg.Tokens)
 	if err != nil {
-		return fmt.Errorf("%w: --tokens: %v", ErrUsage, err)
+		return setup.Usage("--tokens", err)
 	}
 	if tokens.Len() == 0 {
 		log.Warn("the tokens file has no tokens: every API call will be refused; add one with `bourse serve token add`", "file", cfg.Tokens)
@@ -109,29 +110,6 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		runErr = fmt.Errorf("serve: %w", runErr)
 	}
 	return runErr
-}
-
-// loadInstruments reads the reference as the match job does: the
-// --instruments file, else the instruments topic, else the built-in list.
-func loadInstruments(ctx context.Context, cfg Config, log *slog.Logger) (*record.Instruments, error) {
-	if cfg.Instruments != "" {
-		ins, err := record.LoadInstruments(cfg.Instruments)
-		if err != nil {
-			return nil, fmt.Errorf("%w: --instruments: %v", ErrUsage, err)
-		}
-		return ins, nil
-	}
-	if cfg.Topics.Instruments != "" {
-		ins, err := kafka.LoadInstruments(ctx, cfg.Kafka, cfg.Topics.Instruments)
-		if err != nil {
-			return nil, fmt.Errorf("read instruments topic %q: %w", cfg.Topics.Instruments, err)
-		}
-		if ins != nil && ins.Len() > 0 {
-			return ins, nil
-		}
-		log.Warn("instruments topic is empty; using the built-in instruments", "topic", cfg.Topics.Instruments)
-	}
-	return record.NewInstruments(record.DefaultInstruments())
 }
 
 // watchTokens reloads the tokens file when its modification time or size

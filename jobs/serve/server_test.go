@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bourse/bourse/jobs/setup"
 	"github.com/bourse/bourse/pkg/record"
 )
 
@@ -600,7 +601,7 @@ func TestHubGapRules(t *testing.T) {
 
 func TestConfigValidate(t *testing.T) {
 	c := Defaults()
-	if err := c.Validate(); !errors.Is(err, ErrUsage) {
+	if err := c.Validate(); !setup.IsUsage(err) {
 		t.Fatalf("no brokers: %v", err)
 	}
 	c.Kafka.Brokers = []string{"127.0.0.1:9092"}

@@ -1,10 +1,10 @@
 package windowed
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/bourse/bourse/jobs/runner"
+	"github.com/bourse/bourse/jobs/setup"
 	"github.com/bourse/bourse/pkg/window"
 )
 
@@ -23,7 +23,7 @@ func DefaultWindows() Windows {
 }
 
 // Engine converts the flags into a window.Config and validates it; its
-// errors wrap runner.ErrUsage.
+// errors are setup.UsageErrors.
 func (w Windows) Engine() (window.Config, error) {
 	c := window.Config{
 		Bar: w.Bar.Milliseconds(), Window: w.Window.Milliseconds(), Slide: w.Slide.Milliseconds(),
@@ -33,15 +33,12 @@ func (w Windows) Engine() (window.Config, error) {
 		c.Idle = -1 // never idle: exact ranks, whatever the partition interleaving
 	}
 	if w.Idle < 0 {
-		return c, fmt.Errorf("%w: --idle must be >= 0, got %s", runner.ErrUsage, w.Idle)
+		return c, setup.Usagef("--idle", "must be >= 0, got %s", w.Idle)
 	}
 	if w.Lateness < 0 {
-		return c, fmt.Errorf("%w: --lateness must be >= 0, got %s", runner.ErrUsage, w.Lateness)
+		return c, setup.Usagef("--lateness", "must be >= 0, got %s", w.Lateness)
 	}
-	if err := c.Validate(); err != nil {
-		return c, fmt.Errorf("%w: %v", runner.ErrUsage, err)
-	}
-	return c, nil
+	return c, setup.Usage("", c.Validate())
 }
 
 // Config is what the windowed jobs (sma, profit) take: the runner's

@@ -9,8 +9,6 @@ import (
 	"github.com/bourse/bourse/pkg/window"
 )
 
-const maxRaw = 1024
-
 // Processor turns trades into bars, SMA or profit windows.
 type Processor struct {
 	eng   *window.Engine
@@ -53,11 +51,7 @@ func (p *Processor) Process(rec *stream.Record, out record.Emitter) {
 		if errors.As(err, &re) {
 			r.Reason, r.Message = re.Reason, re.Message
 		}
-		raw := rec.Value
-		if len(raw) > maxRaw {
-			raw = raw[:maxRaw]
-		}
-		r.Raw = string(raw)
+		r.Raw = record.RawText(rec.Value)
 		out.Emit(r)
 		return
 	}

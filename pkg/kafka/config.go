@@ -28,6 +28,9 @@ const (
 	EnvSASLPassword = "BOURSE_SASL_PASSWORD"
 )
 
+// DefaultClientID is the client id used when Config.ClientID is empty.
+const DefaultClientID = "bourse"
+
 // ErrConfig is wrapped by every configuration error.
 var ErrConfig = errors.New("kafka config")
 
@@ -38,7 +41,7 @@ var ErrConfig = errors.New("kafka config")
 // be logged as a whole.
 type Config struct {
 	Brokers       []string // seed brokers, host:port
-	ClientID      string   // defaults to "bourse"
+	ClientID      string   // default DefaultClientID
 	TLS           bool     // dial with TLS (implied by CAFile/CertFile)
 	CAFile        string   // PEM CA bundle; system roots when empty
 	CertFile      string   // PEM client certificate for mutual TLS
@@ -59,6 +62,17 @@ func FromEnv(c Config, getenv func(string) string) Config {
 		if v := getenv(EnvBrokers); v != "" {
 			c.Brokers = SplitBrokers(v)
 		}
+	}
+	return CredentialsFromEnv(c, getenv)
+}
+
+// CredentialsFromEnv fills the SASL user and password from
+// BOURSE_SASL_USERNAME and BOURSE_SASL_PASSWORD, when set: they are never
+// flags, so they appear neither in shell history nor in --help. getenv is
+// os.Getenv in production.
+func CredentialsFromEnv(c Config, getenv func(string) string) Config {
+	if getenv == nil {
+		getenv = os.Getenv
 	}
 	if v := getenv(EnvSASLUser); v != "" {
 		c.SASLUser = v
@@ -116,7 +130,7 @@ func (c Config) Opts() ([]kgo.Opt, error) {
 	}
 	id := c.ClientID
 	if id == "" {
-		id = "bourse"
+		id = DefaultClientID
 	}
 	opts := []kgo.Opt{kgo.SeedBrokers(c.Brokers...), kgo.ClientID(id)}
 	if c.TLS || c.CAFile != "" || c.CertFile != "" {

@@ -114,15 +114,6 @@ func ReadInstruments(ctx context.Context, cfg Config, topic string) (*record.Ins
 	return s, skipped, nil
 }
 
-// LoadInstruments is ReadInstruments that logs each skipped record as a
-// warning on slog's default logger (jobs with their own logger call
-// ReadInstruments and log themselves).
-func LoadInstruments(ctx context.Context, cfg Config, topic string) (*record.Instruments, error) {
-	ins, skipped, err := ReadInstruments(ctx, cfg, topic)
-	LogSkippedInstruments(slog.Default(), topic, skipped)
-	return ins, err
-}
-
 // LogSkippedInstruments logs one warning per skipped instruments record.
 func LogSkippedInstruments(log *slog.Logger, topic string, skipped []SkippedInstrument) {
 	if log == nil {

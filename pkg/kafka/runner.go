@@ -32,6 +32,13 @@ var (
 	ErrIncomplete = errors.New("input not completely processed")
 )
 
+// Defaults of a RunConfig, used when the field is zero.
+const (
+	DefaultCommitInterval = 100 * time.Millisecond
+	DefaultCommitRecords  = 10_000
+	DefaultSessionTimeout = 45 * time.Second
+)
+
 // RunConfig configures one exactly-once stream job run.
 type RunConfig struct {
 	Job        string         // job name: match, sma or profit
@@ -141,10 +148,10 @@ func (rc *RunConfig) defaults() error {
 		return fmt.Errorf("%w: run %s: state topic %s is also an input or output", ErrConfig, rc.Job, rc.StateTopic)
 	}
 	if rc.CommitInterval <= 0 {
-		rc.CommitInterval = 100 * time.Millisecond
+		rc.CommitInterval = DefaultCommitInterval
 	}
 	if rc.CommitRecords <= 0 {
-		rc.CommitRecords = 10000
+		rc.CommitRecords = DefaultCommitRecords
 	}
 	if rc.ProgressEvery <= 0 {
 		rc.ProgressEvery = 5 * time.Second
@@ -153,7 +160,7 @@ func (rc *RunConfig) defaults() error {
 		rc.TransactionTimeout = 40 * time.Second
 	}
 	if rc.SessionTimeout <= 0 {
-		rc.SessionTimeout = 45 * time.Second
+		rc.SessionTimeout = DefaultSessionTimeout
 	}
 	if rc.FinishTimeout <= 0 {
 		rc.FinishTimeout = rc.SessionTimeout + 30*time.Second

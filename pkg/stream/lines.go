@@ -17,6 +17,10 @@ import (
 // rest of the line is skipped, so one huge line never costs more memory.
 const MaxLine = 64 << 10
 
+// DefaultBatchLines is the number of input lines per micro-batch when
+// RunLines is given none (batchLines <= 0).
+const DefaultBatchLines = 100_000
+
 // LineStats says what a line runner read.
 type LineStats struct {
 	Lines int64 // non-blank lines handed to the processor
@@ -31,7 +35,7 @@ type LineStats struct {
 func RunLines(ctx context.Context, r io.Reader, name string, proc Processor, out record.Emitter, batches BatchSink, batchLines int) (LineStats, error) {
 	var st LineStats
 	if batchLines <= 0 {
-		batchLines = 100_000
+		batchLines = DefaultBatchLines
 	}
 	emit := out
 	if batches != nil {
