@@ -134,7 +134,7 @@ func TestTransactionsConsumeProcessProduce(t *testing.T) {
 	s, err := kgo.NewGroupTransactSession(kgo.SeedBrokers(brokers...),
 		kgo.TransactionalID(uniqueName(t, "session")), kgo.ConsumerGroup(group), kgo.ConsumeTopics(in),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
-		kgo.RequireStableFetchOffsets(), kgo.ProducerLinger(0))
+		kgo.ProducerLinger(0))
 	if err != nil {
 		t.Fatal(err)
 	}
