@@ -3,39 +3,21 @@ package kafka
 import (
 	"context"
 	"fmt"
-	"net"
-	"os"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/bourse/bourse/pkg/kafka/kafkatest"
 )
 
-// tailCluster returns the brokers of the real broker when
-// BOURSE_KAFKA_BROKERS is set (failing when BOURSE_REQUIRE_KAFKA=1 and it is
-// unreachable) and of an embedded one otherwise.
+// tailCluster returns the broker of kafkatest's rule, with 3 partitions
+// when embedded.
 func tailCluster(t *testing.T) Config {
 	t.Helper()
-	if b := os.Getenv(EnvBrokers); b != "" {
-		brokers := SplitBrokers(b)
-		c, err := net.DialTimeout("tcp", brokers[0], 3*time.Second)
-		if err == nil {
-			c.Close()
-			return Config{Brokers: brokers}
-		}
-		if os.Getenv("BOURSE_REQUIRE_KAFKA") == "1" {
-			t.Fatalf("BOURSE_REQUIRE_KAFKA=1 but broker %s is unreachable: %v", brokers[0], err)
-		}
-		t.Logf("broker %s unreachable (%v); using the embedded broker", brokers[0], err)
-	}
-	brokers, stop, err := StartEmbedded(3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	return Config{Brokers: brokers}
+	return Config{Brokers: kafkatest.Brokers(t, 3)}
 }
 
 type tailed struct {
@@ -74,6 +56,28 @@ func (c *collector) waitFor(t *testing.T, n int) []tailed {
 	return nil
 }
 
+// waitValue waits for a record of value v and returns the records up to it.
+func (c *collector) waitValue(t *testing.T, v string) []tailed {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		c.mu.Lock()
+		for i, r := range c.got {
+			if r.value == v {
+				out := append([]tailed(nil), c.got[:i+1]...)
+				c.mu.Unlock()
+				return out
+			}
+		}
+		c.mu.Unlock()
+		time.Sleep(20 * time.Millisecond)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t.Fatalf("tail: no record %q in 20s after %d records", v, len(c.got))
+	return nil
+}
+
 func uniqueTopic(t *testing.T, name string) string {
 	return fmt.Sprintf("tail-%s-%d", name, time.Now().UnixNano())
 }
@@ -104,12 +108,12 @@ func TestTailReadsAllPartitionsFromStartInOrder(t *testing.T) {
 	tctx, tcancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- Tail(tctx, cfg, []string{a, b}, true, c.fn) }()
-	got := c.waitFor(t, n+1)
+	c.waitFor(t, n+1)
 	// a record produced after Tail started is also delivered.
 	if err := p.ProduceSync(ctx, b, []byte("TCS"), []byte("b1")); err != nil {
 		t.Fatal(err)
 	}
-	got = c.waitFor(t, n+2)
+	got := c.waitFor(t, n+2)
 	tcancel()
 	if err := <-done; err != nil {
 		t.Fatalf("Tail after cancel = %v, want nil", err)
@@ -176,20 +180,26 @@ func TestTailSkipsAbortedTransactions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// a committed marker after them: once it arrives, everything before it
+	// in the partition has.
+	if err := cl.BeginTransaction(); err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.ProduceSync(ctx, &kgo.Record{Value: []byte("end")}).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.EndTransaction(ctx, kgo.TryCommit); err != nil {
+		t.Fatal(err)
+	}
 	var c collector
 	tctx, tcancel := context.WithCancel(ctx)
 	defer tcancel()
 	go Tail(tctx, cfg, []string{topic}, true, c.fn)
-	got := c.waitFor(t, 6)
-	time.Sleep(300 * time.Millisecond) // nothing more may arrive
-	c.mu.Lock()
-	got = append([]tailed(nil), c.got...)
-	c.mu.Unlock()
 	var vals []string
-	for _, r := range got {
+	for _, r := range c.waitValue(t, "end") {
 		vals = append(vals, r.value)
 	}
-	want := []string{"0-0", "0-1", "0-2", "2-0", "2-1", "2-2"}
+	want := []string{"0-0", "0-1", "0-2", "2-0", "2-1", "2-2", "end"}
 	if fmt.Sprint(vals) != fmt.Sprint(want) {
 		t.Errorf("read_committed tail = %v, want %v", vals, want)
 	}
