@@ -101,7 +101,7 @@ func TestRunKilledMidTransaction(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 		waitFor(t, func() bool { return b.pending(t, out) > 0 }) // the open transaction's outputs are on the broker
-		if err := cmd.Process.Kill(); err != nil { // SIGKILL
+		if err := cmd.Process.Kill(); err != nil {               // SIGKILL
 			t.Fatal(err)
 		}
 		_ = cmd.Wait()
