@@ -100,8 +100,9 @@ func TestRunKilledMidTransaction(t *testing.T) {
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
-		waitFor(t, func() bool { return b.pending(t, out) > 0 }) // the open transaction's outputs are on the broker
-		if err := cmd.Process.Kill(); err != nil {               // SIGKILL
+		// the open transaction's outputs are on the broker
+		waitFor(t, func() bool { return b.pending(t, out) > 0 })
+		if err := cmd.Process.Kill(); err != nil { // SIGKILL
 			t.Fatal(err)
 		}
 		_ = cmd.Wait()
