@@ -280,8 +280,17 @@ func TestDashboard(t *testing.T) {
 	save(t, "dashboard.png", shot)
 
 	// phone-sized: one column, nothing wider than the screen.
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Sleep(300*time.Millisecond)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
 		t.Fatal(err)
+	}
+	// the new width is in effect, and a frame later the resize handlers
+	// (which redraw the charts) have run.
+	if err := poll(`window.innerWidth === 390`, 5*time.Second); err != nil {
+		t.Fatalf("viewport still %d px wide", count(`window.innerWidth`))
+	}
+	count(`window.framed = 0, requestAnimationFrame(() => requestAnimationFrame(() => window.framed = 1)), 0`)
+	if err := poll(`window.framed === 1`, 5*time.Second); err != nil {
+		t.Fatal("no frame rendered after the resize")
 	}
 	if overflow := count(`document.documentElement.scrollWidth > window.innerWidth + 1 ? 1 : 0`); overflow != 0 {
 		t.Error("the dashboard is wider than a 390px phone screen")
