@@ -37,13 +37,15 @@ func (c *collector) fn(topic string, key, value []byte, p int32, off int64, _ in
 	c.mu.Unlock()
 }
 
-func (c *collector) waitFor(t *testing.T, n int) []tailed {
+// await waits up to 20s until done accepts the records delivered so far,
+// and returns the first n of them that done names.
+func (c *collector) await(t *testing.T, what string, done func(got []tailed) (n int, ok bool)) []tailed {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		c.mu.Lock()
-		if len(c.got) >= n {
-			out := append([]tailed(nil), c.got...)
+		if n, ok := done(c.got); ok {
+			out := append([]tailed(nil), c.got[:n]...)
 			c.mu.Unlock()
 			return out
 		}
@@ -52,30 +54,27 @@ func (c *collector) waitFor(t *testing.T, n int) []tailed {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	t.Fatalf("tail: got %d records in 20s, want %d", len(c.got), n)
+	t.Fatalf("tail: got %d records in 20s, want %s", len(c.got), what)
 	return nil
+}
+
+// waitFor waits for at least n records and returns all delivered.
+func (c *collector) waitFor(t *testing.T, n int) []tailed {
+	t.Helper()
+	return c.await(t, fmt.Sprint(n), func(got []tailed) (int, bool) { return len(got), len(got) >= n })
 }
 
 // waitValue waits for a record of value v and returns the records up to it.
 func (c *collector) waitValue(t *testing.T, v string) []tailed {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		c.mu.Lock()
-		for i, r := range c.got {
+	return c.await(t, "one of value "+strconv.Quote(v), func(got []tailed) (int, bool) {
+		for i, r := range got {
 			if r.value == v {
-				out := append([]tailed(nil), c.got[:i+1]...)
-				c.mu.Unlock()
-				return out
+				return i + 1, true
 			}
 		}
-		c.mu.Unlock()
-		time.Sleep(20 * time.Millisecond)
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	t.Fatalf("tail: no record %q in 20s after %d records", v, len(c.got))
-	return nil
+		return 0, false
+	})
 }
 
 func uniqueTopic(t *testing.T, name string) string {
