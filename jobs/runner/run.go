@@ -177,7 +177,7 @@ func openBatches(dir string, job Job, n int) ([]stream.BatchSink, error) {
 func runKafka(ctx context.Context, cfg Config, job Job, batches []stream.BatchSink, log *slog.Logger) (Summary, error) {
 	var m *metrics.Job
 	if cfg.MetricsAddr != "" {
-		stop, err := metrics.Serve(cfg.MetricsAddr)
+		_, stop, err := metrics.Serve(cfg.MetricsAddr)
 		if err != nil {
 			return Summary{}, fmt.Errorf("serve metrics on %s: %w", cfg.MetricsAddr, err)
 		}

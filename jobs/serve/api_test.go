@@ -17,36 +17,10 @@ import (
 
 	"github.com/bourse/bourse/jobs/match"
 	"github.com/bourse/bourse/pkg/kafka"
+	"github.com/bourse/bourse/pkg/kafka/kafkatest"
 	"github.com/bourse/bourse/pkg/record"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
-
-// testBrokers returns the real broker when BOURSE_KAFKA_BROKERS is set
-// (failing, never skipping, when BOURSE_REQUIRE_KAFKA=1 and it is
-// unreachable) and an embedded one otherwise.
-func testBrokers(t testing.TB) []string {
-	t.Helper()
-	if b := os.Getenv(kafka.EnvBrokers); b != "" {
-		brokers := kafka.SplitBrokers(b)
-		c, err := net.DialTimeout("tcp", brokers[0], 3*time.Second)
-		if err == nil {
-			c.Close()
-			return brokers
-		}
-		if os.Getenv("BOURSE_REQUIRE_KAFKA") == "1" {
-			t.Fatalf("BOURSE_REQUIRE_KAFKA=1 but broker %s is unreachable: %v", brokers[0], err)
-		}
-		t.Logf("broker %s unreachable (%v); using the embedded broker", brokers[0], err)
-	} else if os.Getenv("BOURSE_REQUIRE_KAFKA") == "1" {
-		t.Fatal("BOURSE_REQUIRE_KAFKA=1 but BOURSE_KAFKA_BROKERS is not set")
-	}
-	brokers, stop, err := kafka.StartEmbedded(3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	return brokers
-}
 
 // exchange is a running match job and serve job on one broker, with topics
 // of their own.
@@ -60,7 +34,7 @@ type exchange struct {
 
 func startExchange(t *testing.T) *exchange {
 	t.Helper()
-	kcfg := kafka.Config{Brokers: testBrokers(t)}
+	kcfg := kafka.Config{Brokers: kafkatest.Brokers(t, 3)}
 	run := fmt.Sprintf("t%d", time.Now().UnixNano())
 	topics := kafka.PrefixedTopics(run).Only(record.KindTrade, record.KindEvent, record.KindBar, record.KindSMA, record.KindProfit, record.KindBook, record.KindBookSnapshot)
 	ctx, cancel := context.WithCancel(context.Background())

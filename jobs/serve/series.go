@@ -22,9 +22,6 @@ func (s *series[T]) push(v T) {
 	s.start = (s.start + 1) % s.max
 }
 
-// len is the number of values held.
-func (s *series[T]) len() int { return len(s.buf) }
-
 // at returns the i-th oldest value held.
 func (s *series[T]) at(i int) *T { return &s.buf[(s.start+i)%len(s.buf)] }
 

@@ -429,7 +429,8 @@ func TestStreamFiltersAndResumes(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.History = 8 })
 	all := openStream(t, f.ts.URL+"/api/stream", f.alice, "")
 	tcsOnly := openStream(t, f.ts.URL+"/api/stream?instrument=TCS&kinds=trades,orders", f.bob, "")
-	time.Sleep(50 * time.Millisecond) // both subscribed
+	// each stream's cursor was taken before its headers came back: both see
+	// every event ingested from here on.
 	ingestTrade(t, f.srv, &record.Trade{TradeID: 1, Instrument: "INFY", Price: record.One, Quantity: record.One})
 	ingestTrade(t, f.srv, &record.Trade{TradeID: 1, Instrument: "TCS", Price: record.One, Quantity: record.One})
 	ingestEvent(t, f.srv, &record.Event{Type: record.Accepted, OrderID: 7, Instrument: "TCS", TraderID: "alice", Side: record.Buy, Price: record.One, Quantity: record.One, Leaves: record.One})
@@ -445,7 +446,11 @@ func TestStreamFiltersAndResumes(t *testing.T) {
 	if seen[1].ID != seen[0].ID+1 || seen[2].ID != seen[1].ID+1 {
 		t.Fatalf("ids not consecutive: %+v", seen)
 	}
-	all.none(t, 200*time.Millisecond) // bob's order report is not alice's
+	// bob's order report is not alice's: her next event is a marker after it.
+	ingestTrade(t, f.srv, &record.Trade{TradeID: 99, Instrument: "INFY", Price: record.One, Quantity: record.One})
+	if m := all.next(t, 5*time.Second); m.Event != "trade" || !strings.Contains(m.Data, `"trade_id":99`) {
+		t.Fatalf("alice's stream after her order report: %+v, want the marker trade 99", m)
+	}
 	b1, b2 := tcsOnly.next(t, 5*time.Second), tcsOnly.next(t, 5*time.Second)
 	if b1.Event != "trade" || !strings.Contains(b1.Data, `"TCS"`) || b2.Event != "order" || !strings.Contains(b2.Data, `"order_id":8`) {
 		t.Fatalf("bob's TCS stream: %+v %+v", b1, b2)

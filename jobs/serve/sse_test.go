@@ -90,15 +90,3 @@ func (c *sseClient) next(t testing.TB, d time.Duration) sseEvent {
 	}
 	return sseEvent{}
 }
-
-// none checks that no event arrives within d.
-func (c *sseClient) none(t testing.TB, d time.Duration) {
-	t.Helper()
-	select {
-	case ev, ok := <-c.events:
-		if ok {
-			t.Fatalf("unexpected stream event %+v", ev)
-		}
-	case <-time.After(d):
-	}
-}

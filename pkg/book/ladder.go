@@ -66,8 +66,3 @@ func (l *ladder) best() int32 {
 	}
 	return nilIdx
 }
-
-func (l *ladder) reset() {
-	l.keys = l.keys[:0]
-	l.lvls = l.lvls[:0]
-}

@@ -16,7 +16,8 @@ import (
 // The crash helper: when BOURSE_TEST_CRASH_HELPER is set, this test binary
 // runs the runner in Follow mode with a processor that, on the 300th
 // record, writes a marker file and then hangs inside the open transaction,
-// waiting for the parent's kill -9.
+// waiting for the parent's kill -9 (which waits first for the transaction's
+// outputs to reach the broker).
 func TestMain(m *testing.M) {
 	if os.Getenv("BOURSE_TEST_CRASH_HELPER") == "1" {
 		crashHelper()
@@ -35,7 +36,6 @@ func (h hangAt) Process(rec *stream.Record, out record.Emitter) {
 	h.Processor.Process(rec, out)
 	*h.n++
 	if *h.n == 300 {
-		time.Sleep(300 * time.Millisecond) // let earlier outputs reach the broker
 		_ = os.WriteFile(h.marker, []byte("in transaction"), 0o644)
 		select {}
 	}
@@ -100,12 +100,14 @@ func TestRunKilledMidTransaction(t *testing.T) {
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
+		// the open transaction's outputs are on the broker
+		waitFor(t, func() bool { return b.pending(t, out) > 0 })
 		if err := cmd.Process.Kill(); err != nil { // SIGKILL
 			t.Fatal(err)
 		}
 		_ = cmd.Wait()
 		if !b.real {
-			time.Sleep(3 * time.Second) // past the dead transaction's timeout
+			waitFor(t, func() bool { return b.pending(t, out) == 0 }) // the dead transaction timed out and was aborted
 		}
 		partial := b.output(t, out)
 		t.Logf("committed before the kill: %d outputs", len(partial))

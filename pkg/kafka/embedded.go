@@ -8,9 +8,9 @@ import (
 
 // StartEmbedded starts an in-process Kafka-compatible broker (franz-go's
 // kfake: transactions, consumer groups, read_committed and compaction are
-// supported) on a free local port, for the one-command demo and tests.
-// Topics are auto-created with the given partition count. stop shuts it
-// down; its data is lost.
+// supported) on a free local port, for the one-command demo; tests take
+// theirs from kafkatest. Topics are auto-created with the given partition
+// count. stop shuts it down; its data is lost.
 func StartEmbedded(partitions int32) (brokers []string, stop func(), err error) {
 	if partitions <= 0 {
 		return nil, nil, fmt.Errorf("%w: embedded broker: partitions must be positive, got %d", ErrConfig, partitions)

@@ -331,7 +331,6 @@ func (r *runner) setup(ctx context.Context) error {
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
 		kgo.TransactionalID(r.rc.TransactionalID),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
-		kgo.RequireStableFetchOffsets(),
 		kgo.KeepControlRecords(),
 		kgo.ProducerBatchCompression(codec),
 		kgo.ProducerLinger(r.rc.linger()),

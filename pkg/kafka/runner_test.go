@@ -229,7 +229,7 @@ func TestRunFollowCommitsOnCancel(t *testing.T) {
 			st, err = Run(ctx, b.cfg, rc)
 			done <- err
 		}()
-		time.Sleep(500 * time.Millisecond)
+		waitFor(t, func() bool { return len(b.output(t, out)) >= 300 })
 		b.produceInput(t, in, 300, 200) // arrives while following
 		deadline := time.Now().Add(20 * time.Second)
 		for len(b.output(t, out)) < 500 && time.Now().Before(deadline) {

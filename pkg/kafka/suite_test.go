@@ -14,43 +14,26 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/bourse/bourse/pkg/kafka/kafkatest"
 	"github.com/bourse/bourse/pkg/record"
 	"github.com/bourse/bourse/pkg/stream"
 )
 
-// The suite runs every broker test against kfake, and also against a real
-// Kafka when BOURSE_KAFKA_BROKERS is set (or BOURSE_REQUIRE_KAFKA=1, which
-// defaults the brokers to 127.0.0.1:9092 and turns an unreachable broker
-// into a failure instead of a skip).
+// forEachBroker runs fn against the embedded broker, and also against the
+// real one when kafkatest finds one (BOURSE_KAFKA_BROKERS; with
+// BOURSE_REQUIRE_KAFKA=1 and none set, the test fails).
 func forEachBroker(t *testing.T, fn func(t *testing.T, b *broker)) {
 	t.Run("kfake", func(t *testing.T) {
-		c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.DefaultNumPartitions(4))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(c.Close)
-		fn(t, &broker{cfg: Config{Brokers: c.ListenAddrs()}, real: false})
+		fn(t, &broker{cfg: Config{Brokers: kafkatest.Embedded(t, 4)}, real: false})
 	})
-	addrs := os.Getenv(EnvBrokers)
-	require := os.Getenv("BOURSE_REQUIRE_KAFKA") == "1"
-	if addrs == "" && !require {
+	addrs := kafkatest.Real(t)
+	if addrs == nil {
 		return
 	}
-	if addrs == "" {
-		addrs = "127.0.0.1:9092"
-	}
 	t.Run("kafka", func(t *testing.T) {
-		cfg := FromEnv(Config{Brokers: SplitBrokers(addrs)}, os.Getenv)
-		if err := ping(cfg); err != nil {
-			if require {
-				t.Fatalf("BOURSE_REQUIRE_KAFKA=1 but broker %s unreachable: %v", addrs, err)
-			}
-			t.Skipf("broker %s unreachable: %v", addrs, err)
-		}
-		fn(t, &broker{cfg: cfg, real: true})
+		fn(t, &broker{cfg: FromEnv(Config{Brokers: addrs}, os.Getenv), real: true})
 	})
 }
 
@@ -202,6 +185,39 @@ func (b *broker) output(t *testing.T, topic string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// pending returns how many offsets of topic lie past its last stable
+// offsets: the records and markers of transactions still open.
+func (b *broker) pending(t *testing.T, topic string) int64 {
+	t.Helper()
+	cl, err := newClient(b.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	adm := kadm.NewClient(cl)
+	hwm, err := adm.ListEndOffsets(t.Context(), topic)
+	if err == nil {
+		err = hwm.Error()
+	}
+	if err != nil {
+		t.Fatalf("high watermarks of %s: %v", topic, err)
+	}
+	lso, err := adm.ListCommittedOffsets(t.Context(), topic)
+	if err == nil {
+		err = lso.Error()
+	}
+	if err != nil {
+		t.Fatalf("last stable offsets of %s: %v", topic, err)
+	}
+	var n int64
+	hwm.Each(func(o kadm.ListedOffset) {
+		if l, ok := lso.Lookup(topic, o.Partition); ok {
+			n += o.Offset - l.Offset
+		}
+	})
+	return n
 }
 
 func sameOutput(t *testing.T, got, want []string) {

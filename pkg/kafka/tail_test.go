@@ -3,39 +3,21 @@ package kafka
 import (
 	"context"
 	"fmt"
-	"net"
-	"os"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/bourse/bourse/pkg/kafka/kafkatest"
 )
 
-// tailCluster returns the brokers of the real broker when
-// BOURSE_KAFKA_BROKERS is set (failing when BOURSE_REQUIRE_KAFKA=1 and it is
-// unreachable) and of an embedded one otherwise.
+// tailCluster returns the broker of kafkatest's rule, with 3 partitions
+// when embedded.
 func tailCluster(t *testing.T) Config {
 	t.Helper()
-	if b := os.Getenv(EnvBrokers); b != "" {
-		brokers := SplitBrokers(b)
-		c, err := net.DialTimeout("tcp", brokers[0], 3*time.Second)
-		if err == nil {
-			c.Close()
-			return Config{Brokers: brokers}
-		}
-		if os.Getenv("BOURSE_REQUIRE_KAFKA") == "1" {
-			t.Fatalf("BOURSE_REQUIRE_KAFKA=1 but broker %s is unreachable: %v", brokers[0], err)
-		}
-		t.Logf("broker %s unreachable (%v); using the embedded broker", brokers[0], err)
-	}
-	brokers, stop, err := StartEmbedded(3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	return Config{Brokers: brokers}
+	return Config{Brokers: kafkatest.Brokers(t, 3)}
 }
 
 type tailed struct {
@@ -55,13 +37,15 @@ func (c *collector) fn(topic string, key, value []byte, p int32, off int64, _ in
 	c.mu.Unlock()
 }
 
-func (c *collector) waitFor(t *testing.T, n int) []tailed {
+// await waits up to 20s until done accepts the records delivered so far,
+// and returns the first n of them that done names.
+func (c *collector) await(t *testing.T, what string, done func(got []tailed) (n int, ok bool)) []tailed {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		c.mu.Lock()
-		if len(c.got) >= n {
-			out := append([]tailed(nil), c.got...)
+		if n, ok := done(c.got); ok {
+			out := append([]tailed(nil), c.got[:n]...)
 			c.mu.Unlock()
 			return out
 		}
@@ -70,8 +54,27 @@ func (c *collector) waitFor(t *testing.T, n int) []tailed {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	t.Fatalf("tail: got %d records in 20s, want %d", len(c.got), n)
+	t.Fatalf("tail: got %d records in 20s, want %s", len(c.got), what)
 	return nil
+}
+
+// waitFor waits for at least n records and returns all delivered.
+func (c *collector) waitFor(t *testing.T, n int) []tailed {
+	t.Helper()
+	return c.await(t, fmt.Sprint(n), func(got []tailed) (int, bool) { return len(got), len(got) >= n })
+}
+
+// waitValue waits for a record of value v and returns the records up to it.
+func (c *collector) waitValue(t *testing.T, v string) []tailed {
+	t.Helper()
+	return c.await(t, "one of value "+strconv.Quote(v), func(got []tailed) (int, bool) {
+		for i, r := range got {
+			if r.value == v {
+				return i + 1, true
+			}
+		}
+		return 0, false
+	})
 }
 
 func uniqueTopic(t *testing.T, name string) string {
@@ -104,12 +107,12 @@ func TestTailReadsAllPartitionsFromStartInOrder(t *testing.T) {
 	tctx, tcancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- Tail(tctx, cfg, []string{a, b}, true, c.fn) }()
-	got := c.waitFor(t, n+1)
+	c.waitFor(t, n+1)
 	// a record produced after Tail started is also delivered.
 	if err := p.ProduceSync(ctx, b, []byte("TCS"), []byte("b1")); err != nil {
 		t.Fatal(err)
 	}
-	got = c.waitFor(t, n+2)
+	got := c.waitFor(t, n+2)
 	tcancel()
 	if err := <-done; err != nil {
 		t.Fatalf("Tail after cancel = %v, want nil", err)
@@ -176,20 +179,26 @@ func TestTailSkipsAbortedTransactions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// a committed marker after them: once it arrives, everything before it
+	// in the partition has.
+	if err := cl.BeginTransaction(); err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.ProduceSync(ctx, &kgo.Record{Value: []byte("end")}).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.EndTransaction(ctx, kgo.TryCommit); err != nil {
+		t.Fatal(err)
+	}
 	var c collector
 	tctx, tcancel := context.WithCancel(ctx)
 	defer tcancel()
 	go Tail(tctx, cfg, []string{topic}, true, c.fn)
-	got := c.waitFor(t, 6)
-	time.Sleep(300 * time.Millisecond) // nothing more may arrive
-	c.mu.Lock()
-	got = append([]tailed(nil), c.got...)
-	c.mu.Unlock()
 	var vals []string
-	for _, r := range got {
+	for _, r := range c.waitValue(t, "end") {
 		vals = append(vals, r.value)
 	}
-	want := []string{"0-0", "0-1", "0-2", "2-0", "2-1", "2-2"}
+	want := []string{"0-0", "0-1", "0-2", "2-0", "2-1", "2-2", "end"}
 	if fmt.Sprint(vals) != fmt.Sprint(want) {
 		t.Errorf("read_committed tail = %v, want %v", vals, want)
 	}

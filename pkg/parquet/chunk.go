@@ -40,7 +40,7 @@ type fileWriter struct {
 // fileWriters keeps the writers' buffers between files.
 var fileWriters = sync.Pool{New: func() any {
 	ts := thrift.NewTSerializer()
-	ts.Protocol = thrift.NewTCompactProtocolFactory().GetProtocol(ts.Transport)
+	ts.Protocol = thrift.NewTCompactProtocolConf(ts.Transport, &thrift.TConfiguration{})
 	return &fileWriter{ts: ts}
 }}
 

@@ -21,6 +21,7 @@ import (
 	"github.com/bourse/bourse/jobs/sma"
 	"github.com/bourse/bourse/jobs/windowed"
 	"github.com/bourse/bourse/pkg/kafka"
+	"github.com/bourse/bourse/pkg/kafka/kafkatest"
 	"github.com/bourse/bourse/pkg/record"
 	"github.com/chromedp/chromedp"
 )
@@ -43,26 +44,6 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-func brokers(t *testing.T) []string {
-	if b := os.Getenv(kafka.EnvBrokers); b != "" {
-		bs := kafka.SplitBrokers(b)
-		c, err := net.DialTimeout("tcp", bs[0], 3*time.Second)
-		if err == nil {
-			c.Close()
-			return bs
-		}
-		if os.Getenv("BOURSE_REQUIRE_KAFKA") == "1" {
-			t.Fatalf("BOURSE_REQUIRE_KAFKA=1 but broker %s is unreachable: %v", bs[0], err)
-		}
-	}
-	bs, stop, err := kafka.StartEmbedded(3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	return bs
-}
-
 // startExchange runs the whole pipeline on its own topics — match, sma
 // (bars and SMA), profit and serve — and returns the server's URL and
 // tokens of traders alice and mm. The windows are short (1 s bars, 2 s
@@ -70,7 +51,7 @@ func brokers(t *testing.T) []string {
 // windows close within seconds of wall-clock time (serve stamps orders with
 // it); profit does not wait for the instruments that never trade (--idle).
 func startExchange(t *testing.T) (url, alice, mm string) {
-	kcfg := kafka.Config{Brokers: brokers(t)}
+	kcfg := kafka.Config{Brokers: kafkatest.Brokers(t, 3)}
 	run := fmt.Sprintf("b%d", time.Now().UnixNano())
 	topics := kafka.PrefixedTopics(run).Only(record.KindTrade, record.KindEvent, record.KindBar, record.KindSMA, record.KindProfit, record.KindBook, record.KindBookSnapshot)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -297,8 +278,17 @@ func TestDashboard(t *testing.T) {
 	save(t, "dashboard.png", shot)
 
 	// phone-sized: one column, nothing wider than the screen.
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Sleep(300*time.Millisecond)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
 		t.Fatal(err)
+	}
+	// the new width is in effect, and a frame later the resize handlers
+	// (which redraw the charts) have run.
+	if err := poll(`window.innerWidth === 390`, 5*time.Second); err != nil {
+		t.Fatalf("viewport still %d px wide", count(`window.innerWidth`))
+	}
+	count(`window.framed = 0, requestAnimationFrame(() => requestAnimationFrame(() => window.framed = 1)), 0`)
+	if err := poll(`window.framed === 1`, 5*time.Second); err != nil {
+		t.Fatal("no frame rendered after the resize")
 	}
 	if overflow := count(`document.documentElement.scrollWidth > window.innerWidth + 1 ? 1 : 0`); overflow != 0 {
 		t.Error("the dashboard is wider than a 390px phone screen")

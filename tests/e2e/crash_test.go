@@ -1,12 +1,9 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
-	"io"
 	"math/rand/v2"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -29,7 +26,7 @@ func TestCrashSafety(t *testing.T) {
 	file(t, "sma", "--in", trades, "--out", sma)
 	e.bourse(60*time.Second, append([]string{"produce"}, seed...)...)
 
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
+	rng := faultSeed(t)
 	small := []string{"--session-timeout", "6s", "--commit-interval", "20ms", "--commit-records", "100"}
 	e.killRepeatedly(t, rng, 10, append([]string{"match", "--quiet"}, small...))
 	e.killRepeatedly(t, rng, 10, append([]string{"sma"}, small...))
@@ -48,45 +45,16 @@ func TestCrashSafety(t *testing.T) {
 func (e *env) killRepeatedly(t *testing.T, rng *rand.Rand, kills int, args []string) {
 	t.Helper()
 	for i := 0; i < kills; i++ {
-		cmd := e.command(context.Background(), args...)
-		pr, pw := io.Pipe()
-		cmd.Stdout, cmd.Stderr = pw, pw
-		if err := cmd.Start(); err != nil {
+		p := e.start(args, "restored")
+		if err := p.await("restored", 90*time.Second); err != nil {
+			p.kill()
 			t.Fatal(err)
-		}
-		working := make(chan struct{})
-		var log strings.Builder
-		go func() {
-			sc := bufio.NewScanner(pr)
-			once := false
-			for sc.Scan() {
-				log.WriteString(sc.Text() + "\n")
-				if !once && strings.Contains(sc.Text(), "restored") {
-					once = true
-					close(working)
-				}
-			}
-		}()
-		done := make(chan error, 1)
-		go func() { err := cmd.Wait(); pw.Close(); done <- err }()
-		select {
-		case <-working:
-		case err := <-done:
-			time.Sleep(100 * time.Millisecond) // let the scanner take the last lines
-			t.Fatalf("%s ended (err %v) before restoring its partitions:\n%s", args[0], err, tail(log.String(), 15))
-		case <-time.After(90 * time.Second):
-			t.Fatalf("%s did not restore its partitions within 90s", args[0])
 		}
 		wait := time.Duration(50+rng.IntN(650)) * time.Millisecond
-		select {
-		case err := <-done:
-			t.Fatalf("%s finished (err %v) before kill %d; make the flow larger:\n%s", args[0], err, i+1, tail(log.String(), 10))
-		case <-time.After(wait):
+		if !p.alive(wait) {
+			t.Fatalf("%s finished (err %v) before kill %d; make the flow larger:\n%s", args[0], p.err, i+1, tail(p.output(), 10))
 		}
-		if err := cmd.Process.Kill(); err != nil {
-			t.Fatal(err)
-		}
-		<-done
+		p.kill()
 		t.Logf("%s: kill -9 #%d %s after restoring", args[0], i+1, wait)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)

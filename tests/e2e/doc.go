@@ -1,10 +1,11 @@
 // Package e2e holds the end-to-end tests of the bourse binary on Kafka:
 // Kafka mode against file mode, kill -9 crash safety, a non-Go client
 // (kcat), bad records on the orders topic and two match processes in one
-// group. They run against the broker in BOURSE_KAFKA_BROKERS (the real
-// Apache Kafka of `make kafka-up` in CI, where BOURSE_REQUIRE_KAFKA=1 makes
-// an unreachable broker a failure) or, when it is unset, against an
-// embedded broker started by the test binary.
+// group. They take their broker from pkg/kafka/kafkatest: the one in
+// BOURSE_KAFKA_BROKERS (the real Apache Kafka of `make kafka-up` in CI; an
+// unreachable one fails the run), or, when it is unset, an embedded broker
+// started by the test binary (never in CI: BOURSE_REQUIRE_KAFKA=1 fails
+// instead).
 //
 // The fault tests (faults_test.go, cluster_test.go) run the production
 // path of the micro-batch DAG — bounded runs with --batch-dir and a fixed

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bourse/bourse/pkg/kafka/kafkatest"
 	"github.com/bourse/bourse/pkg/record"
 )
 
@@ -44,7 +45,7 @@ func originalOrders(n int) (keyed, plain string) {
 func TestKcatClient(t *testing.T) {
 	kcat, err := exec.LookPath("kcat")
 	if err != nil {
-		if real || os.Getenv("BOURSE_REQUIRE_KAFKA") == "1" {
+		if real || os.Getenv(kafkatest.EnvRequire) == "1" {
 			t.Fatal("kcat is not installed (make kcat)")
 		}
 		t.Skip("kcat is not installed; make test installs it")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bourse/bourse/pkg/kafka"
+	"github.com/bourse/bourse/pkg/kafka/kafkatest"
 	"github.com/bourse/bourse/pkg/record"
 )
 
@@ -38,24 +39,18 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "build bourse:", err)
 		return 1
 	}
-	if env := os.Getenv(kafka.EnvBrokers); env != "" {
-		brokers, real = kafka.SplitBrokers(env), true
+	b, isReal, stop, err := kafkatest.Start(6)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer stop()
+	brokers, real = b, isReal
+	if real {
 		if err := ping(brokers); err != nil {
-			fmt.Fprintf(os.Stderr, "broker %s unreachable: %v\n", env, err)
+			fmt.Fprintf(os.Stderr, "broker %s cannot create topics: %v\n", strings.Join(brokers, ","), err)
 			return 1
 		}
-	} else {
-		if os.Getenv("BOURSE_REQUIRE_KAFKA") == "1" {
-			fmt.Fprintf(os.Stderr, "BOURSE_REQUIRE_KAFKA=1 but %s is not set\n", kafka.EnvBrokers)
-			return 1
-		}
-		b, stop, err := kafka.StartEmbedded(6)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "embedded broker:", err)
-			return 1
-		}
-		defer stop()
-		brokers = b
 	}
 	return m.Run()
 }

@@ -1,9 +1,6 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
-	"os"
 	"path/filepath"
 	"regexp"
 	"syscall"
@@ -27,42 +24,35 @@ func TestTwoMatchProcessesSplitPartitions(t *testing.T) {
 	want := groupLines(t, mustRead(t, trades))
 	e.bourse(60*time.Second, append([]string{"produce"}, seed...)...)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	var logs [2]bytes.Buffer
-	var procs [2]*os.Process
+	var procs [2]*proc
 	for i := range procs {
-		cmd := e.command(ctx, "match", "--quiet", "--follow", "--txn-id", e.prefix+"-match-"+string(rune('a'+i)), "--session-timeout", "6s")
-		cmd.Stdout, cmd.Stderr = &logs[i], &logs[i]
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		procs[i] = cmd.Process
-		defer cmd.Wait()
+		procs[i] = e.start([]string{"match", "--quiet", "--follow", "--txn-id", e.prefix + "-match-" + string(rune('a'+i)), "--session-timeout", "6s"})
+		defer procs[i].kill()
 	}
+	// Once the group has committed the end of every orders partition, the
+	// trades of those transactions are committed too: a duplicate would be
+	// in the topic now.
 	deadline := time.Now().Add(2 * time.Minute)
-	for count(readTopic(t, tp.Out[record.KindTrade])) < count(want) && time.Now().Before(deadline) {
+	for g := e.progressOf(t, "match", tp.Orders); !g.complete(); g = e.progressOf(t, "match", tp.Orders) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the group did not commit every orders partition in 2m: %s", g)
+		}
 		time.Sleep(time.Second)
 	}
-	time.Sleep(2 * time.Second) // anything extra (a duplicate) would show now
 	for _, p := range procs {
-		_ = p.Signal(syscall.SIGTERM)
+		_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	}
-	for _, p := range procs {
-		st, err := p.Wait()
-		if err != nil || !st.Success() {
-			t.Errorf("match did not exit cleanly on SIGTERM: %v %v", st, err)
-			for i := range logs {
-				t.Logf("process %d:\n%s", i, tail(logs[i].String(), 12))
-			}
+	for i, p := range procs {
+		if code, err := p.wait(time.Minute); err != nil || code != 0 {
+			t.Errorf("match %d did not exit cleanly on SIGTERM: exit %d, %v\n%s", i, code, err, tail(p.output(), 12))
 		}
 	}
 	sameGroups(t, "union of two processes' trades", readTopic(t, tp.Out[record.KindTrade]), want)
 	assigned := regexp.MustCompile(`partitions assigned.*partitions="\[([0-9 ]+)\]"`)
-	for i := range logs {
-		m := assigned.FindAllStringSubmatch(logs[i].String(), -1)
+	for i, p := range procs {
+		m := assigned.FindAllStringSubmatch(p.output(), -1)
 		if len(m) == 0 {
-			t.Errorf("process %d was never assigned partitions:\n%s", i, tail(logs[i].String(), 10))
+			t.Errorf("process %d was never assigned partitions:\n%s", i, tail(p.output(), 10))
 			continue
 		}
 		t.Logf("process %d last assignment: [%s]", i, m[len(m)-1][1])

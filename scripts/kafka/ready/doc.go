@@ -13,6 +13,6 @@
 //
 // Its tests (txn_test.go) check that the broker's transactions work with
 // franz-go: read_committed isolation and the consume-process-produce loop of
-// a group transact session. They run against BOURSE_KAFKA_BROKERS and skip
-// only when it is unset.
+// a group transact session. They run against BOURSE_KAFKA_BROKERS (CI sets
+// it) or, when it is unset, franz-go's embedded broker (pkg/kafka/kafkatest).
 package main

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -11,18 +10,16 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/bourse/bourse/pkg/kafka/kafkatest"
 )
 
-// These tests need a real broker (`make kafka-up`, or `make test-kafka`,
-// which sets BOURSE_KAFKA_BROKERS). They skip only when it is unset: CI sets it.
+// These tests take their broker from kafkatest: the real one of `make
+// kafka-up` (BOURSE_KAFKA_BROKERS, which CI sets), or else an embedded one.
 
 func testBrokers(t *testing.T) []string {
 	t.Helper()
-	v := os.Getenv("BOURSE_KAFKA_BROKERS")
-	if v == "" {
-		t.Skip("BOURSE_KAFKA_BROKERS unset: start a broker with `make kafka-up` and export BOURSE_KAFKA_BROKERS=127.0.0.1:9092")
-	}
-	return strings.Split(v, ",")
+	return kafkatest.Brokers(t, 1)
 }
 
 // uniqueName returns a topic, group or transactional id no other run uses.
@@ -134,7 +131,7 @@ func TestTransactionsConsumeProcessProduce(t *testing.T) {
 	s, err := kgo.NewGroupTransactSession(kgo.SeedBrokers(brokers...),
 		kgo.TransactionalID(uniqueName(t, "session")), kgo.ConsumerGroup(group), kgo.ConsumeTopics(in),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
-		kgo.RequireStableFetchOffsets(), kgo.ProducerLinger(0))
+		kgo.ProducerLinger(0))
 	if err != nil {
 		t.Fatal(err)
 	}
