@@ -49,7 +49,8 @@ func leanShort(o leanOut) string {
 // lean turns the shorthand into an Order for Apply with tag.
 func (s ord) lean(tag uint64) *Order {
 	return &Order{Tag: tag, ID: s.id, Ticks: s.ticks, Lots: s.lots, Time: s.time, ExpiresAt: s.exp,
-		TraderID: s.trader, Side: s.side, Type: s.typ, TIF: s.tif, Action: s.act}
+		TraderID: s.trader, Side: s.side, Type: s.typ, TIF: s.tif, Action: s.act,
+		Stop: s.stop, Display: s.display, STP: s.stpm, PostOnly: s.post}
 }
 
 // TestApplyTagsAndUnits checks, for each kind of instruction, every lean

@@ -20,10 +20,13 @@ func short(o out) string {
 	if e.Type == record.Rejected {
 		return fmt.Sprintf("REJECTED %d %s", e.OrderID, e.Reason)
 	}
-	s := fmt.Sprintf("%s %d %dx%d L%d F%d", e.Type, e.OrderID, e.Price/testInst.TickSize, e.Quantity/testInst.LotSize,
+	s := fmt.Sprintf("%s %d %dx%d L%d F%d", eventName(e.Type), e.OrderID, e.Price/testInst.TickSize, e.Quantity/testInst.LotSize,
 		e.Leaves/testInst.LotSize, e.Filled/testInst.LotSize)
 	if e.TradeID != 0 {
 		s += fmt.Sprintf(" #%d", e.TradeID)
+	}
+	if e.Reason != "" {
+		s += " " + e.Reason
 	}
 	return s
 }
@@ -45,6 +48,7 @@ func bookString(b *Book) string {
 type ruleCase struct {
 	name   string
 	policy Policy
+	rules  Rules    // a case with rules, or an ord using them, runs through Apply
 	setup  []ord    // applied first; their outputs are not checked
 	in     ord      // the order under test
 	want   []string // its outputs, in order
@@ -56,12 +60,24 @@ func runRules(t *testing.T, cases []ruleCase) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			b := New(testInst, c.policy, 4)
-			var rec recorder
-			for _, s := range c.setup {
-				b.Submit(s.order(), &rec)
+			if err := b.SetRules(c.rules); err != nil {
+				t.Fatal(err)
 			}
-			rec.take()
-			got, err := checkConservation(b, c.in.order())
+			var got []out
+			var err error
+			if usesRules(c) {
+				for i, s := range c.setup {
+					b.Apply(s.lean(uint64(i+1)), nil)
+				}
+				got, err = checkConservationLean(b, c.in, 99)
+			} else {
+				var rec recorder
+				for _, s := range c.setup {
+					b.Submit(s.order(), &rec)
+				}
+				rec.take()
+				got, err = checkConservation(b, c.in.order())
+			}
 			if err != nil {
 				t.Error(err)
 			}
