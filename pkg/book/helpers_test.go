@@ -113,10 +113,10 @@ func (s ord) ioc() ord             { s.tif = record.IOC; return s }
 func (s ord) fok() ord             { s.tif = record.FOK; return s }
 func (s ord) market() ord          { s.typ = record.Market; s.ticks = 0; return s }
 func (s ord) by(trader string) ord { s.trader = trader; return s }
-func (s ord) stopAt(t int64) ord    { s.stop = t; return s }
-func (s ord) iceberg(d int64) ord   { s.display = d; return s }
-func (s ord) stp(m STPMode) ord     { s.stpm = m; return s }
-func (s ord) postOnly() ord         { s.post = true; return s }
+func (s ord) stopAt(t int64) ord   { s.stop = t; return s }
+func (s ord) iceberg(d int64) ord  { s.display = d; return s }
+func (s ord) stp(m STPMode) ord    { s.stpm = m; return s }
+func (s ord) postOnly() ord        { s.post = true; return s }
 
 func cancelAllOf(trader string, side record.Side) ord {
 	return ord{act: MassCancel, side: side, trader: trader}

@@ -25,9 +25,6 @@ func short(o out) string {
 	if e.TradeID != 0 {
 		s += fmt.Sprintf(" #%d", e.TradeID)
 	}
-	if e.Reason != "" {
-		s += " " + e.Reason
-	}
 	return s
 }
 
@@ -83,7 +80,11 @@ func runRules(t *testing.T, cases []ruleCase) {
 			}
 			var lines []string
 			for _, o := range got {
-				lines = append(lines, short(o))
+				if l := short(o); usesRules(c) && !o.trade && o.e.Type != record.Rejected && o.e.Reason != "" {
+					lines = append(lines, l+" "+o.e.Reason) // a rule's cancel
+				} else {
+					lines = append(lines, l)
+				}
 			}
 			if strings.Join(lines, "\n") != strings.Join(c.want, "\n") {
 				t.Errorf("outputs:\n  %s\nwant:\n  %s", strings.Join(lines, "\n  "), strings.Join(c.want, "\n  "))
