@@ -51,6 +51,7 @@ func (b *Book) releaseNode(i int32) {
 	n := &b.nodes[i]
 	n.trader = "" // let the GC have it
 	if n.ice != 0 {
+		b.ices[n.ice-1] = iceberg{}
 		b.iceFree = append(b.iceFree, n.ice-1)
 		n.ice = 0
 	}

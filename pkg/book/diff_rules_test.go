@@ -1,0 +1,98 @@
+package book
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/bourse/bourse/pkg/record"
+)
+
+// rulesFor gives each seed of the rules' differential test a set of book
+// rules: every self-trade prevention mode, with and without a price band.
+func rulesFor(seed uint64) Rules {
+	r := Rules{STP: STPMode(seed % 4)}
+	if seed%3 == 1 {
+		r.BandRef, r.BandBP = 1000, 40 // 996..1004: the generator's band is 994..1006
+	}
+	return r
+}
+
+// runDiffRules is runDiff for streams using the rules, through Apply:
+// reports (as records, messages aside), depth, counts, invariants,
+// conservation and, with the book's prevention on, no self-trade.
+func runDiffRules(t testing.TB, seed uint64, n int) (stats map[string]int) {
+	g := newGen(seed, PriceTime)
+	g.rules = true
+	rules := rulesFor(seed)
+	b := New(testInst, PriceTime, 8)
+	if err := b.SetRules(rules); err != nil {
+		t.Fatal(err)
+	}
+	ref := newRef(testInst, PriceTime)
+	ref.rules = rules
+	g.live = ref.liveIDs
+	stats = map[string]int{}
+	for i := range n {
+		o, s := g.orderRules()
+		lo := leanOf(b, o, s, uint64(i+1))
+		got, err := applyChecked(b, o, lo)
+		if err != nil {
+			t.Fatalf("seed %d order %d %+v %+v: %v\n%s", seed, i, *o, *lo, err, dump(got))
+		}
+		want := ref.submitRules(o, lo)
+		for j := range want {
+			want[j].e.Message = ""
+		}
+		if !sameOuts(got, want) {
+			t.Fatalf("seed %d (rules %+v) order %d %+v %+v:\nbook:\n%sreference:\n%s", seed, rules, i, *o, *lo, dump(got), dump(want))
+		}
+		if err := checkInvariants(b); err != nil {
+			t.Fatalf("seed %d after order %d %+v: %v", seed, i, *o, err)
+		}
+		for _, side := range []record.Side{record.Buy, record.Sell} {
+			if g, w := b.Depth(side, 1<<30, nil), ref.depth(side); fmt.Sprint(g) != fmt.Sprint(w) {
+				t.Fatalf("seed %d after order %d: %s depth %v, reference %v", seed, i, side, g, w)
+			}
+		}
+		if b.Clock() != ref.clock || b.Len() != len(ref.rest) || len(b.stops) != len(ref.stops) || b.TradeSeq() != ref.tradeSeq {
+			t.Fatalf("seed %d after order %d: clock/len/stops/seq %d/%d/%d/%d, reference %d/%d/%d/%d", seed, i,
+				b.Clock(), b.Len(), len(b.stops), b.TradeSeq(), ref.clock, len(ref.rest), len(ref.stops), ref.tradeSeq)
+		}
+		for _, x := range got {
+			switch {
+			case x.trade:
+				stats["trade"]++
+			case x.e.Reason != "":
+				stats[x.e.Type.String()+" "+x.e.Reason]++
+			default:
+				stats[eventName(x.e.Type)]++
+			}
+		}
+		if lo.Display > 0 && got[0].e.Type == record.Accepted {
+			stats["iceberg"]++
+		}
+	}
+	return stats
+}
+
+// TestDifferentialRules runs 120 seeds of 1500 orders using every rule
+// against the reference, and requires each rule to have been exercised.
+func TestDifferentialRules(t *testing.T) {
+	seeds := 120
+	if testing.Short() {
+		seeds = 20
+	}
+	total := map[string]int{}
+	for seed := range uint64(seeds) {
+		for k, v := range runDiffRules(t, seed, 1500) {
+			total[k] += v
+		}
+	}
+	for _, k := range []string{"trade", "TRIGGERED", "iceberg", "CANCELLED SELF_TRADE", "CANCELLED MASS_CANCEL",
+		"REJECTED WOULD_TRADE", "REJECTED PRICE_BAND", "REJECTED UNSUPPORTED", "KILLED", "EXPIRED", "REPLACED"} {
+		if total[k] < 50 {
+			t.Errorf("only %d %q over %d seeds", total[k], k, seeds)
+		}
+	}
+	t.Logf("%v", total)
+}
