@@ -39,7 +39,7 @@ func leanShort(o leanOut) string {
 	if e.Type == record.Rejected {
 		return fmt.Sprintf("t%d REJECTED %d %s %dx%d", e.Tag, e.OrderID, e.Reason, e.Ticks, e.Lots)
 	}
-	s := fmt.Sprintf("t%d %s %d %dx%d L%d F%d", e.Tag, e.Type, e.OrderID, e.Ticks, e.Lots, e.Leaves, e.Filled)
+	s := fmt.Sprintf("t%d %s %d %dx%d L%d F%d", e.Tag, eventName(e.Type), e.OrderID, e.Ticks, e.Lots, e.Leaves, e.Filled)
 	if e.TradeID != 0 {
 		s += fmt.Sprintf(" #%d", e.TradeID)
 	}
