@@ -96,3 +96,61 @@ func TestDifferentialRules(t *testing.T) {
 	}
 	t.Logf("%v", total)
 }
+
+// TestSnapshotRules: a book holding icebergs, pending stops and order
+// flags snapshots as version 2 and restores to the same state, which then
+// behaves the same as the original (the rest of the stream gives the same
+// reports); a book without them still writes version 1.
+func TestSnapshotRules(t *testing.T) {
+	for seed := uint64(0); seed < 30; seed++ {
+		g := newGen(seed, PriceTime)
+		g.rules = true
+		rules := rulesFor(seed)
+		b := New(testInst, PriceTime, 8)
+		if err := b.SetRules(rules); err != nil {
+			t.Fatal(err)
+		}
+		var stream []*Order
+		for i := range 1200 {
+			o, s := g.orderRules()
+			lo := leanOf(b, o, s, uint64(i+1))
+			stream = append(stream, lo)
+			if i < 600 {
+				b.Apply(lo, nil)
+			}
+		}
+		snap := b.Snapshot(nil)
+		if want := byte(snapVersion); b.hasRuleState() {
+			want = snapRules
+			if snap[len(snapMagic)] != want {
+				t.Fatalf("seed %d: version %d, want %d", seed, snap[len(snapMagic)], want)
+			}
+		}
+		c := New(testInst, PriceTime, 8)
+		if err := c.SetRules(rules); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Restore(snap); err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		if err := checkInvariants(c); err != nil {
+			t.Fatalf("seed %d restored: %v", seed, err)
+		}
+		if again := c.Snapshot(nil); string(again) != string(snap) {
+			t.Fatalf("seed %d: restored snapshot differs", seed)
+		}
+		for i, lo := range stream[600:] {
+			var x, y leanRecorder
+			b.Apply(lo, &x)
+			c.Apply(lo, &y)
+			if fmt.Sprint(x.outs) != fmt.Sprint(y.outs) {
+				t.Fatalf("seed %d order %d after restore:\noriginal %v\nrestored %v", seed, 600+i, x.outs, y.outs)
+			}
+		}
+	}
+	b := New(testInst, PriceTime, 4)
+	b.Apply(sell(1, 100, 5).lean(1), nil)
+	if v := b.Snapshot(nil)[len(snapMagic)]; v != snapVersion {
+		t.Fatalf("plain book: version %d", v)
+	}
+}

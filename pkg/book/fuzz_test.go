@@ -106,6 +106,12 @@ func FuzzBook(f *testing.F) {
 func FuzzRestore(f *testing.F) {
 	_, snap := someSnapshot(f)
 	f.Add(snap)
+	rb := New(testInst, PriceTime, 4) // version 2: an iceberg, a pending stop, flags
+	rb.Apply(sell(1, 101, 9).iceberg(2).by("ann").lean(1), nil)
+	rb.Apply(buy(2, 99, 3).postOnly().stp(STPCancelBoth).at(5).expires(50).lean(2), nil)
+	rb.Apply(buy(3, 0, 4).market().stopAt(102).ioc().lean(3), nil)
+	rb.Apply(sell(4, 98, 1).stopAt(97).expires(60).lean(4), nil)
+	f.Add(rb.Snapshot(nil))
 	f.Add([]byte(snapMagic + "\x01"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b := New(testInst, PriceTime, 2)
