@@ -54,7 +54,7 @@ func (b *Book) CancelAll(reason, msg string, h Handler) {
 		b.emitDone(out, &b.nodes[ni], record.Cancelled)
 		b.remove(ni)
 	}
-	b.trHi, b.trLo = 0, 0
+	b.trHi, b.trLo, b.buyMin, b.sellMax = 0, 0, 0, 0
 }
 
 // Reinstrument gives an empty book a new instrument definition (for a

@@ -32,6 +32,8 @@ type Book struct {
 	iceFree        []int32
 	stops          []stopEntry // pending stops in acceptance order
 	trHi, trLo     int64       // trade price range since the last stop check; 0 = none
+	buyMin         int64       // lowest pending BUY stop trigger; 0 = none
+	sellMax        int64       // highest pending SELL stop trigger; 0 = none
 
 	tag uint64 // the Tag of the Order being applied
 	tr  Trade  // scratch reports handed to the Listener
@@ -185,7 +187,11 @@ func (b *Book) apply(o *Order, h Listener) {
 		b.reject(o, h, ReasonBadAction)
 	}
 	if b.trHi != 0 {
-		b.runStops(h)
+		if (b.buyMin != 0 && b.trHi >= b.buyMin) || b.trLo <= b.sellMax {
+			b.runStops(h)
+		} else {
+			b.trHi, b.trLo = 0, 0
+		}
 	}
 }
 

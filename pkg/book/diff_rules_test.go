@@ -2,6 +2,7 @@ package book
 
 import (
 	"fmt"
+	"maps"
 	"testing"
 
 	"github.com/bourse/bourse/pkg/record"
@@ -18,7 +19,8 @@ func rulesFor(seed uint64) Rules {
 }
 
 // runDiffRules is runDiff for streams using the rules, through Apply:
-// reports (as records, messages aside), depth, counts, invariants,
+// reports (as records, messages aside), depth (shown quantities only) and
+// the changes feed rebuilt into the same depth, counts, invariants,
 // conservation and, with the book's prevention on, no self-trade.
 func runDiffRules(t testing.TB, seed uint64, n int) (stats map[string]int) {
 	g := newGen(seed, PriceTime)
@@ -32,6 +34,9 @@ func runDiffRules(t testing.TB, seed uint64, n int) (stats map[string]int) {
 	ref.rules = rules
 	g.live = ref.liveIDs
 	stats = map[string]int{}
+	b.TrackChanges(true)
+	mirror := map[lvlKey]lvlVal{}
+	var cs []Change
 	for i := range n {
 		o, s := g.orderRules()
 		lo := leanOf(b, o, s, uint64(i+1))
@@ -53,6 +58,13 @@ func runDiffRules(t testing.TB, seed uint64, n int) (stats map[string]int) {
 			if g, w := b.Depth(side, 1<<30, nil), ref.depth(side); fmt.Sprint(g) != fmt.Sprint(w) {
 				t.Fatalf("seed %d after order %d: %s depth %v, reference %v", seed, i, side, g, w)
 			}
+		}
+		cs = b.DrainChanges(cs[:0])
+		if err := applyChanges(mirror, cs); err != nil {
+			t.Fatalf("seed %d order %d: changes: %v", seed, i, err)
+		}
+		if d := depthMap(b); !maps.Equal(mirror, d) {
+			t.Fatalf("seed %d after order %d: changes feed mirror %v, depth %v", seed, i, mirror, d)
 		}
 		if b.Clock() != ref.clock || b.Len() != len(ref.rest) || len(b.stops) != len(ref.stops) || b.TradeSeq() != ref.tradeSeq {
 			t.Fatalf("seed %d after order %d: clock/len/stops/seq %d/%d/%d/%d, reference %d/%d/%d/%d", seed, i,

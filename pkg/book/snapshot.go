@@ -410,7 +410,7 @@ func checkSnapOrder(o *snapOrder, clock int64) error {
 func (b *Book) load(clock int64, seq uint64, orders []snapOrder, nLevels [2]int64, nStops int) {
 	b.clock, b.tradeSeq = clock, seq
 	b.ices, b.iceFree, b.stops = b.ices[:0], b.iceFree[:0], b.stops[:0]
-	b.trHi, b.trLo = 0, 0
+	b.trHi, b.trLo, b.buyMin, b.sellMax = 0, 0, 0, 0
 	stops := orders[len(orders)-nStops:]
 	orders = orders[:len(orders)-nStops]
 	b.nodes = slices.Grow(b.nodes[:0], len(orders))
@@ -463,6 +463,7 @@ func (b *Book) load(clock int64, seq uint64, orders []snapOrder, nLevels [2]int6
 			b.heapPush(ni)
 		}
 		b.stops = append(b.stops, stopEntry{trigger: o.trigger, ni: ni})
+		b.gate(o.side, o.trigger)
 	}
 }
 

@@ -19,8 +19,10 @@ import (
 // and resting with new time priority or cancelling, as a NEW would — with
 // the Tag of the instruction. Its trades mark further stops; the next to
 // enter is again the earliest accepted marked one, until none is marked.
-// Pending stops are kept in acceptance order, so each check is linear in
-// their number.
+// Pending stops are kept in acceptance order with the lowest BUY and the
+// highest SELL trigger beside them: an instruction whose trades reach
+// neither costs two comparisons, one that does a pass over the stops, and
+// a stop leaving the list another.
 
 // stopEntry is one pending stop.
 type stopEntry struct {
@@ -38,6 +40,27 @@ func (b *Book) addStop(ni int32, trigger int64) {
 		b.heapPush(ni)
 	}
 	b.stops = append(b.stops, stopEntry{trigger: trigger, ni: ni})
+	b.gate(n.side, trigger)
+}
+
+// gate widens the trigger bounds that let apply skip the stop check when
+// no trade since reached any trigger.
+func (b *Book) gate(side record.Side, trigger int64) {
+	if side == record.Buy {
+		if b.buyMin == 0 || trigger < b.buyMin {
+			b.buyMin = trigger
+		}
+	} else if trigger > b.sellMax {
+		b.sellMax = trigger
+	}
+}
+
+// regate recomputes the bounds after a stop left the list.
+func (b *Book) regate() {
+	b.buyMin, b.sellMax = 0, 0
+	for _, e := range b.stops {
+		b.gate(b.nodes[e.ni].side, e.trigger)
+	}
 }
 
 // unstop drops pending stop ni from the stop list.
@@ -49,6 +72,7 @@ func (b *Book) unstop(ni int32) {
 		}
 	}
 	b.nodes[ni].flags &^= flagStop
+	b.regate()
 }
 
 // traded notes a trade price for the stop check.
@@ -81,6 +105,7 @@ func (b *Book) runStops(h Listener) {
 		}
 		ni := b.stops[i].ni
 		b.stops = slices.Delete(b.stops, i, i+1)
+		b.regate()
 		n := &b.nodes[ni]
 		n.flags &^= flagStop
 		b.index.del(n.id)
