@@ -139,11 +139,11 @@ func crosses(side record.Side, limit, p int64) bool {
 
 // canFill reports whether matching would fill the open lots of n at
 // prices n accepts. Without self-trade prevention it walks levels (shown
-// and hidden lots), never orders. With it, a level holding an order of n's
-// trader is walked order by order: under cancel-oldest that trader's
-// orders do not count (they would be cancelled); otherwise matching stops
-// at the first of them, so only the shown lots of the orders ahead of it
-// count (an iceberg that refills goes behind it).
+// and hidden lots), never orders. With it, levels are walked order by
+// order: under cancel-oldest the trader's own orders do not count (they
+// would be cancelled); otherwise matching stops at the first of them, so
+// in its level only the shown lots of the orders ahead of it count (an
+// iceberg that refills goes behind it).
 func (b *Book) canFill(n *node) bool {
 	opp := &b.sides[sideIdx(n.side.Opposite())]
 	stp := b.stpFor(n)

@@ -48,11 +48,19 @@ const (
 //
 //	count:uvarint, count × { side:u8 type:u8 tif:u8 order trigger:varint }
 func (b *Book) Snapshot(dst []byte) []byte {
-	start := len(dst)
-	version := byte(snapVersion)
-	if b.hasRuleState() {
-		version = snapRules
+	if len(b.stops) == 0 {
+		if out, ok := b.snapshot(dst, snapVersion); ok {
+			return out
+		}
 	}
+	out, _ := b.snapshot(dst, snapRules)
+	return out
+}
+
+// snapshot appends the encoding of the given version; version 1 gives up,
+// reporting false, at the first order it cannot hold.
+func (b *Book) snapshot(dst []byte, version byte) ([]byte, bool) {
+	start := len(dst)
 	dst = append(dst, snapMagic...)
 	dst = append(dst, version)
 	dst = appendString(dst, b.inst.Symbol)
@@ -71,6 +79,9 @@ func (b *Book) Snapshot(dst []byte) []byte {
 		for i := len(l.lvls) - 1; i >= 0; i-- {
 			for ni := b.levels[l.lvls[i]].head; ni != nilIdx; ni = b.nodes[ni].next {
 				n := &b.nodes[ni]
+				if version == snapVersion && (n.flags != 0 || n.ice != 0) {
+					return dst[:start], false
+				}
 				dst = binary.AppendUvarint(dst, n.id)
 				dst = binary.AppendVarint(dst, n.ticks)
 				dst = binary.AppendVarint(dst, n.lots)
@@ -98,21 +109,7 @@ func (b *Book) Snapshot(dst []byte) []byte {
 			dst = binary.AppendVarint(dst, e.trigger)
 		}
 	}
-	return binary.LittleEndian.AppendUint32(dst, crc32.ChecksumIEEE(dst[start:]))
-}
-
-// hasRuleState reports whether any order uses a rule that version 1 of
-// the snapshot cannot hold. Free nodes have no flags and no iceberg.
-func (b *Book) hasRuleState() bool {
-	if len(b.stops) != 0 {
-		return true
-	}
-	for i := range b.nodes {
-		if n := &b.nodes[i]; n.flags != 0 || n.ice != 0 {
-			return true
-		}
-	}
-	return false
+	return binary.LittleEndian.AppendUint32(dst, crc32.ChecksumIEEE(dst[start:])), true
 }
 
 func (b *Book) appendRuleFields(dst []byte, n *node) []byte {
