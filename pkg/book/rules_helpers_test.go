@@ -109,13 +109,24 @@ func applyChecked(b *Book, o *record.Order, lo *Order) ([]out, error) {
 }
 
 // checkRuleState checks the rules' structures: pending stops are flagged,
-// indexed and in no level; icebergs' shown part is at most their display.
+// indexed and in no level, and the trigger bounds are theirs; icebergs'
+// shown part is at most their display.
 func checkRuleState(b *Book) error {
+	var buyMin, sellMax int64
 	for _, e := range b.stops {
 		n := &b.nodes[e.ni]
 		if ni, ok := b.index.get(n.id); !ok || ni != e.ni || n.flags&flagStop == 0 || n.level != nilIdx || e.trigger <= 0 {
 			return fmt.Errorf("pending stop %d (node %d) inconsistent", n.id, e.ni)
 		}
+		if n.side == record.Buy && (buyMin == 0 || e.trigger < buyMin) {
+			buyMin = e.trigger
+		}
+		if n.side == record.Sell && e.trigger > sellMax {
+			sellMax = e.trigger
+		}
+	}
+	if buyMin != b.buyMin || sellMax != b.sellMax {
+		return fmt.Errorf("stop bounds %d/%d, pending stops give %d/%d", b.buyMin, b.sellMax, buyMin, sellMax)
 	}
 	for s := range b.sides {
 		for _, li := range b.sides[s].lvls {

@@ -55,7 +55,15 @@ func (b *Book) gate(side record.Side, trigger int64) {
 	}
 }
 
-// regate recomputes the bounds after a stop left the list.
+// dropped keeps the bounds right after a stop with trigger left the list:
+// only the stop that set a bound makes it scan the rest.
+func (b *Book) dropped(side record.Side, trigger int64) {
+	if (side == record.Buy && trigger == b.buyMin) || (side == record.Sell && trigger == b.sellMax) {
+		b.regate()
+	}
+}
+
+// regate recomputes the bounds from the pending stops.
 func (b *Book) regate() {
 	b.buyMin, b.sellMax = 0, 0
 	for _, e := range b.stops {
@@ -66,13 +74,13 @@ func (b *Book) regate() {
 // unstop drops pending stop ni from the stop list.
 func (b *Book) unstop(ni int32) {
 	for i := range b.stops {
-		if b.stops[i].ni == ni {
+		if e := b.stops[i]; e.ni == ni {
 			b.stops = slices.Delete(b.stops, i, i+1)
+			b.dropped(b.nodes[ni].side, e.trigger)
 			break
 		}
 	}
 	b.nodes[ni].flags &^= flagStop
-	b.regate()
 }
 
 // traded notes a trade price for the stop check.
@@ -103,9 +111,9 @@ func (b *Book) runStops(h Listener) {
 		if i < 0 {
 			return
 		}
-		ni := b.stops[i].ni
+		ni, trigger := b.stops[i].ni, b.stops[i].trigger
 		b.stops = slices.Delete(b.stops, i, i+1)
-		b.regate()
+		b.dropped(b.nodes[ni].side, trigger)
 		n := &b.nodes[ni]
 		n.flags &^= flagStop
 		b.index.del(n.id)
