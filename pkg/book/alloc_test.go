@@ -16,6 +16,7 @@ type allocCase struct {
 	rejects bool // each op is rejected: Submit builds one message each
 	fixed   bool // ... except that this reject's message is a constant
 	clocked bool // ops are stamped with a rising time (for expiry)
+	rules   Rules
 }
 
 // allocCases covers every reject of the book and the paths that are not
@@ -49,8 +50,62 @@ var allocCases = []allocCase{
 	{name: "exact fill and rest again", policy: Exact, ops: []ord{buy(7, 100, 5), sell(1, 100, 5).by("ann")}},
 }
 
+// ruleAllocCases are the rules' paths, through Apply only (Submit does not
+// carry their fields), on the same book.
+var ruleAllocCases = []allocCase{
+	{name: "reject post-only that would trade", ops: []ord{buy(7, 100, 1).postOnly()}, rejects: true},
+	{name: "reject price band", rules: Rules{BandRef: 95, BandBP: 1000}, ops: []ord{buy(7, 80, 1)}, rejects: true},
+	{name: "reject bad kind of iceberg", ops: []ord{buy(7, 95, 3).ioc().iceberg(1)}, rejects: true},
+	{name: "reject replace of a pending stop", ops: []ord{replaceOf(9, 95, 1).by("cy")}, rejects: true},
+	{name: "reject mass cancel with a bad side", ops: []ord{cancelAllOf("cy", 7)}, rejects: true},
+	{name: "post-only rests, cancel", ops: []ord{buy(7, 95, 1).postOnly().by("cy"), cancelOf(7).by("cy")}},
+	{name: "iceberg rests, cancel", ops: []ord{sell(7, 105, 10).iceberg(2).by("cy"), cancelOf(7).by("cy")}},
+	{name: "iceberg refilled by a larger aggressor", ops: []ord{sell(7, 100, 6).iceberg(2).by("cy"), buy(8, 100, 11).by("dee"), sell(1, 100, 5).by("ann")}},
+	{name: "stp cancel-newest", rules: Rules{STP: STPCancelNewest}, ops: []ord{buy(7, 100, 3).by("ann")}},
+	{name: "stp cancel-oldest", ops: []ord{buy(7, 100, 5).by("ann").stp(STPCancelOldest), cancelOf(7).by("ann"), sell(1, 100, 5).by("ann")}},
+	{name: "stop triggered", ops: []ord{buy(7, 0, 1).market().stopAt(100).by("cy"), buy(8, 100, 1).by("dee"), replaceOf(1, 100, 5).by("ann")}},
+	{name: "stop cancelled", ops: []ord{sell(7, 80, 1).stopAt(85).by("cy"), cancelOf(7).by("cy")}},
+	{name: "mass cancel", ops: []ord{cancelAllOf("ann", 0), sell(1, 100, 5).by("ann")}},
+}
+
+// TestApplyRulesDoNotAllocate is TestApplyDoesNotAllocate for the rules.
+func TestApplyRulesDoNotAllocate(t *testing.T) {
+	for _, c := range ruleAllocCases {
+		t.Run(c.name, func(t *testing.T) {
+			b := allocBook(c)
+			b.Apply(buy(9, 0, 1).market().stopAt(1000).by("cy").lean(0), nil) // a pending stop to reject replaces of
+			lean := make([]Order, len(c.ops))
+			for i, s := range c.ops {
+				lean[i] = *s.lean(uint64(i))
+			}
+			var l leanCounter
+			allocs := testing.AllocsPerRun(100, func() {
+				for i := range lean {
+					b.Apply(&lean[i], &l)
+				}
+			})
+			if allocs != 0 {
+				t.Errorf("expected 0 allocations per run, got %.2f", allocs)
+			}
+			runs := 101 * len(lean)
+			if c.rejects && l.rejects != runs || !c.rejects && l.rejects != 0 {
+				t.Errorf("expected rejects=%v, got %d rejects in %d instructions", c.rejects, l.rejects, runs)
+			}
+			if err := checkInvariants(b); err != nil {
+				t.Error(err)
+			}
+			if bookString(b) != "B 90x5/1 | A 100x5/1" {
+				t.Errorf("book %s: the case does not leave it as it found it", bookString(b))
+			}
+		})
+	}
+}
+
 func allocBook(c allocCase) *Book {
 	b := New(testInst, c.policy, 16)
+	if err := b.SetRules(c.rules); err != nil {
+		panic(err)
+	}
 	b.Apply(sell(1, 100, 5).by("ann").at(10).lean(0), nil)
 	b.Apply(buy(2, 90, 5).by("bob").at(10).lean(0), nil)
 	return b

@@ -28,7 +28,8 @@ func (b *Book) owns(ni int32, o *Order, h Listener) bool {
 
 // CancelAll takes every resting order out of the book with a CANCELLED
 // report carrying reason and msg, in priority order (bids, then asks, best
-// level first, oldest first within a level). The clock and the trade
+// level first, oldest first within a level), then every pending stop in
+// acceptance order. The clock and the trade
 // sequence stay as they are.
 func (b *Book) CancelAll(reason, msg string, h record.Emitter) {
 	var out Listener = nop{}
@@ -48,6 +49,12 @@ func (b *Book) CancelAll(reason, msg string, h record.Emitter) {
 			b.remove(ni)
 		}
 	}
+	for len(b.stops) > 0 {
+		ni := b.stops[0].ni
+		b.emitDone(out, &b.nodes[ni], record.Cancelled)
+		b.remove(ni)
+	}
+	b.trHi, b.trLo, b.buyMin, b.sellMax = 0, 0, 0, 0
 }
 
 // Reinstrument gives an empty book a new instrument definition (for a
@@ -67,7 +74,9 @@ func (b *Book) Reinstrument(inst record.Instrument) bool {
 // A smaller or equal quantity at the same price keeps time priority; any
 // other change moves the order to the back of its new level, and an order
 // that now crosses trades at once as the aggressor. The order keeps its
-// side, trader and expiry.
+// side, trader, expiry and kind (an iceberg's open quantity is its whole,
+// the reserve cut first when it shrinks). A pending stop is not
+// replaceable; a POST_ONLY order is not replaced to a price that trades.
 func (b *Book) replace(o *Order, h Listener) {
 	if b.policy == Exact {
 		b.reject(o, h, ReasonUnsupported)
@@ -82,6 +91,10 @@ func (b *Book) replace(o *Order, h Listener) {
 		return
 	}
 	n := &b.nodes[ni]
+	if n.flags&flagStop != 0 {
+		b.reject(o, h, ReasonStopReplace)
+		return
+	}
 	ticks, lots := o.Ticks, o.Lots
 	if ticks <= 0 {
 		b.reject(o, h, ReasonBadTicks)
@@ -91,21 +104,45 @@ func (b *Book) replace(o *Order, h Listener) {
 		b.reject(o, h, ReasonBadLots)
 		return
 	}
-	if ticks == n.ticks && lots <= n.lots {
+	if ticks != n.ticks && !b.inBand(ticks) {
+		b.reject(o, h, ReasonPriceBand)
+		return
+	}
+	if n.flags&flagPostOnly != 0 && b.wouldTrade(n.side, ticks) {
+		b.reject(o, h, ReasonWouldTrade)
+		return
+	}
+	if open := b.open(n); ticks == n.ticks && lots <= open {
 		b.touch(sideIdx(n.side), n.level)
-		b.levels[n.level].lots -= n.lots - lots
-		n.lots = lots
+		lv := &b.levels[n.level]
+		cut := open - lots
+		if n.ice != 0 { // the reserve goes first
+			ic := &b.ices[n.ice-1]
+			hc := min(cut, ic.hidden)
+			ic.hidden -= hc
+			lv.hidden -= hc
+			cut -= hc
+		}
+		lv.lots -= cut
+		n.lots -= cut
 		b.emitState(h, record.Replaced, n)
 		return
 	}
 	b.unlink(ni)
 	n = &b.nodes[ni]
+	if n.ice != 0 {
+		b.merge(n)
+	}
 	n.ticks, n.lots = ticks, lots
 	b.emitState(h, record.Replaced, n)
 	b.match(ni, h)
-	if b.nodes[ni].lots == 0 {
+	n = &b.nodes[ni]
+	if n.lots == 0 {
 		b.retire(ni)
 		return
+	}
+	if n.ice != 0 {
+		b.split(n)
 	}
 	b.link(ni)
 }

@@ -39,7 +39,7 @@ func leanShort(o leanOut) string {
 	if e.Type == record.Rejected {
 		return fmt.Sprintf("t%d REJECTED %d %s %dx%d", e.Tag, e.OrderID, e.Reason, e.Ticks, e.Lots)
 	}
-	s := fmt.Sprintf("t%d %s %d %dx%d L%d F%d", e.Tag, e.Type, e.OrderID, e.Ticks, e.Lots, e.Leaves, e.Filled)
+	s := fmt.Sprintf("t%d %s %d %dx%d L%d F%d", e.Tag, eventName(e.Type), e.OrderID, e.Ticks, e.Lots, e.Leaves, e.Filled)
 	if e.TradeID != 0 {
 		s += fmt.Sprintf(" #%d", e.TradeID)
 	}
@@ -49,7 +49,8 @@ func leanShort(o leanOut) string {
 // lean turns the shorthand into an Order for Apply with tag.
 func (s ord) lean(tag uint64) *Order {
 	return &Order{Tag: tag, ID: s.id, Ticks: s.ticks, Lots: s.lots, Time: s.time, ExpiresAt: s.exp,
-		TraderID: s.trader, Side: s.side, Type: s.typ, TIF: s.tif, Action: s.act}
+		TraderID: s.trader, Side: s.side, Type: s.typ, TIF: s.tif, Action: s.act,
+		Stop: s.stop, Display: s.display, STP: s.stpm, PostOnly: s.post}
 }
 
 // TestApplyTagsAndUnits checks, for each kind of instruction, every lean

@@ -26,6 +26,15 @@ type Book struct {
 	index     idIndex   // id -> node of every resting order
 	heap      []int32   // expiry min-heap of node indexes
 
+	rules          Rules // opt-in exchange rules (rules.go)
+	bandLo, bandHi int64 // the price band in ticks, when BandBP != 0
+	ices           []iceberg
+	iceFree        []int32
+	stops          []stopEntry // pending stops in acceptance order
+	trHi, trLo     int64       // trade price range since the last stop check; 0 = none
+	buyMin         int64       // lowest pending BUY stop trigger; 0 = none
+	sellMax        int64       // highest pending SELL stop trigger; 0 = none
+
 	tag uint64 // the Tag of the Order being applied
 	tr  Trade  // scratch reports handed to the Listener
 	ev  Event
@@ -79,8 +88,8 @@ func (b *Book) Clock() int64 { return b.clock }
 // TradeSeq returns the id of the last trade, 0 before the first.
 func (b *Book) TradeSeq() uint64 { return b.tradeSeq }
 
-// Len returns the number of resting orders.
-func (b *Book) Len() int { return b.index.n }
+// Len returns the number of resting orders (pending stops not included).
+func (b *Book) Len() int { return b.index.n - len(b.stops) }
 
 // BestBid returns the highest bid price in ticks and the open lots there.
 func (b *Book) BestBid() (ticks, lots int64, ok bool) { return b.best(0) }
@@ -133,15 +142,16 @@ func (b *Book) Levels(side record.Side) int {
 	return len(b.sides[sideIdx(side)].keys)
 }
 
-// Resting reports the side, price in ticks and open lots of the resting
-// order id.
+// Resting reports the side, price in ticks and open lots (an iceberg's
+// hidden reserve included) of the resting order id; false for a pending
+// stop.
 func (b *Book) Resting(id uint64) (side record.Side, ticks, lots int64, ok bool) {
 	ni, ok := b.index.get(id)
-	if !ok {
+	if !ok || b.nodes[ni].flags&flagStop != 0 {
 		return 0, 0, 0, false
 	}
 	n := &b.nodes[ni]
-	return n.side, n.ticks, n.lots, true
+	return n.side, n.ticks, b.open(n), true
 }
 
 // Apply applies one instruction (NEW, CANCEL or REPLACE) and reports the
@@ -171,8 +181,17 @@ func (b *Book) apply(o *Order, h Listener) {
 		b.cancel(o, h)
 	case record.Replace:
 		b.replace(o, h)
+	case MassCancel:
+		b.massCancel(o, h)
 	default:
 		b.reject(o, h, ReasonBadAction)
+	}
+	if b.trHi != 0 {
+		if (b.buyMin != 0 && b.trHi >= b.buyMin) || b.trLo <= b.sellMax {
+			b.runStops(h)
+		} else {
+			b.trHi, b.trLo = 0, 0
+		}
 	}
 }
 
@@ -211,6 +230,9 @@ func (b *Book) enqueue(ni, li int32) {
 	lv.tail = ni
 	lv.orders++
 	lv.lots += n.lots
+	if n.ice != 0 {
+		lv.hidden += b.ices[n.ice-1].hidden
+	}
 }
 
 // unlink takes node ni out of its level, dropping the level when it
@@ -233,6 +255,9 @@ func (b *Book) unlink(ni int32) {
 	n.prev, n.next, n.level = nilIdx, nilIdx, nilIdx
 	lv.orders--
 	lv.lots -= n.lots
+	if n.ice != 0 {
+		lv.hidden -= b.ices[n.ice-1].hidden
+	}
 	if lv.orders == 0 {
 		b.dropLevel(sideIdx(n.side), li)
 	}
@@ -248,6 +273,9 @@ func (b *Book) dropLevel(s int, li int32) {
 
 // rest makes node ni a resting order: level, id index, expiry heap.
 func (b *Book) rest(ni int32) {
+	if b.nodes[ni].ice != 0 {
+		b.split(&b.nodes[ni])
+	}
 	b.link(ni)
 	n := &b.nodes[ni]
 	b.index.put(n.id, ni)
@@ -256,9 +284,14 @@ func (b *Book) rest(ni int32) {
 	}
 }
 
-// remove takes a resting node out of the book entirely and frees it.
+// remove takes a resting node or a pending stop out of the book entirely
+// and frees it.
 func (b *Book) remove(ni int32) {
-	b.unlink(ni)
+	if b.nodes[ni].flags&flagStop != 0 {
+		b.unstop(ni)
+	} else {
+		b.unlink(ni)
+	}
 	b.retire(ni)
 }
 

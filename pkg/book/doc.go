@@ -107,6 +107,92 @@
 // time never reaches Submit, so it never moves the clock). The full list
 // of reason codes is in docs/CONTRACT.md.
 //
+// # Exchange rules
+//
+// Every rule is opt-in: a book without SetRules, fed orders that leave
+// Order.Stop, Display, STP and PostOnly zero and use no MassCancel, gives
+// exactly the reports (and snapshots) it gave before the rules existed.
+// The rules apply under PriceTime only (Exact rejects their orders,
+// UNSUPPORTED, and SetRules refuses them). Submit's wire records cannot
+// carry the new fields yet; Apply can.
+//
+//   - Self-trade prevention (Rules.STP per book, Order.STP per order; the
+//     incoming order's own mode wins, the resting order's does not count;
+//     orders without a trader id never match themselves). When the
+//     aggressor meets a resting order of its own trader: cancel-newest
+//     cancels the aggressor's rest; cancel-oldest cancels the resting
+//     order (an iceberg with its reserve) and goes on matching;
+//     cancel-both cancels the resting order, then the aggressor. Each is a
+//     CANCELLED with ReasonSelfTrade; no trade ever has that trader on both
+//     sides. A FOK counts, under cancel-oldest, only other traders' lots,
+//     and otherwise only the shown lots ahead of its trader's first order
+//     in a level (matching stops there): it never trades partly.
+//   - POST_ONLY (LIMIT GTC only, else BAD_FIELD) is REJECTED with
+//     ReasonWouldTrade if its price meets the opposite best on arrival —
+//     also when that is its own trader's order — and so is a REPLACE that
+//     would make it trade (the order is left as it was).
+//   - ICEBERG (Display > 0, LIMIT GTC, not a stop): it rests showing at most
+//     Display lots; Depth, QtyAt, BestBid/Ask and the changes feed show
+//     only that, Resting and every report the whole open quantity. When
+//     the shown part fills and a reserve remains, min(Display, reserve) is
+//     shown at the back of the level with new time priority, so an
+//     aggressor larger than the level meets the iceberg again after the
+//     orders behind it, as often as its reserve lasts. As the aggressor it
+//     trades its whole quantity. A REPLACE that keeps priority cuts the
+//     reserve first. A refill has no report of its own.
+//   - STOP (Type MARKET) and STOP_LIMIT (Type LIMIT), Stop > 0 ticks: see
+//     stop.go. ACCEPTED, then pending outside the book (not in Depth or
+//     Len, not replaceable: ReasonStopReplace) until a trade after its
+//     acceptance is at or above (BUY) or at or below (SELL) the trigger;
+//     then a TRIGGERED report (Triggered) and it is handled as a NEW at that
+//     instant, with new time priority. Stops are checked when the
+//     instruction that traded is done, against every trade it made (a
+//     sweep through a trigger counts even if it ends beyond it), and enter
+//     one at a time, earliest accepted first; a triggered stop's trades
+//     mark further stops, and the next to enter is again the earliest
+//     accepted marked one, until none is left. Their reports carry the
+//     Tag of the instruction that started the chain.
+//   - CANCEL_ALL (Action MassCancel, TraderID required: ReasonNoTrader;
+//     Side 0 for both sides): every resting order and pending stop of the
+//     trader leaves with a CANCELLED (ReasonMassCancel), bids best level
+//     first and oldest first, then asks, then stops in acceptance order.
+//     Nothing to cancel gives no report.
+//   - Static price band (Rules.BandRef, BandBP): a NEW LIMIT or STOP_LIMIT,
+//     or a REPLACE to a new price, whose limit lies outside
+//     [⌈ref·(1-bp/10⁴)⌉, ⌊ref·(1+bp/10⁴)⌋] ticks is REJECTED
+//     (ReasonPriceBand). MARKET orders have no limit to check; bands on
+//     trade prices belong with halts.
+//
+// Checks of a NEW run in this order: side, kind, policy, lots, ticks,
+// duplicate id, expiry, then the rules' (kind of a rule order, band,
+// post-only).
+//
+// Reason codes, one place: REJECTED BAD_FIELD (ReasonBadAction,
+// ReasonBadSide, ReasonBadKind: also an invalid STP mode or a rule kind on
+// the wrong order type), NON_POSITIVE (ReasonBadLots: also Display < 0;
+// ReasonBadTicks: also Stop < 0), DUPLICATE_ID, UNKNOWN_ORDER,
+// ALREADY_EXPIRED, UNSUPPORTED (ReasonUnsupported; ReasonStopReplace),
+// NOT_OWNER, WOULD_TRADE (ReasonWouldTrade), PRICE_BAND (ReasonPriceBand),
+// BAD_TRADER_ID (ReasonNoTrader); CANCELLED with a reason: SELF_TRADE
+// (ReasonSelfTrade), MASS_CANCEL (ReasonMassCancel), and CancelAll's
+// INSTRUMENT_REMOVED and INSTRUMENT_CHANGED. The new event type TRIGGERED
+// (Triggered = 9) and action CANCEL_ALL (MassCancel = 3) have no record
+// constants yet; Event.Reason is set on a rule's CANCELLED, which Submit's
+// records do not carry yet.
+//
+// Still to come, and where it fits: trading phases (PRE_OPEN, the call
+// auction, CONTINUOUS, CLOSED) are a book state driven by the clock, like
+// expiry: apply advances the clock, runs due phase changes (each reported
+// like an expiry, with the Tag of the instruction that crossed the
+// boundary), then handles the order under the current phase — in
+// PRE_OPEN it rests without matching (the book may then be crossed, as
+// under Exact), so the uncross at the auction is a separate walk of both
+// ladders that prints every trade at one price, after which the stops
+// its trades trigger run as above. DAY orders are an expiry at the
+// CLOSED boundary. A volatility halt is a phase change caused by a trade
+// price, checked per trade as stops are, ending the instruction's
+// matching and resuming through an auction.
+//
 // Reference changes. CancelAll takes every resting order out with a
 // CANCELLED report carrying a reason (INSTRUMENT_REMOVED,
 // INSTRUMENT_CHANGED), keeping the clock and the trade sequence;
@@ -116,7 +202,8 @@
 //
 // # Events
 //
-// A NEW that passes the checks gets ACCEPTED before anything else. Each
+// A NEW that passes the checks gets ACCEPTED before anything else (a
+// stop: ACCEPTED now, TRIGGERED when it enters). Each
 // trade is reported as the Trade, then the aggressor's FILL or PARTIAL_FILL,
 // then the resting order's; fill events carry the trade price and quantity,
 // the TradeID, and the order's cumulative Filled and remaining Leaves. A
@@ -146,7 +233,11 @@
 // backward-shift deletion (no tombstones, no allocation in steady state,
 // never iterated); ids that differ only in their low three bits share a
 // block of eight slots, so that consecutive ids, the usual case, probe the
-// cache line their predecessor touched. Expiring orders sit in a binary min-heap keyed by
+// cache line their predecessor touched. The rules add a byte of flags
+// and an int32 to the node (still 80 bytes): an iceberg's display and
+// reserve live in a side table, and each level keeps its icebergs'
+// hidden total for FOK; pending stops are indexed nodes in no level,
+// listed in acceptance order. Expiring orders sit in a binary min-heap keyed by
 // (expiry, id) with each node's heap position stored for O(log n) removal,
 // so expiry never scans the book. Events and trades are written into two
 // scratch reports owned by the Book (and Submit's into two scratch
@@ -179,6 +270,9 @@
 // Snapshot appends a compact, versioned binary encoding (see Snapshot for
 // the layout) of the instrument identity, policy, clock, trade sequence and
 // every resting order in exact priority order, ending with a CRC-32.
+// Version 2 adds the rules' state (flags, icebergs, pending stops) and is
+// written only by a book that holds some. The book's Rules are settings,
+// not state: the caller sets them again before Restore.
 // Restore validates everything — checksum, bounds, positive prices and
 // quantities, unique ids, expiries not before the clock, an uncrossed book
 // under PriceTime, same instrument and policy — before touching the book,

@@ -6,28 +6,31 @@ import "github.com/bourse/bourse/pkg/record"
 // composite literal would build a temporary and copy it with write
 // barriers, which shows on the hot path) and hand them to the Listener.
 
-// emitState reports an order-level event (ACCEPTED, REPLACED) for node n:
-// its limit price and open quantity.
+// emitState reports an order-level event (ACCEPTED, REPLACED, TRIGGERED)
+// for node n: its limit price and open quantity (an iceberg's whole).
 func (b *Book) emitState(h Listener, typ record.EventType, n *node) {
-	b.setEvent(typ, n, n.ticks, n.lots, n.lots, 0)
+	open := b.open(n)
+	b.setEvent(typ, n, n.ticks, open, open, 0)
 	h.OnEvent(&b.ev)
 }
 
 // emitDone reports that node n's open quantity leaves the book (CANCELLED,
 // EXPIRED, KILLED): Lots is the open quantity removed, Leaves is 0.
 func (b *Book) emitDone(h Listener, n *node, typ record.EventType) {
-	b.setEvent(typ, n, n.ticks, n.lots, 0, 0)
+	b.setEvent(typ, n, n.ticks, b.open(n), 0, 0)
 	h.OnEvent(&b.ev)
 }
 
 // emitFill reports a fill of q lots at ticks for node n, whose lots and
-// filled are already updated, for the current trade.
+// filled are already updated, for the current trade. Leaves is the whole
+// open quantity, an iceberg's reserve included.
 func (b *Book) emitFill(h Listener, n *node, ticks, q int64) {
+	open := b.open(n)
 	typ := record.PartialFill
-	if n.lots == 0 {
+	if open == 0 {
 		typ = record.Fill
 	}
-	b.setEvent(typ, n, ticks, q, n.lots, b.tradeSeq)
+	b.setEvent(typ, n, ticks, q, open, b.tradeSeq)
 	h.OnEvent(&b.ev)
 }
 
@@ -53,6 +56,9 @@ func (b *Book) setEvent(typ record.EventType, n *node, ticks, lots, leaves int64
 // aggressor's fill, then the resting order's fill.
 func (b *Book) trade(h Listener, a, r *node, ticks, q int64) {
 	b.tradeSeq++
+	if len(b.stops) != 0 {
+		b.traded(ticks)
+	}
 	buy, sell := a, r
 	if a.side == record.Sell {
 		buy, sell = r, a

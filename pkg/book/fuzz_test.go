@@ -21,40 +21,44 @@ func decodeOrders(data []byte) (Policy, []*record.Order) {
 	var orders []*record.Order
 	t := int64(1_000)
 	for ; len(data) >= 7; data = data[7:] {
-		b := data[:7]
-		s := ord{id: uint64(b[1]%24) + 1, side: record.Side(1 + (b[0]>>2)&1), trader: fuzzTraders[b[6]%4]}
-		switch b[0] & 3 {
-		case 0, 1:
-			s.act = record.New
-		case 2:
-			s.act = record.Cancel
-		case 3:
-			s.act = record.Replace
-		}
-		if b[0]&8 != 0 && s.act == record.New {
-			s.typ = record.Market
-		}
-		s.tif = record.TimeInForce((b[0] >> 4) & 3 % 3)
-		s.ticks = 92 + int64(b[2]%17)
-		switch {
-		case b[2] == 255:
-			s.ticks = 999_999_937
-		case s.typ == record.Market || (s.act == record.Replace && b[2]%5 == 0):
-			s.ticks = 0
-		}
-		s.lots = int64(b[3] % 9)
-		if b[0]&128 != 0 {
-			t -= int64(b[4] % 8)
-		} else {
-			t += int64(b[4] % 8)
-		}
-		s.time = t
-		if b[0]&64 != 0 {
-			s.exp = t + int64(b[5]%16) - 3
-		}
-		orders = append(orders, s.order())
+		orders = append(orders, decodeOrd(data[:7], &t).order())
 	}
 	return policy, orders
+}
+
+// decodeOrd decodes one order of 7 fuzz bytes, moving the clock t.
+func decodeOrd(b []byte, t *int64) ord {
+	s := ord{id: uint64(b[1]%24) + 1, side: record.Side(1 + (b[0]>>2)&1), trader: fuzzTraders[b[6]%4]}
+	switch b[0] & 3 {
+	case 0, 1:
+		s.act = record.New
+	case 2:
+		s.act = record.Cancel
+	case 3:
+		s.act = record.Replace
+	}
+	if b[0]&8 != 0 && s.act == record.New {
+		s.typ = record.Market
+	}
+	s.tif = record.TimeInForce((b[0] >> 4) & 3 % 3)
+	s.ticks = 92 + int64(b[2]%17)
+	switch {
+	case b[2] == 255:
+		s.ticks = 999_999_937
+	case s.typ == record.Market || (s.act == record.Replace && b[2]%5 == 0):
+		s.ticks = 0
+	}
+	s.lots = int64(b[3] % 9)
+	if b[0]&128 != 0 {
+		*t -= int64(b[4] % 8)
+	} else {
+		*t += int64(b[4] % 8)
+	}
+	s.time = *t
+	if b[0]&64 != 0 {
+		s.exp = *t + int64(b[5]%16) - 3
+	}
+	return s
 }
 
 // FuzzBook checks, after every order of a fuzz-decoded stream, the book's
@@ -102,6 +106,12 @@ func FuzzBook(f *testing.F) {
 func FuzzRestore(f *testing.F) {
 	_, snap := someSnapshot(f)
 	f.Add(snap)
+	rb := New(testInst, PriceTime, 4) // version 2: an iceberg, a pending stop, flags
+	rb.Apply(sell(1, 101, 9).iceberg(2).by("ann").lean(1), nil)
+	rb.Apply(buy(2, 99, 3).postOnly().stp(STPCancelBoth).at(5).expires(50).lean(2), nil)
+	rb.Apply(buy(3, 0, 4).market().stopAt(102).ioc().lean(3), nil)
+	rb.Apply(sell(4, 98, 1).stopAt(97).expires(60).lean(4), nil)
+	f.Add(rb.Snapshot(nil))
 	f.Add([]byte(snapMagic + "\x01"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b := New(testInst, PriceTime, 2)
@@ -118,6 +128,73 @@ func FuzzRestore(f *testing.F) {
 		}
 		if !bytes.Equal(c.Snapshot(nil), again) {
 			t.Fatal("re-encoded snapshot does not round-trip")
+		}
+	})
+}
+
+// FuzzBookRules is FuzzBook with the rules, through Apply: the first byte
+// sets the book's self-trade prevention mode and price band; each order
+// is FuzzBook's 7 bytes and an eighth for its kind (stop, iceberg,
+// post-only, both), own prevention mode, or a CANCEL_ALL. After each
+// order: invariants, conservation, no self-trade with prevention on, and
+// agreement with the reference.
+func FuzzBookRules(f *testing.F) {
+	f.Add([]byte{1, 0, 1, 8, 5, 1, 0, 0, 2, 4, 2, 8, 3, 1, 0, 1, 0})
+	f.Add([]byte{3, 0x04, 3, 3, 9, 1, 0, 0, 6, 0x00, 4, 4, 6, 1, 0, 1, 1, 0x00, 5, 4, 6, 1, 0, 0, 0})
+	f.Add(bytes.Repeat([]byte{0x21, 3, 200, 4, 1, 9, 2, 0x41, 0x04, 3, 201, 3, 1, 0, 1, 0x02, 0x33, 5, 100, 8, 2, 7, 0, 0xf0}, 5))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) == 0 {
+			return
+		}
+		rules := Rules{STP: STPMode(data[0] & 3)}
+		if data[0]&4 != 0 {
+			rules.BandRef, rules.BandBP = 100, 500 // 95..105
+		}
+		b := New(testInst, PriceTime, 2)
+		if err := b.SetRules(rules); err != nil {
+			t.Fatal(err)
+		}
+		ref := newRef(testInst, PriceTime)
+		ref.rules = rules
+		clock := int64(1_000)
+		for i, data := 0, data[1:]; len(data) >= 8; i, data = i+1, data[8:] {
+			s := decodeOrd(data[:7], &clock)
+			k := data[7]
+			switch k & 7 {
+			case 1, 2:
+				s.stop = 92 + int64(data[5]%17)
+			case 3:
+				s.display = int64(k>>3&3) + 1
+			case 4:
+				s.post = true
+			case 5:
+				s.display, s.post = 1, true
+			}
+			s.stpm = STPMode(k >> 5 & 3)
+			if k&0xe0 == 0xe0 {
+				s.act, s.side = MassCancel, record.Side(k>>3&3)
+			}
+			o := s.order()
+			lo := leanOf(b, o, s, uint64(i+1))
+			got, err := applyChecked(b, o, lo)
+			if err != nil {
+				t.Fatalf("order %d %+v: %v", i, *lo, err)
+			}
+			want := ref.submitRules(o, lo)
+			for j := range want {
+				want[j].e.Message = ""
+			}
+			if !sameOuts(got, want) {
+				t.Fatalf("order %d %+v:\nbook:\n%sreference:\n%s", i, *lo, dump(got), dump(want))
+			}
+			if err := checkInvariants(b); err != nil {
+				t.Fatalf("after order %d %+v: %v", i, *lo, err)
+			}
+			for _, side := range []record.Side{record.Buy, record.Sell} {
+				if g, w := b.Depth(side, 1<<30, nil), ref.depth(side); fmt.Sprint(g) != fmt.Sprint(w) {
+					t.Fatalf("after order %d: %s depth %v, reference %v", i, side, g, w)
+				}
+			}
 		}
 	})
 }

@@ -22,6 +22,10 @@ type gen struct {
 	owner   map[uint64]string // trader of the last NEW of each id
 	live    func() []uint64   // ids resting now, if the caller knows them
 	band    int64             // width of the usual price band in ticks
+	// rules makes orders of the opt-in kinds too (stops, icebergs,
+	// post-only, own self-trade prevention modes, CANCEL_ALL); off, the
+	// stream is exactly what it was without them.
+	rules bool
 }
 
 func newGen(seed uint64, policy Policy) *gen {
@@ -54,6 +58,13 @@ func (g *gen) known() uint64 {
 }
 
 func (g *gen) order() *record.Order {
+	o, _ := g.orderRules()
+	return o
+}
+
+// orderRules returns the next order and its shorthand, which carries the
+// rules' fields.
+func (g *gen) orderRules() (*record.Order, ord) {
 	switch {
 	case g.pct(90):
 		g.t += g.rng.Int64N(4)
@@ -62,6 +73,16 @@ func (g *gen) order() *record.Order {
 	}
 	s := ord{side: record.Side(1 + g.rng.IntN(2)), time: g.t, trader: g.traders[g.rng.IntN(len(g.traders))]}
 	r := g.rng.IntN(100)
+	if g.rules && g.pct(3) {
+		s.act, s.id = MassCancel, 0
+		switch t := g.rng.IntN(4); t {
+		case 0, 1:
+			s.side = record.Side(t + 1)
+		default:
+			s.side = 0
+		}
+		return s.order(), s
+	}
 	switch {
 	case r < 60:
 		s.act = record.New
@@ -92,6 +113,9 @@ func (g *gen) order() *record.Order {
 		if g.pct(25) {
 			s.exp = g.t + g.rng.Int64N(30) - 2
 		}
+		if g.rules {
+			g.ruleFields(&s)
+		}
 		g.owner[s.id] = s.trader
 	case r < 80:
 		s.act, s.id = record.Cancel, g.known()
@@ -115,5 +139,32 @@ func (g *gen) order() *record.Order {
 			o.TraderID = t
 		}
 	}
-	return o
+	return o, s
+}
+
+// ruleFields gives a NEW one of the rules' kinds now and then: a stop near
+// the band (a stop limit or a stop market, any time in force), an iceberg
+// or a post-only LIMIT GTC (sometimes both), an own self-trade prevention
+// mode; rarely an invalid combination or value.
+func (g *gen) ruleFields(s *ord) {
+	switch r := g.rng.IntN(100); {
+	case r < 12:
+		s.stop = 1000 + g.rng.Int64N(g.band) - g.band/2
+	case r < 24:
+		s.typ, s.tif, s.ticks = record.Limit, record.GTC, g.price()
+		s.display = 1 + g.rng.Int64N(3)
+		s.lots += g.rng.Int64N(12)
+		s.post = g.pct(20)
+	case r < 32:
+		s.typ, s.tif, s.ticks = record.Limit, record.GTC, g.price()
+		s.post = true
+	case r < 34:
+		s.display, s.post, s.stop = -1+g.rng.Int64N(3), g.pct(50), g.rng.Int64N(3)-1
+	}
+	if g.pct(15) {
+		s.stpm = STPMode(g.rng.IntN(4))
+	}
+	if g.pct(1) {
+		s.stpm = 5
+	}
 }

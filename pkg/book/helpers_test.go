@@ -81,6 +81,10 @@ type ord struct {
 	time   int64
 	exp    int64
 	trader string
+	// the opt-in rules' fields (Order.Stop, Display, STP, PostOnly)
+	stop, display int64
+	stpm          STPMode
+	post          bool
 }
 
 func (s ord) order() *record.Order {
@@ -115,3 +119,11 @@ func (s ord) ioc() ord             { s.tif = record.IOC; return s }
 func (s ord) fok() ord             { s.tif = record.FOK; return s }
 func (s ord) market() ord          { s.typ = record.Market; s.ticks = 0; return s }
 func (s ord) by(trader string) ord { s.trader = trader; return s }
+func (s ord) stopAt(t int64) ord   { s.stop = t; return s }
+func (s ord) iceberg(d int64) ord  { s.display = d; return s }
+func (s ord) stp(m STPMode) ord    { s.stpm = m; return s }
+func (s ord) postOnly() ord        { s.post = true; return s }
+
+func cancelAllOf(trader string, side record.Side) ord {
+	return ord{act: MassCancel, side: side, trader: trader}
+}

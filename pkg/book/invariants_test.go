@@ -29,12 +29,12 @@ func checkInvariants(b *Book) error {
 			if l.keys[i] != l.key(lv.ticks) {
 				return fmt.Errorf("%s ladder key %d for level at %d ticks", side, l.keys[i], lv.ticks)
 			}
-			var lots int64
+			var lots, hidden int64
 			var orders int32
 			prev := nilIdx
 			for ni := lv.head; ni != nilIdx; ni = b.nodes[ni].next {
 				n := &b.nodes[ni]
-				if n.prev != prev || n.level != li || n.side != side || n.ticks != lv.ticks || n.lots <= 0 {
+				if n.prev != prev || n.level != li || n.side != side || n.ticks != lv.ticks || n.lots <= 0 || n.flags&flagStop != 0 {
 					return fmt.Errorf("node %d (id %d) inconsistent in level %d ticks", ni, n.id, lv.ticks)
 				}
 				if got, ok := b.index.get(n.id); !ok || got != ni {
@@ -49,17 +49,26 @@ func checkInvariants(b *Book) error {
 					return fmt.Errorf("id %d has no expiry but is in the heap", n.id)
 				}
 				lots += n.lots
+				hidden += b.hiddenOf(n)
 				orders++
 				walked++
 				prev = ni
 			}
-			if lv.tail != prev || lv.lots != lots || lv.orders != orders || orders == 0 {
+			if lv.tail != prev || lv.lots != lots || lv.hidden != hidden || lv.orders != orders || orders == 0 {
 				return fmt.Errorf("level %d ticks: recorded %d lots/%d orders, walked %d/%d", lv.ticks, lv.lots, lv.orders, lots, orders)
 			}
 		}
 	}
-	if walked != b.index.n || walked != b.Len() {
-		return fmt.Errorf("walked %d orders, index holds %d", walked, b.index.n)
+	if walked+len(b.stops) != b.index.n || walked != b.Len() {
+		return fmt.Errorf("walked %d orders and %d stops, index holds %d", walked, len(b.stops), b.index.n)
+	}
+	if err := checkRuleState(b); err != nil {
+		return err
+	}
+	for _, e := range b.stops {
+		if b.nodes[e.ni].expires != 0 {
+			withExpiry++
+		}
 	}
 	if withExpiry != len(b.heap) {
 		return fmt.Errorf("%d orders with expiry, heap holds %d", withExpiry, len(b.heap))
@@ -84,7 +93,7 @@ func checkInvariants(b *Book) error {
 				continue
 			}
 			n := &b.nodes[s.val-1]
-			if n.side != side {
+			if n.side != side || n.flags&flagStop != 0 {
 				continue
 			}
 			if agg[n.ticks] == nil {
@@ -121,13 +130,20 @@ func checkInvariants(b *Book) error {
 	return nil
 }
 
-// restingLots sums the open lots of both sides through Depth.
+// restingLots sums the open lots of both sides through Depth, plus what
+// Depth does not show: icebergs' hidden reserves and pending stops.
 func restingLots(b *Book) int64 {
 	var n int64
 	for _, side := range []record.Side{record.Buy, record.Sell} {
 		for _, l := range b.Depth(side, 1<<30, nil) {
 			n += l.Lots
 		}
+	}
+	for _, ic := range b.ices {
+		n += ic.hidden // a free entry's reserve is 0
+	}
+	for _, e := range b.stops {
+		n += b.nodes[e.ni].lots
 	}
 	return n
 }
@@ -144,9 +160,13 @@ func checkConservation(b *Book, o *record.Order) ([]out, error) {
 	}
 	var rec recorder
 	b.Submit(o, &rec)
+	return rec.outs, conserved(b, rec.outs, before, oldOpen)
+}
+
+func conserved(b *Book, outs []out, before, oldOpen int64) error {
 	lot := b.inst.LotSize
 	var incoming, traded, removed int64
-	for _, x := range rec.outs {
+	for _, x := range outs {
 		if x.trade {
 			traded += int64(x.t.Quantity / lot)
 			continue
@@ -162,8 +182,8 @@ func checkConservation(b *Book, o *record.Order) ([]out, error) {
 	}
 	after := restingLots(b)
 	if before+incoming != 2*traded+after+removed {
-		return rec.outs, fmt.Errorf("quantity not conserved: before %d + incoming %d != 2×traded %d + after %d + removed %d",
+		return fmt.Errorf("quantity not conserved: before %d + incoming %d != 2×traded %d + after %d + removed %d",
 			before, incoming, traded, after, removed)
 	}
-	return rec.outs, nil
+	return nil
 }

@@ -7,6 +7,8 @@ import "github.com/bourse/bourse/pkg/record"
 // anything else is rejected, ReasonBadSide); Type Limit=0, Market=1; TIF
 // GTC=0, IOC=1, FOK=2; Action New=0, Cancel=1, Replace=2.
 //
+// A MassCancel needs TraderID; Side 0 means both sides.
+//
 // A NEW needs ID, Side, Lots > 0 and, for a LIMIT, Ticks > 0. A CANCEL
 // needs ID (and the owner's TraderID when the resting order has one). A
 // REPLACE states the whole new state of the resting order: Ticks is its new
@@ -29,5 +31,17 @@ type Order struct {
 	Side      record.Side
 	Type      record.OrderType
 	TIF       record.TimeInForce
-	Action    record.Action
+	Action    record.Action // NEW, CANCEL, REPLACE or MassCancel
+
+	// The opt-in order kinds of a NEW (rules.go; zero values: a plain
+	// order). Stop > 0 makes a STOP (Type MARKET) or STOP_LIMIT (Type
+	// LIMIT) that enters when the last trade price reaches Stop ticks.
+	// Display > 0 makes an ICEBERG (LIMIT GTC) showing Display lots at a
+	// time. STP overrides the book's self-trade prevention mode (STPOff:
+	// the book's). PostOnly (LIMIT GTC) is rejected if it would trade on
+	// arrival, and so is a REPLACE that would make it trade.
+	Stop     int64
+	Display  int64
+	STP      STPMode
+	PostOnly bool
 }

@@ -22,13 +22,16 @@ type node struct {
 	side    record.Side
 	typ     record.OrderType
 	tif     record.TimeInForce
+	flags   uint8 // own STPMode, flagPostOnly, flagStop (rules.go)
+	ice     int32 // 1 + its entry in Book.ices for an ICEBERG, else 0
 }
 
 // level is one price level: an intrusive doubly-linked FIFO of nodes with
 // its aggregate open quantity. Levels are pooled like nodes.
 type level struct {
 	ticks  int64
-	lots   int64
+	lots   int64 // open quantity shown: icebergs count their display only
+	hidden int64 // icebergs' hidden reserve
 	orders int32
 	head   int32
 	tail   int32
@@ -47,6 +50,12 @@ func (b *Book) allocNode() int32 {
 func (b *Book) releaseNode(i int32) {
 	n := &b.nodes[i]
 	n.trader = "" // let the GC have it
+	if n.ice != 0 {
+		b.ices[n.ice-1] = iceberg{}
+		b.iceFree = append(b.iceFree, n.ice-1)
+		n.ice = 0
+	}
+	n.flags = 0
 	n.next, n.prev, n.level, n.hpos = b.freeNode, nilIdx, nilIdx, nilIdx
 	b.freeNode = i
 }

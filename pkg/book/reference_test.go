@@ -20,6 +20,8 @@ type refBook struct {
 	seq      uint64
 	rest     []refOrder
 	out      []out
+	rules    Rules
+	stops    []refOrder // pending stops, in acceptance order
 }
 
 type refOrder struct {
@@ -31,12 +33,27 @@ type refOrder struct {
 	filled, exp int64
 	trader      string
 	seq         uint64
+	// the rules' fields
+	stp     STPMode
+	post    bool
+	display int64 // > 0: an iceberg, showing lots and hiding hidden
+	hidden  int64
+	stop    int64 // the trigger of a pending stop
+	fired   bool  // a pending stop a trade has triggered
+	stpCut  bool  // the aggressor was cancelled by self-trade prevention
 }
+
+func (o *refOrder) open() int64 { return o.lots + o.hidden }
 
 func newRef(inst record.Instrument, p Policy) *refBook { return &refBook{inst: inst, policy: p} }
 
 func (r *refBook) px(t int64) record.Fixed { return record.Fixed(t) * r.inst.TickSize }
 func (r *refBook) qt(l int64) record.Fixed { return record.Fixed(l) * r.inst.LotSize }
+
+func (r *refBook) eventWhy(typ record.EventType, o *refOrder, why string) {
+	r.event(typ, o, o.ticks, o.open(), 0)
+	r.out[len(r.out)-1].e.Reason = why
+}
 
 func (r *refBook) event(typ record.EventType, o *refOrder, price int64, qty, leaves int64) {
 	r.out = append(r.out, out{e: record.Event{
@@ -65,13 +82,16 @@ func (r *refBook) find(id uint64) int {
 
 func (r *refBook) del(i int) { r.rest = append(r.rest[:i], r.rest[i+1:]...) }
 
-func (r *refBook) submit(o *record.Order) []out {
+func (r *refBook) submit(o *record.Order) []out { return r.submitRules(o, nil) }
+
+// submitRules is submit with the rules' fields of x (nil: none).
+func (r *refBook) submitRules(o *record.Order, x *Order) []out {
 	r.out = nil
 	if o.Time > r.clock {
 		r.clock = o.Time
 	}
 	var exp []refOrder
-	var keep []refOrder
+	var keep, keepStops []refOrder
 	for _, x := range r.rest {
 		if x.exp != 0 && x.exp < r.clock {
 			exp = append(exp, x)
@@ -79,6 +99,14 @@ func (r *refBook) submit(o *record.Order) []out {
 			keep = append(keep, x)
 		}
 	}
+	for _, x := range r.stops {
+		if x.exp != 0 && x.exp < r.clock {
+			exp = append(exp, x)
+		} else {
+			keepStops = append(keepStops, x)
+		}
+	}
+	r.stops = keepStops
 	sort.Slice(exp, func(i, j int) bool {
 		if exp[i].exp != exp[j].exp {
 			return exp[i].exp < exp[j].exp
@@ -86,15 +114,24 @@ func (r *refBook) submit(o *record.Order) []out {
 		return exp[i].id < exp[j].id
 	})
 	for i := range exp {
-		r.event(record.Expired, &exp[i], exp[i].ticks, exp[i].lots, 0)
+		r.event(record.Expired, &exp[i], exp[i].ticks, exp[i].open(), 0)
 	}
 	r.rest = keep
 	switch o.Action {
 	case record.New:
-		r.submitNew(o)
+		r.submitNew(o, x)
 	case record.Cancel:
 		i := r.find(o.ID)
 		if i < 0 {
+			if j := r.findStop(o.ID); j >= 0 {
+				if s := r.stops[j]; s.trader != "" && s.trader != o.TraderID {
+					r.rejectEv(o, record.ReasonNotOwner, msgNotOwner(o))
+				} else {
+					r.event(record.Cancelled, &s, s.ticks, s.lots, 0)
+					r.stops = append(r.stops[:j], r.stops[j+1:]...)
+				}
+				break
+			}
 			r.rejectEv(o, record.ReasonUnknownOrder, msgUnknown(o.ID, r.inst.Symbol))
 			break
 		}
@@ -103,17 +140,23 @@ func (r *refBook) submit(o *record.Order) []out {
 			r.rejectEv(o, record.ReasonNotOwner, msgNotOwner(o))
 			break
 		}
-		r.event(record.Cancelled, &x, x.ticks, x.lots, 0)
+		r.event(record.Cancelled, &x, x.ticks, x.open(), 0)
 		r.del(i)
 	case record.Replace:
 		r.replace(o)
+	case MassCancel:
+		r.massCancel(o)
 	default:
 		r.rejectEv(o, record.ReasonBadField, msgAction(o.Action))
 	}
+	r.runStops()
 	return r.out
 }
 
-func (r *refBook) submitNew(o *record.Order) {
+func (r *refBook) submitNew(o *record.Order, x *Order) {
+	if x == nil {
+		x = &Order{}
+	}
 	if o.Side != record.Buy && o.Side != record.Sell {
 		r.rejectEv(o, record.ReasonBadField, msgSide(o.Side))
 		return
@@ -138,15 +181,34 @@ func (r *refBook) submitNew(o *record.Order) {
 		r.rejectEv(o, record.ReasonDuplicateID, msgDuplicate(o.ID, r.inst.Symbol))
 		return
 	}
+	if r.findStop(o.ID) >= 0 {
+		r.rejectEv(o, record.ReasonDuplicateID, msgDuplicate(o.ID, r.inst.Symbol))
+		return
+	}
 	if o.ExpiresAt != 0 && o.ExpiresAt < r.clock {
 		r.rejectEv(o, record.ReasonExpired, msgExpired(o.ExpiresAt, r.clock))
 		return
 	}
-	a := refOrder{id: o.ID, side: o.Side, typ: o.Type, tif: o.TIF, lots: o.Lots, exp: o.ExpiresAt, trader: o.TraderID}
+	if why := r.ruleReject(o, x); why != "" {
+		r.rejectEv(o, why, "")
+		return
+	}
+	a := refOrder{id: o.ID, side: o.Side, typ: o.Type, tif: o.TIF, lots: o.Lots, exp: o.ExpiresAt, trader: o.TraderID,
+		stp: x.STP, post: x.PostOnly, display: x.Display}
 	if o.Type == record.Limit {
 		a.ticks = o.Ticks
 	}
 	r.event(record.Accepted, &a, a.ticks, a.lots, a.lots)
+	if r.policy != Exact && x.Stop != 0 {
+		a.stop = x.Stop
+		r.stops = append(r.stops, a)
+		return
+	}
+	r.execute(a)
+}
+
+// execute runs an accepted order (a NEW, or a triggered stop).
+func (r *refBook) execute(a refOrder) {
 	if r.policy == Exact {
 		best := -1
 		for i, x := range r.rest {
@@ -158,17 +220,9 @@ func (r *refBook) submitNew(o *record.Order) {
 			r.fill(&a, best)
 		}
 	} else {
-		if a.tif == record.FOK {
-			avail := int64(0)
-			for _, x := range r.rest {
-				if x.side != a.side && r.acceptable(&a, x.ticks) {
-					avail += x.lots
-				}
-			}
-			if avail < a.lots {
-				r.event(record.Killed, &a, a.ticks, a.lots, 0)
-				return
-			}
+		if a.tif == record.FOK && !r.wouldFill(a) {
+			r.event(record.Killed, &a, a.ticks, a.lots, 0)
+			return
 		}
 		r.match(&a)
 	}
@@ -177,10 +231,20 @@ func (r *refBook) submitNew(o *record.Order) {
 	case a.typ == record.Market || a.tif != record.GTC:
 		r.event(record.Cancelled, &a, a.ticks, a.lots, 0)
 	default:
-		r.seq++
-		a.seq = r.seq
-		r.rest = append(r.rest, a)
+		r.restAt(a)
 	}
+}
+
+// restAt rests a at the back of its level, an iceberg showing its display.
+func (r *refBook) restAt(a refOrder) {
+	if a.display > 0 {
+		total := a.open()
+		a.lots = min(a.display, total)
+		a.hidden = total - a.lots
+	}
+	r.seq++
+	a.seq = r.seq
+	r.rest = append(r.rest, a)
 }
 
 func (r *refBook) acceptable(a *refOrder, p int64) bool {
@@ -195,6 +259,13 @@ func (r *refBook) acceptable(a *refOrder, p int64) bool {
 }
 
 func (r *refBook) match(a *refOrder) {
+	stp := a.stp
+	if stp == STPOff {
+		stp = r.rules.STP
+	}
+	if a.trader == "" {
+		stp = STPOff
+	}
 	for a.lots > 0 {
 		best := -1
 		for i, x := range r.rest {
@@ -214,6 +285,17 @@ func (r *refBook) match(a *refOrder) {
 		if best < 0 {
 			return
 		}
+		if x := r.rest[best]; stp != STPOff && x.trader == a.trader {
+			if stp != STPCancelNewest {
+				r.eventWhy(record.Cancelled, &x, "SELF_TRADE")
+				r.del(best)
+			}
+			if stp != STPCancelOldest {
+				r.eventWhy(record.Cancelled, a, "SELF_TRADE")
+				a.lots, a.stpCut = 0, true
+			}
+			continue
+		}
 		r.fill(a, best)
 	}
 }
@@ -227,6 +309,11 @@ func (r *refBook) fill(a *refOrder, i int) {
 	x.lots -= q
 	x.filled += q
 	r.tradeSeq++
+	for i := range r.stops {
+		if s := &r.stops[i]; (s.side == record.Buy && x.ticks >= s.stop) || (s.side == record.Sell && x.ticks <= s.stop) {
+			s.fired = true
+		}
+	}
 	t := record.Trade{TradeID: r.tradeSeq, Instrument: r.inst.Symbol, Price: r.px(x.ticks), Quantity: r.qt(q),
 		Aggressor: a.side, Time: r.clock}
 	if a.side == record.Buy {
@@ -237,13 +324,20 @@ func (r *refBook) fill(a *refOrder, i int) {
 	r.out = append(r.out, out{trade: true, t: t})
 	for _, o := range []*refOrder{a, x} {
 		typ := record.PartialFill
-		if o.lots == 0 {
+		if o.open() == 0 {
 			typ = record.Fill
 		}
-		r.event(typ, o, x.ticks, q, o.lots)
+		r.event(typ, o, x.ticks, q, o.open())
 		r.out[len(r.out)-1].e.TradeID = r.tradeSeq
 	}
-	if x.lots == 0 {
+	switch {
+	case x.lots > 0:
+	case x.hidden > 0: // an iceberg shows its next part, at the back
+		x.lots = min(x.display, x.hidden)
+		x.hidden -= x.lots
+		r.seq++
+		x.seq = r.seq
+	default:
 		r.del(i)
 	}
 }
@@ -255,6 +349,14 @@ func (r *refBook) replace(o *record.Order) {
 	}
 	i := r.find(o.ID)
 	if i < 0 {
+		if j := r.findStop(o.ID); j >= 0 {
+			if s := r.stops[j]; s.trader != "" && s.trader != o.TraderID {
+				r.rejectEv(o, record.ReasonNotOwner, msgNotOwner(o))
+			} else {
+				r.rejectEv(o, record.ReasonUnsupported, "")
+			}
+			return
+		}
 		r.rejectEv(o, record.ReasonUnknownOrder, msgUnknown(o.ID, r.inst.Symbol))
 		return
 	}
@@ -263,7 +365,7 @@ func (r *refBook) replace(o *record.Order) {
 		r.rejectEv(o, record.ReasonNotOwner, msgNotOwner(o))
 		return
 	}
-	ticks, lots := x.ticks, x.lots
+	ticks, lots := x.ticks, x.open()
 	if o.Price != 0 {
 		ticks = o.Ticks
 	}
@@ -278,19 +380,29 @@ func (r *refBook) replace(o *record.Order) {
 		r.rejectEv(o, record.ReasonNonPositive, msgLots(lots))
 		return
 	}
-	if ticks == x.ticks && lots <= x.lots {
-		r.rest[i].lots = lots
-		r.event(record.Replaced, &r.rest[i], ticks, lots, lots)
+	if ticks != x.ticks && !r.inBand(ticks) {
+		r.rejectEv(o, "PRICE_BAND", "")
+		return
+	}
+	if x.post && r.crossesBook(x.side, ticks) {
+		r.rejectEv(o, "WOULD_TRADE", "")
+		return
+	}
+	if ticks == x.ticks && lots <= x.open() {
+		y := &r.rest[i]
+		cut := y.open() - lots
+		h := min(cut, y.hidden)
+		y.hidden -= h
+		y.lots -= cut - h
+		r.event(record.Replaced, y, ticks, lots, lots)
 		return
 	}
 	r.del(i)
-	x.ticks, x.lots = ticks, lots
+	x.ticks, x.lots, x.hidden = ticks, lots, 0
 	r.event(record.Replaced, &x, ticks, lots, lots)
 	r.match(&x)
 	if x.lots > 0 {
-		r.seq++
-		x.seq = r.seq
-		r.rest = append(r.rest, x)
+		r.restAt(x)
 	}
 }
 

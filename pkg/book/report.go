@@ -35,7 +35,9 @@ type Event struct {
 	// OrderType and TIF are the order's (the instruction's for REJECTED).
 	OrderType record.OrderType
 	TIF       record.TimeInForce
-	Reason    Reason // REJECTED only; ReasonNone otherwise
+	// Reason is why a REJECTED was rejected, or why a rule CANCELLED an
+	// order (ReasonSelfTrade, ReasonMassCancel); ReasonNone otherwise.
+	Reason Reason
 }
 
 // Trade is one execution, reported before the two fills it causes (the
@@ -70,6 +72,14 @@ const (
 	ReasonExpired             // ALREADY_EXPIRED: ExpiresAt before the clock
 	ReasonUnsupported         // UNSUPPORTED: not allowed under the Exact policy
 	ReasonNotOwner            // NOT_OWNER: TraderID differs from the resting order's
+	// The opt-in rules' reasons (rules.go). record has no constants for
+	// their wire codes yet; Code returns them.
+	ReasonSelfTrade   // SELF_TRADE: CANCELLED by self-trade prevention
+	ReasonWouldTrade  // WOULD_TRADE: a POST_ONLY NEW or REPLACE would trade on arrival
+	ReasonMassCancel  // MASS_CANCEL: CANCELLED by a CANCEL_ALL of its trader
+	ReasonPriceBand   // PRICE_BAND: limit price outside the book's price band
+	ReasonNoTrader    // BAD_TRADER_ID: a CANCEL_ALL without a trader id
+	ReasonStopReplace // UNSUPPORTED: a REPLACE of a pending stop (cancel and enter anew)
 )
 
 var reasonCodes = [...]string{
@@ -84,6 +94,12 @@ var reasonCodes = [...]string{
 	ReasonExpired:      record.ReasonExpired,
 	ReasonUnsupported:  record.ReasonUnsupported,
 	ReasonNotOwner:     record.ReasonNotOwner,
+	ReasonSelfTrade:    "SELF_TRADE",
+	ReasonWouldTrade:   "WOULD_TRADE",
+	ReasonMassCancel:   "MASS_CANCEL",
+	ReasonPriceBand:    "PRICE_BAND",
+	ReasonNoTrader:     record.ReasonBadTraderID,
+	ReasonStopReplace:  record.ReasonUnsupported,
 }
 
 // Code returns the wire reason code (record.Reason*), "" for ReasonNone.

@@ -20,7 +20,7 @@ func short(o out) string {
 	if e.Type == record.Rejected {
 		return fmt.Sprintf("REJECTED %d %s", e.OrderID, e.Reason)
 	}
-	s := fmt.Sprintf("%s %d %dx%d L%d F%d", e.Type, e.OrderID, e.Price/testInst.TickSize, e.Quantity/testInst.LotSize,
+	s := fmt.Sprintf("%s %d %dx%d L%d F%d", eventName(e.Type), e.OrderID, e.Price/testInst.TickSize, e.Quantity/testInst.LotSize,
 		e.Leaves/testInst.LotSize, e.Filled/testInst.LotSize)
 	if e.TradeID != 0 {
 		s += fmt.Sprintf(" #%d", e.TradeID)
@@ -45,6 +45,7 @@ func bookString(b *Book) string {
 type ruleCase struct {
 	name   string
 	policy Policy
+	rules  Rules    // a case with rules, or an ord using them, runs through Apply
 	setup  []ord    // applied first; their outputs are not checked
 	in     ord      // the order under test
 	want   []string // its outputs, in order
@@ -56,18 +57,34 @@ func runRules(t *testing.T, cases []ruleCase) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			b := New(testInst, c.policy, 4)
-			var rec recorder
-			for _, s := range c.setup {
-				b.Submit(s.order(), &rec)
+			if err := b.SetRules(c.rules); err != nil {
+				t.Fatal(err)
 			}
-			rec.take()
-			got, err := checkConservation(b, c.in.order())
+			var got []out
+			var err error
+			if usesRules(c) {
+				for i, s := range c.setup {
+					b.Apply(s.lean(uint64(i+1)), nil)
+				}
+				got, err = checkConservationLean(b, c.in, 99)
+			} else {
+				var rec recorder
+				for _, s := range c.setup {
+					b.Submit(s.order(), &rec)
+				}
+				rec.take()
+				got, err = checkConservation(b, c.in.order())
+			}
 			if err != nil {
 				t.Error(err)
 			}
 			var lines []string
 			for _, o := range got {
-				lines = append(lines, short(o))
+				if l := short(o); usesRules(c) && !o.trade && o.e.Type != record.Rejected && o.e.Reason != "" {
+					lines = append(lines, l+" "+o.e.Reason) // a rule's cancel
+				} else {
+					lines = append(lines, l)
+				}
 			}
 			if strings.Join(lines, "\n") != strings.Join(c.want, "\n") {
 				t.Errorf("outputs:\n  %s\nwant:\n  %s", strings.Join(lines, "\n  "), strings.Join(c.want, "\n  "))

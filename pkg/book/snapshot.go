@@ -17,7 +17,8 @@ var ErrBadSnapshot = errors.New("book: bad snapshot")
 
 const (
 	snapMagic   = "BKSN"
-	snapVersion = 1
+	snapVersion = 1 // a book without the rules' state
+	snapRules   = 2 // a book with icebergs, pending stops or order flags
 	// minOrderBytes is the smallest encoding of one order: id, ticks,
 	// lots, filled, expires and trader length, one byte each.
 	minOrderBytes = 6
@@ -37,10 +38,31 @@ const (
 //	crc32:u32le
 //	order = id:uvarint ticks:varint lots:varint filled:varint expires:varint trader:str
 //	str   = len:uvarint bytes
+//
+// Version 2, written only when the book holds state of the opt-in rules
+// (an iceberg, a pending stop, an order with its own self-trade prevention
+// mode or POST_ONLY), so that a book without them encodes exactly as
+// before, adds to each order its flags:u8 display:varint hidden:varint
+// (the shown part is lots; display 0: not an iceberg), and after the two
+// sides the pending stops in acceptance order:
+//
+//	count:uvarint, count × { side:u8 type:u8 tif:u8 order trigger:varint }
 func (b *Book) Snapshot(dst []byte) []byte {
+	if len(b.stops) == 0 {
+		if out, ok := b.snapshot(dst, snapVersion); ok {
+			return out
+		}
+	}
+	out, _ := b.snapshot(dst, snapRules)
+	return out
+}
+
+// snapshot appends the encoding of the given version; version 1 gives up,
+// reporting false, at the first order it cannot hold.
+func (b *Book) snapshot(dst []byte, version byte) ([]byte, bool) {
 	start := len(dst)
 	dst = append(dst, snapMagic...)
-	dst = append(dst, snapVersion)
+	dst = append(dst, version)
 	dst = appendString(dst, b.inst.Symbol)
 	dst = binary.AppendVarint(dst, int64(b.inst.TickSize))
 	dst = binary.AppendVarint(dst, int64(b.inst.LotSize))
@@ -57,16 +79,47 @@ func (b *Book) Snapshot(dst []byte) []byte {
 		for i := len(l.lvls) - 1; i >= 0; i-- {
 			for ni := b.levels[l.lvls[i]].head; ni != nilIdx; ni = b.nodes[ni].next {
 				n := &b.nodes[ni]
+				if version == snapVersion && (n.flags != 0 || n.ice != 0) {
+					return dst[:start], false
+				}
 				dst = binary.AppendUvarint(dst, n.id)
 				dst = binary.AppendVarint(dst, n.ticks)
 				dst = binary.AppendVarint(dst, n.lots)
 				dst = binary.AppendVarint(dst, n.filled)
 				dst = binary.AppendVarint(dst, n.expires)
 				dst = appendString(dst, n.trader)
+				if version == snapRules {
+					dst = b.appendRuleFields(dst, n)
+				}
 			}
 		}
 	}
-	return binary.LittleEndian.AppendUint32(dst, crc32.ChecksumIEEE(dst[start:]))
+	if version == snapRules {
+		dst = binary.AppendUvarint(dst, uint64(len(b.stops)))
+		for _, e := range b.stops {
+			n := &b.nodes[e.ni]
+			dst = append(dst, byte(n.side), byte(n.typ), byte(n.tif))
+			dst = binary.AppendUvarint(dst, n.id)
+			dst = binary.AppendVarint(dst, n.ticks)
+			dst = binary.AppendVarint(dst, n.lots)
+			dst = binary.AppendVarint(dst, n.filled)
+			dst = binary.AppendVarint(dst, n.expires)
+			dst = appendString(dst, n.trader)
+			dst = b.appendRuleFields(dst, n)
+			dst = binary.AppendVarint(dst, e.trigger)
+		}
+	}
+	return binary.LittleEndian.AppendUint32(dst, crc32.ChecksumIEEE(dst[start:])), true
+}
+
+func (b *Book) appendRuleFields(dst []byte, n *node) []byte {
+	dst = append(dst, n.flags&^flagStop)
+	var display, hidden int64
+	if n.ice != 0 {
+		display, hidden = b.ices[n.ice-1].display, b.ices[n.ice-1].hidden
+	}
+	dst = binary.AppendVarint(dst, display)
+	return binary.AppendVarint(dst, hidden)
 }
 
 func appendString(dst []byte, s string) []byte {
@@ -75,7 +128,7 @@ func appendString(dst []byte, s string) []byte {
 }
 
 // openSnapshot checks src's size, magic, version and checksum and returns a
-// decoder positioned at the symbol.
+// decoder positioned at the symbol, which knows the version.
 func openSnapshot(src []byte) (decoder, error) {
 	if len(src) < len(snapMagic)+1+4 {
 		return decoder{}, fmt.Errorf("%w: expected at least %d bytes, received %d", ErrBadSnapshot, len(snapMagic)+5, len(src))
@@ -83,14 +136,15 @@ func openSnapshot(src []byte) (decoder, error) {
 	if string(src[:len(snapMagic)]) != snapMagic {
 		return decoder{}, fmt.Errorf("%w: expected magic %q, received %q", ErrBadSnapshot, snapMagic, src[:len(snapMagic)])
 	}
-	if v := src[len(snapMagic)]; v != snapVersion {
-		return decoder{}, fmt.Errorf("%w: expected version %d, received %d", ErrBadSnapshot, snapVersion, v)
+	v := src[len(snapMagic)]
+	if v != snapVersion && v != snapRules {
+		return decoder{}, fmt.Errorf("%w: expected version %d or %d, received %d", ErrBadSnapshot, snapVersion, snapRules, v)
 	}
 	body := src[:len(src)-4]
 	if want, got := binary.LittleEndian.Uint32(src[len(body):]), crc32.ChecksumIEEE(body); want != got {
 		return decoder{}, fmt.Errorf("%w: checksum mismatch: expected %08x, computed %08x", ErrBadSnapshot, want, got)
 	}
-	return decoder{buf: body[len(snapMagic)+1:]}, nil
+	return decoder{buf: body[len(snapMagic)+1:], version: v}, nil
 }
 
 // SnapshotInstrument returns the instrument a book snapshot was taken of:
@@ -120,6 +174,12 @@ type snapOrder struct {
 	ticks, lots, filled, expire int64
 	trader                      string
 	side                        record.Side
+	// version 2
+	typ             record.OrderType
+	tif             record.TimeInForce
+	flags           uint8
+	display, hidden int64
+	trigger         int64 // > 0: a pending stop
 }
 
 // Restore replaces the book's state with the one encoded in src by
@@ -149,6 +209,9 @@ func (b *Book) Restore(src []byte) error {
 	if policy != b.policy {
 		return fmt.Errorf("%w: expected policy %s, received %s", ErrBadSnapshot, b.policy, policy)
 	}
+	if policy == Exact && d.version == snapRules {
+		return fmt.Errorf("%w: expected version %d under the exact policy, which has no rules, received %d", ErrBadSnapshot, snapVersion, d.version)
+	}
 	// Decode into scratch space kept on the Book, so that restoring a
 	// large book repeatedly does not churn the heap. Snapshot lists each
 	// side best level first, a level's orders contiguous and oldest first:
@@ -170,6 +233,9 @@ func (b *Book) Restore(src []byte) error {
 				id: d.uvarint("order id"), ticks: d.varint("price"), lots: d.varint("open quantity"),
 				filled: d.varint("filled quantity"), expire: d.varint("expiry"), trader: d.intern("trader id", traders),
 				side: side,
+			}
+			if d.version == snapRules {
+				d.ruleFields(&o)
 			}
 			if d.err != nil {
 				break
@@ -194,6 +260,32 @@ func (b *Book) Restore(src []byte) error {
 	if d.err != nil {
 		return d.err
 	}
+	var nStops int
+	if d.version == snapRules {
+		count := d.uvarint("stop count")
+		if d.err == nil && count > uint64(len(d.buf)/(minOrderBytes+7)) {
+			return fmt.Errorf("%w: stop count %d exceeds what %d remaining bytes can hold", ErrBadSnapshot, count, len(d.buf))
+		}
+		for i := uint64(0); i < count && d.err == nil; i++ {
+			o := snapOrder{side: record.Side(d.byte("stop side")), typ: record.OrderType(d.byte("stop type")),
+				tif: record.TimeInForce(d.byte("stop time in force"))}
+			o.id, o.ticks, o.lots = d.uvarint("order id"), d.varint("price"), d.varint("open quantity")
+			o.filled, o.expire, o.trader = d.varint("filled quantity"), d.varint("expiry"), d.intern("trader id", traders)
+			d.ruleFields(&o)
+			o.trigger = d.varint("stop trigger")
+			if d.err != nil {
+				break
+			}
+			if err := checkSnapStop(&o, clock); err != nil {
+				return err
+			}
+			orders = append(orders, o)
+			nStops++
+		}
+		if d.err != nil {
+			return d.err
+		}
+	}
 	if len(d.buf) != 0 {
 		return fmt.Errorf("%w: expected end of snapshot, received %d trailing bytes", ErrBadSnapshot, len(d.buf))
 	}
@@ -203,7 +295,7 @@ func (b *Book) Restore(src []byte) error {
 	if err := b.indexOrders(orders); err != nil {
 		return err
 	}
-	b.load(clock, seq, orders, nLevels)
+	b.load(clock, seq, orders, nLevels, nStops)
 	b.index, b.restoreSeen = b.restoreSeen, b.index
 	clear(orders) // drop the trader strings
 	b.restoreBuf = orders[:0]
@@ -255,6 +347,28 @@ func (b *Book) indexOrders(orders []snapOrder) error {
 	return nil
 }
 
+// checkSnapStop checks a pending stop: a trigger, a valid kind, and a
+// limit price for a STOP_LIMIT only.
+func checkSnapStop(o *snapOrder, clock int64) error {
+	switch {
+	case o.side != record.Buy && o.side != record.Sell:
+		return fmt.Errorf("%w: stop %d: expected side 1 or 2, received %d", ErrBadSnapshot, o.id, o.side)
+	case o.typ > record.Market || o.tif > record.FOK:
+		return fmt.Errorf("%w: stop %d: expected type 0-1 and time in force 0-2, received %d and %d", ErrBadSnapshot, o.id, o.typ, o.tif)
+	case o.trigger <= 0:
+		return fmt.Errorf("%w: stop %d: expected a positive trigger in ticks, received %d", ErrBadSnapshot, o.id, o.trigger)
+	case o.display != 0 || o.flags&flagPostOnly != 0:
+		return fmt.Errorf("%w: stop %d: expected neither iceberg nor post-only", ErrBadSnapshot, o.id)
+	case o.typ == record.Market && o.ticks != 0:
+		return fmt.Errorf("%w: stop %d: expected no limit price on a STOP, received %d", ErrBadSnapshot, o.id, o.ticks)
+	}
+	check := *o
+	if o.typ == record.Market {
+		check.ticks = 1
+	}
+	return checkSnapOrder(&check, clock)
+}
+
 // homedID is an order id with its home slot in the id index and the node
 // it will be restored to.
 type homedID struct {
@@ -265,6 +379,11 @@ type homedID struct {
 
 func checkSnapOrder(o *snapOrder, clock int64) error {
 	switch {
+	case o.flags&^(flagSTP|flagPostOnly) != 0:
+		return fmt.Errorf("%w: order %d: expected flags within %#x, received %#x", ErrBadSnapshot, o.id, flagSTP|flagPostOnly, o.flags)
+	case o.display < 0 || o.hidden < 0 || (o.display == 0 && o.hidden != 0) || (o.display != 0 && o.lots > o.display):
+		return fmt.Errorf("%w: order %d: expected an iceberg showing at most its display (or none), received %d shown, display %d, hidden %d",
+			ErrBadSnapshot, o.id, o.lots, o.display, o.hidden)
 	case o.ticks <= 0:
 		return fmt.Errorf("%w: order %d: expected a positive price in ticks, received %d", ErrBadSnapshot, o.id, o.ticks)
 	case o.lots <= 0:
@@ -285,8 +404,12 @@ func checkSnapOrder(o *snapOrder, clock int64) error {
 // (a ladder keeps its best level last), so that it costs O(n) plus the expiry heap's O(n log n) instead of an
 // insertion into the sorted ladder per level. The resulting state is the
 // one resting the orders one by one would give.
-func (b *Book) load(clock int64, seq uint64, orders []snapOrder, nLevels [2]int64) {
+func (b *Book) load(clock int64, seq uint64, orders []snapOrder, nLevels [2]int64, nStops int) {
 	b.clock, b.tradeSeq = clock, seq
+	b.ices, b.iceFree, b.stops = b.ices[:0], b.iceFree[:0], b.stops[:0]
+	b.trHi, b.trLo, b.buyMin, b.sellMax = 0, 0, 0, 0
+	stops := orders[len(orders)-nStops:]
+	orders = orders[:len(orders)-nStops]
 	b.nodes = slices.Grow(b.nodes[:0], len(orders))
 	b.levels = slices.Grow(b.levels[:0], int(nLevels[0]+nLevels[1]))
 	b.freeNode, b.freeLevel = nilIdx, nilIdx
@@ -311,7 +434,11 @@ func (b *Book) load(clock int64, seq uint64, orders []snapOrder, nLevels [2]int6
 		}
 		b.nodes[ni] = node{
 			id: o.id, ticks: o.ticks, lots: o.lots, filled: o.filled, expires: o.expire,
-			trader: o.trader, hpos: nilIdx, side: o.side, typ: record.Limit, tif: record.GTC,
+			trader: o.trader, hpos: nilIdx, side: o.side, typ: record.Limit, tif: record.GTC, flags: o.flags,
+		}
+		if o.display != 0 {
+			b.newIce(&b.nodes[ni], o.display)
+			b.ices[b.nodes[ni].ice-1].hidden = o.hidden
 		}
 		b.enqueue(ni, li)
 		if o.expire != 0 {
@@ -322,12 +449,33 @@ func (b *Book) load(clock int64, seq uint64, orders []snapOrder, nLevels [2]int6
 		slices.Reverse(b.sides[s].keys)
 		slices.Reverse(b.sides[s].lvls)
 	}
+	for i := range stops {
+		o := &stops[i]
+		ni := b.allocNode()
+		b.nodes[ni] = node{
+			id: o.id, ticks: o.ticks, lots: o.lots, filled: o.filled, expires: o.expire, trader: o.trader,
+			prev: nilIdx, next: nilIdx, level: nilIdx, hpos: nilIdx, side: o.side, typ: o.typ, tif: o.tif, flags: o.flags | flagStop,
+		}
+		if o.expire != 0 {
+			b.heapPush(ni)
+		}
+		b.stops = append(b.stops, stopEntry{trigger: o.trigger, ni: ni})
+		b.gate(o.side, o.trigger)
+	}
 }
 
 // decoder reads snapshot fields, remembering the first error.
 type decoder struct {
-	buf []byte
-	err error
+	buf     []byte
+	err     error
+	version byte
+}
+
+// ruleFields reads version 2's flags, display and hidden of an order.
+func (d *decoder) ruleFields(o *snapOrder) {
+	o.flags = d.byte("order flags")
+	o.display = d.varint("iceberg display")
+	o.hidden = d.varint("iceberg reserve")
 }
 
 func (d *decoder) fail(what string) {

@@ -1,0 +1,183 @@
+package book
+
+import (
+	"fmt"
+	"maps"
+	"testing"
+
+	"github.com/bourse/bourse/pkg/record"
+)
+
+// rulesFor gives each seed of the rules' differential test a set of book
+// rules: every self-trade prevention mode, with and without a price band.
+func rulesFor(seed uint64) Rules {
+	r := Rules{STP: STPMode(seed % 4)}
+	if seed%3 == 1 {
+		r.BandRef, r.BandBP = 1000, 40 // 996..1004: the generator's band is 994..1006
+	}
+	return r
+}
+
+// runDiffRules is runDiff for streams using the rules, through Apply:
+// reports (as records, messages aside), depth (shown quantities only) and
+// the changes feed rebuilt into the same depth, counts, invariants,
+// conservation and, with the book's prevention on, no self-trade.
+func runDiffRules(t testing.TB, seed uint64, n int) (stats map[string]int) {
+	g := newGen(seed, PriceTime)
+	g.rules = true
+	rules := rulesFor(seed)
+	b := New(testInst, PriceTime, 8)
+	if err := b.SetRules(rules); err != nil {
+		t.Fatal(err)
+	}
+	ref := newRef(testInst, PriceTime)
+	ref.rules = rules
+	g.live = ref.liveIDs
+	stats = map[string]int{}
+	b.TrackChanges(true)
+	mirror := map[lvlKey]lvlVal{}
+	var cs []Change
+	for i := range n {
+		o, s := g.orderRules()
+		lo := leanOf(b, o, s, uint64(i+1))
+		got, err := applyChecked(b, o, lo)
+		if err != nil {
+			t.Fatalf("seed %d order %d %+v %+v: %v\n%s", seed, i, *o, *lo, err, dump(got))
+		}
+		want := ref.submitRules(o, lo)
+		for j := range want {
+			want[j].e.Message = ""
+		}
+		if !sameOuts(got, want) {
+			t.Fatalf("seed %d (rules %+v) order %d %+v %+v:\nbook:\n%sreference:\n%s", seed, rules, i, *o, *lo, dump(got), dump(want))
+		}
+		if err := checkInvariants(b); err != nil {
+			t.Fatalf("seed %d after order %d %+v: %v", seed, i, *o, err)
+		}
+		for _, side := range []record.Side{record.Buy, record.Sell} {
+			if g, w := b.Depth(side, 1<<30, nil), ref.depth(side); fmt.Sprint(g) != fmt.Sprint(w) {
+				t.Fatalf("seed %d after order %d: %s depth %v, reference %v", seed, i, side, g, w)
+			}
+		}
+		cs = b.DrainChanges(cs[:0])
+		if err := applyChanges(mirror, cs); err != nil {
+			t.Fatalf("seed %d order %d: changes: %v", seed, i, err)
+		}
+		if d := depthMap(b); !maps.Equal(mirror, d) {
+			t.Fatalf("seed %d after order %d: changes feed mirror %v, depth %v", seed, i, mirror, d)
+		}
+		if b.Clock() != ref.clock || b.Len() != len(ref.rest) || len(b.stops) != len(ref.stops) || b.TradeSeq() != ref.tradeSeq {
+			t.Fatalf("seed %d after order %d: clock/len/stops/seq %d/%d/%d/%d, reference %d/%d/%d/%d", seed, i,
+				b.Clock(), b.Len(), len(b.stops), b.TradeSeq(), ref.clock, len(ref.rest), len(ref.stops), ref.tradeSeq)
+		}
+		for _, x := range got {
+			switch {
+			case x.trade:
+				stats["trade"]++
+			case x.e.Reason != "":
+				stats[x.e.Type.String()+" "+x.e.Reason]++
+			default:
+				stats[eventName(x.e.Type)]++
+			}
+		}
+		if lo.Display > 0 && got[0].e.Type == record.Accepted {
+			stats["iceberg"]++
+		}
+	}
+	return stats
+}
+
+// TestDifferentialRules runs 120 seeds of 1500 orders using every rule
+// against the reference, and requires each rule to have been exercised.
+func TestDifferentialRules(t *testing.T) {
+	seeds := 120
+	if testing.Short() {
+		seeds = 20
+	}
+	total := map[string]int{}
+	for seed := range uint64(seeds) {
+		for k, v := range runDiffRules(t, seed, 1500) {
+			total[k] += v
+		}
+	}
+	for _, k := range []string{"trade", "TRIGGERED", "iceberg", "CANCELLED SELF_TRADE", "CANCELLED MASS_CANCEL",
+		"REJECTED WOULD_TRADE", "REJECTED PRICE_BAND", "REJECTED UNSUPPORTED", "KILLED", "EXPIRED", "REPLACED"} {
+		if total[k] < 50 {
+			t.Errorf("only %d %q over %d seeds", total[k], k, seeds)
+		}
+	}
+	t.Logf("%v", total)
+}
+
+// TestSnapshotRules: a book holding icebergs, pending stops and order
+// flags snapshots as version 2 and restores to the same state, which then
+// behaves the same as the original (the rest of the stream gives the same
+// reports); a book without them still writes version 1.
+func TestSnapshotRules(t *testing.T) {
+	for seed := uint64(0); seed < 30; seed++ {
+		g := newGen(seed, PriceTime)
+		g.rules = true
+		rules := rulesFor(seed)
+		b := New(testInst, PriceTime, 8)
+		if err := b.SetRules(rules); err != nil {
+			t.Fatal(err)
+		}
+		var stream []*Order
+		for i := range 1200 {
+			o, s := g.orderRules()
+			lo := leanOf(b, o, s, uint64(i+1))
+			stream = append(stream, lo)
+			if i < 600 {
+				b.Apply(lo, nil)
+			}
+		}
+		snap := b.Snapshot(nil)
+		want := byte(snapVersion)
+		if hasRuleState(b) {
+			want = snapRules
+		}
+		if snap[len(snapMagic)] != want {
+			t.Fatalf("seed %d: version %d, want %d", seed, snap[len(snapMagic)], want)
+		}
+		c := New(testInst, PriceTime, 8)
+		if err := c.SetRules(rules); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Restore(snap); err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		if err := checkInvariants(c); err != nil {
+			t.Fatalf("seed %d restored: %v", seed, err)
+		}
+		if again := c.Snapshot(nil); string(again) != string(snap) {
+			t.Fatalf("seed %d: restored snapshot differs", seed)
+		}
+		for i, lo := range stream[600:] {
+			var x, y leanRecorder
+			b.Apply(lo, &x)
+			c.Apply(lo, &y)
+			if fmt.Sprint(x.outs) != fmt.Sprint(y.outs) {
+				t.Fatalf("seed %d order %d after restore:\noriginal %v\nrestored %v", seed, 600+i, x.outs, y.outs)
+			}
+		}
+	}
+	b := New(testInst, PriceTime, 4)
+	b.Apply(sell(1, 100, 5).lean(1), nil)
+	if v := b.Snapshot(nil)[len(snapMagic)]; v != snapVersion {
+		t.Fatalf("plain book: version %d", v)
+	}
+}
+
+// hasRuleState reports whether b holds state version 1 cannot encode.
+// Free nodes have no flags and no iceberg.
+func hasRuleState(b *Book) bool {
+	if len(b.stops) != 0 {
+		return true
+	}
+	for i := range b.nodes {
+		if n := &b.nodes[i]; n.flags != 0 || n.ice != 0 {
+			return true
+		}
+	}
+	return false
+}
