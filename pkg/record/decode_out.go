@@ -52,11 +52,17 @@ func DecodeReject(line []byte, r *Reject) error { return rejectDecoder.decode(li
 // decode decodes line, one flat object of the table's fields, into *r; on
 // any error *r is left zero.
 func (d *decoder[T]) decode(line []byte, r *T) error {
-	var zero T
-	*r = zero
 	var scratch []byte
 	s := scanner{b: line}
-	present, err := s.object(&scratch, d.names, d.index, true, func(f int, k kind, v []byte) error {
+	return d.read(&s, &scratch, true, r)
+}
+
+// read reads one object of the table's fields from s into *r (see
+// scanner.object for whole); on any error *r is left zero.
+func (d *decoder[T]) read(s *scanner, scratch *[]byte, whole bool, r *T) error {
+	var zero T
+	*r = zero
+	present, err := s.object(scratch, d.names, d.index, whole, func(f int, k kind, v []byte) error {
 		return d.fields[f].decode(r, d.names[f], k, v)
 	})
 	for f := 0; err == nil && f < len(d.fields); f++ {

@@ -100,6 +100,16 @@ var RejectFields = []Field[Reject]{
 	stringField("raw", FieldText, func(r *Reject) *string { return &r.Raw }).omit(),
 }
 
+// InstrumentFields is the table of Instrument (the instruments reference
+// and topic).
+var InstrumentFields = []Field[Instrument]{
+	stringField("symbol", FieldSymbol, func(in *Instrument) *string { return &in.Symbol }).required(),
+	stringField("name", FieldText, func(in *Instrument) *string { return &in.Name }).omit(),
+	fixedField("tick_size", func(in *Instrument) *Fixed { return &in.TickSize }).required(),
+	fixedField("lot_size", func(in *Instrument) *Fixed { return &in.LotSize }).required(),
+	fixedField("ref_price", func(in *Instrument) *Fixed { return &in.RefPrice }).required(),
+}
+
 // BookUpdateFields is the table of BookUpdate's JSON form; the archive
 // stores book updates as rows of one level each (BookRowFields).
 // The bid* (ask*) fields are all present or all omitted.
