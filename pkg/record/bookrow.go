@@ -39,3 +39,21 @@ func BookRows(dst []BookRow, u *BookUpdate) []BookRow {
 	}
 	return dst
 }
+
+// BookRowFields is the table of BookRow, the archived form of book updates
+// (it has no JSON form).
+var BookRowFields = []Field[BookRow]{
+	stringField("instrument", FieldSymbol, func(r *BookRow) *string { return &r.Instrument }),
+	timeField("time", func(r *BookRow) *int64 { return &r.Time }),
+	idField("seq", func(r *BookRow) *uint64 { return &r.Seq }),
+	sideField("side", func(r *BookRow) *Side { return &r.Side }),
+	fixedField("price", func(r *BookRow) *Fixed { return &r.Price }),
+	fixedField("quantity", func(r *BookRow) *Fixed { return &r.Quantity }),
+	countField("orders", func(r *BookRow) *int64 { return &r.Orders }),
+	fixedField("bid", func(r *BookRow) *Fixed { return &r.Bid }),
+	fixedField("bid_quantity", func(r *BookRow) *Fixed { return &r.BidQty }),
+	countField("bid_orders", func(r *BookRow) *int64 { return &r.BidOrders }),
+	fixedField("ask", func(r *BookRow) *Fixed { return &r.Ask }),
+	fixedField("ask_quantity", func(r *BookRow) *Fixed { return &r.AskQty }),
+	countField("ask_orders", func(r *BookRow) *int64 { return &r.AskOrders }),
+}

@@ -7,4 +7,10 @@
 // timestamps are Unix milliseconds in UTC. Inside the order book prices are
 // integer ticks and quantities integer lots of the instrument; the conversion
 // happens once, when an order is validated against the instruments reference.
+//
+// Each record type has a field table beside it (TradeFields, ...): the
+// fields' names in JSON and column order, their types and presence rules,
+// and accessors. The Arrow and Parquet forms and the output decoders are
+// built from the tables; the hand-written JSON encoders and the hot order
+// and trade decoders are checked against them by a differential test.
 package record

@@ -33,9 +33,13 @@ const (
 
 // Field is one field of a record type T: its name (in JSON and as a column),
 // its type, its presence rules and its accessors. A record type's fields in
-// order are its table (OrderFields, TradeFields, ...); the Arrow schema and
-// codec and the Parquet layout are built from the tables, and tests check
-// the hand-written JSON encoders and decoders against them.
+// order are its table (OrderFields, TradeFields, ...), declared beside the
+// type. The Arrow schema and codec (pkg/columnar), the Parquet layout
+// (pkg/parquet) and the output decoders (decode_out.go) are built from the
+// tables; a differential test (fields_test.go) checks the hand-written
+// JSON encoders (encode.go) and the hot decoders of orders and trades
+// against them. A new field goes into the struct and its table, then into
+// the encoder (and the hot decoder) until that test passes.
 type Field[T any] struct {
 	Name string
 	Type FieldType
