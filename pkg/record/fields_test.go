@@ -3,7 +3,9 @@ package record
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -195,5 +197,44 @@ func TestBookLevelFields(t *testing.T) {
 	}
 	if got, want := keys(t, s.Bids[0]), Names(BookLevelFields)[1:]; !slices.Equal(got, want) {
 		t.Errorf("snapshot level: encoder writes %v, table has %v", got, want)
+	}
+}
+
+// TestContractListsTableFields checks the field lists of docs/CONTRACT.md
+// against the tables, so that a field added to a table and not to the
+// contract (or the other way round) fails.
+func TestContractListsTableFields(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/CONTRACT.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{
+		"order (input)": Names(OrderFields), "trade": Names(TradeFields), "execution report": Names(EventFields),
+		"bar": Names(BarFields), "sma": Names(SMAFields), "profit": Names(ProfitFields), "reject": Names(RejectFields),
+		"book update": Names(BookUpdateFields), "book snapshot": Names(BookSnapshotFields),
+	}
+	paren := regexp.MustCompile(`\([^()]*\)`)
+	name := regexp.MustCompile("`([^`]*)`")
+	for _, line := range strings.Split(string(doc), "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) != 4 {
+			continue
+		}
+		rec := strings.TrimSpace(cells[1])
+		fields, ok := want[rec]
+		if !ok {
+			continue
+		}
+		delete(want, rec)
+		var got []string
+		for _, m := range name.FindAllStringSubmatch(paren.ReplaceAllString(cells[2], ""), -1) {
+			got = append(got, m[1])
+		}
+		if !slices.Equal(got, fields) {
+			t.Errorf("CONTRACT.md %s: %v, table has %v", rec, got, fields)
+		}
+	}
+	for rec := range want {
+		t.Errorf("CONTRACT.md lists no fields for %s", rec)
 	}
 }
