@@ -45,6 +45,7 @@ type Processor struct {
 	dec     record.OrderDecoder
 	order   record.Order
 	reject  record.Event
+	rawBuf  []byte
 }
 
 // NewProcessor makes a processor over the instruments reference with the
@@ -77,22 +78,21 @@ func (p *Processor) Process(rec *stream.Record, out record.Emitter) {
 		p.cancelRetired(out)
 	}
 	o := &p.order
-	*o = record.Order{}
-	if err := p.dec.Decode(rec.Value, o); err != nil {
+	if err := p.decode(rec, o); err != nil {
 		p.rejectf(out, err, rec.Value)
 		return
 	}
 	if err := checkKey(rec, o); err != nil {
-		p.rejectf(out, err, rec.Value)
+		p.rejectf(out, err, p.raw(rec))
 		return
 	}
 	if err := record.CheckTraderID(o.TraderID); err != nil {
 		o.TraderID = "" // never echo control characters into a report field
-		p.rejectf(out, err, rec.Value)
+		p.rejectf(out, err, p.raw(rec))
 		return
 	}
 	if err := p.instruments.Validate(o); err != nil {
-		p.rejectf(out, err, rec.Value)
+		p.rejectf(out, err, p.raw(rec))
 		return
 	}
 	b := p.books[o.Instrument]
@@ -103,7 +103,7 @@ func (p *Processor) Process(rec *stream.Record, out record.Emitter) {
 		if clock != 0 {
 			at = clock
 		}
-		p.rejectAt(out, errSkew(o.Time, ref, clock, p.opt.MaxClockSkew), rec.Value, at)
+		p.rejectAt(out, errSkew(o.Time, ref, clock, p.opt.MaxClockSkew), p.raw(rec), at)
 		return
 	}
 	if b == nil {
@@ -117,6 +117,25 @@ func (p *Processor) Process(rec *stream.Record, out record.Emitter) {
 	p.feed.before(b, s, out)
 	b.Submit(o, out)
 	p.feed.after(b, s, out)
+}
+
+// decode decodes rec into o, or copies the order a replay decoded.
+func (p *Processor) decode(rec *stream.Record, o *record.Order) error {
+	if d, ok := rec.Decoded.(*record.Order); ok {
+		*o = *d
+		return nil
+	}
+	return p.dec.Decode(rec.Value, o)
+}
+
+// raw is the text of rec for a report: its value, or the JSON of the order
+// a replay decoded.
+func (p *Processor) raw(rec *stream.Record) []byte {
+	if d, ok := rec.Decoded.(*record.Order); ok {
+		p.rawBuf = record.AppendOrderJSON(p.rawBuf[:0], d)
+		return p.rawBuf
+	}
+	return rec.Value
 }
 
 // checkKey enforces the keying rule that keeps one book per instrument: a

@@ -14,7 +14,7 @@ import (
 
 func runFiles(ctx context.Context, cfg Config, job Job, batches stream.BatchSink, log *slog.Logger) (Summary, error) {
 	var sum Summary
-	in, name, err := openInput(ctx, cfg.In, job.Input.dataset())
+	in, err := openInput(cfg.In, job.Input.dataset())
 	if err != nil {
 		return sum, err
 	}
@@ -35,7 +35,7 @@ func runFiles(ctx context.Context, cfg Config, job Job, batches stream.BatchSink
 	counter := &stream.Counter{Next: out}
 	proc := job.Factory(0)
 	log.Debug("running on files", "job", job.Name, "in", cfg.In)
-	st, err := stream.RunLines(ctx, in, name, proc, counter, batches, cfg.BatchLines)
+	st, err := in.run(ctx, proc, counter, batches, cfg.BatchLines)
 	sum.Read, sum.Out = st.Lines, counter.Counts
 	if ferr := sink.Flush(); ferr != nil && err == nil {
 		err = ferr

@@ -5,25 +5,50 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/bourse/bourse/pkg/record"
+	"github.com/bourse/bourse/pkg/stream"
 )
 
-// openInput opens the file-mode input. JSON Lines files (and stdin) are
-// read as they are; archived Arrow or Parquet data (a file or a dataset
-// directory) is replayed as JSON Lines, so the job sees one format.
-func openInput(ctx context.Context, path, dataset string) (io.ReadCloser, string, error) {
+// input is the file-mode input: a JSON Lines file (or stdin), read as it
+// is, or archived Arrow or Parquet data (a file or a dataset directory),
+// replayed row by row and numbered as lines (replay).
+type input struct {
+	path, dataset string
+	lines         io.ReadCloser // nil for archived data
+}
+
+// openInput opens the file-mode input.
+func openInput(path, dataset string) (*input, error) {
 	if path == "-" {
-		return io.NopCloser(os.Stdin), "-", nil
+		return &input{path: path, lines: io.NopCloser(os.Stdin)}, nil
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, "", fmt.Errorf("open input: %w", err)
+		return nil, fmt.Errorf("open input: %w", err)
 	}
 	if fi.IsDir() || isArchived(path) {
-		return replay(ctx, path, dataset), path, nil
+		return &input{path: path, dataset: dataset}, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, "", fmt.Errorf("open input: %w", err)
+		return nil, fmt.Errorf("open input: %w", err)
 	}
-	return f, path, nil
+	return &input{path: path, lines: f}, nil
+}
+
+// run runs proc over the input.
+func (in *input) run(ctx context.Context, proc stream.Processor, out record.Emitter, batches stream.BatchSink, batchLines int) (stream.LineStats, error) {
+	if in.lines == nil {
+		return replay(ctx, in.path, in.dataset, proc, out, batches, batchLines)
+	}
+	return stream.RunLines(ctx, in.lines, in.path, proc, out, batches, batchLines)
+}
+
+// Close closes the input file.
+func (in *input) Close() error {
+	if in.lines == nil {
+		return nil
+	}
+	return in.lines.Close()
 }

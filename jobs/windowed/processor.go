@@ -43,7 +43,11 @@ func Factory(cfg window.Config, opt window.Options, expect []string) stream.Fact
 // Process decodes one trade and adds it to the windows.
 func (p *Processor) Process(rec *stream.Record, out record.Emitter) {
 	t := &p.trade
-	*t = record.Trade{}
+	if d, ok := rec.Decoded.(*record.Trade); ok {
+		*t = *d
+		p.eng.Add(t, out)
+		return
+	}
 	if err := p.dec.Decode(rec.Value, t); err != nil {
 		r := &p.rej
 		*r = record.Reject{Source: source(rec), Reason: record.ReasonBadJSON, Message: err.Error()}

@@ -4,8 +4,9 @@
 // # Schemas
 //
 // Each dataset (orders, trades, events, bars, sma, profit, rejects, book) has one
-// Arrow schema, defined once in schema.go, with the column names of the wire
-// contract (docs/CONTRACT.md):
+// Arrow schema, built (table.go) from its record type's field table
+// (record.TradeFields, ...), with the column names of the wire contract
+// (docs/CONTRACT.md):
 //
 //   - timestamps are timestamp[ms, tz=UTC]: the records carry Unix
 //     milliseconds in UTC, so the values are stored as they are;

@@ -61,31 +61,15 @@ func schemaOf(fields ...arrow.Field) *arrow.Schema {
 	return arrow.NewSchema(fields, nil)
 }
 
-// The micro-batch schemas; each ends with SrcOffsetColumn. Column names are
-// those of docs/CONTRACT.md.
+// The micro-batch schemas, built from the record field tables; each ends
+// with SrcOffsetColumn.
 var (
-	OrderSchema = schemaOf(
-		u64("id"), dict("instrument"), dict("txn_type"), dec("quantity"), dec("price"),
-		ts("order_timestamp"), dict("order_type"), dict("time_in_force"),
-		arrow.Field{Name: "expires_at", Type: TimestampType, Nullable: true},
-		str("trader_id"), dict("action"))
-	TradeSchema = schemaOf(
-		u64("trade_id"), dict("instrument"), dec("price"), dec("quantity"),
-		u64("buy_order_id"), u64("sell_order_id"), str("buy_trader_id"), str("sell_trader_id"),
-		dict("aggressor"), ts("trade_timestamp"))
-	EventSchema = schemaOf(
-		dict("type"), u64("order_id"), dict("instrument"), str("trader_id"), dict("side"),
-		dict("order_type"), dict("time_in_force"), dec("price"), dec("quantity"),
-		dec("leaves_quantity"), dec("filled_quantity"), u64("trade_id"), dict("reason"),
-		str("message"), str("raw"), ts("timestamp"))
-	BarSchema = schemaOf(
-		dict("instrument"), ts("bar_start"), ts("bar_end"), dec("open"), dec("high"),
-		dec("low"), dec("close"), dec("volume"), dec("vwap"), i64("count"))
-	SMASchema = schemaOf(
-		dict("instrument"), ts("window_start"), ts("window_end"), dec("sma"), i64("bars"))
-	ProfitSchema = schemaOf(
-		dict("instrument"), ts("window_start"), ts("window_end"), dec("avg_open"),
-		dec("avg_close"), dec("profit"), i64("rank"), i64("bars"))
-	RejectSchema = schemaOf(
-		str("source"), dict("reason"), str("message"), str("raw"))
+	OrderSchema  = OrderCodec.Schema
+	TradeSchema  = TradeCodec.Schema
+	EventSchema  = EventCodec.Schema
+	BarSchema    = BarCodec.Schema
+	SMASchema    = SMACodec.Schema
+	ProfitSchema = ProfitCodec.Schema
+	RejectSchema = RejectCodec.Schema
+	BookSchema   = BookCodec.Schema
 )

@@ -308,3 +308,37 @@ func bookCount(field string, n *json.Number) (int64, error) {
 	}
 	return v, nil
 }
+
+// BookUpdateFields is the table of BookUpdate's JSON form; the archive
+// stores book updates as rows of one level each (BookRowFields).
+// The bid* (ask*) fields are all present or all omitted.
+var BookUpdateFields = []Field[BookUpdate]{
+	stringField("instrument", FieldSymbol, func(u *BookUpdate) *string { return &u.Instrument }).required(),
+	idField("seq", func(u *BookUpdate) *uint64 { return &u.Seq }).required(),
+	timeField("time", func(u *BookUpdate) *int64 { return &u.Time }).required(),
+	{Name: "levels", Type: FieldLevels, Required: true},
+	fixedField("bid", func(u *BookUpdate) *Fixed { return &u.Bid }).omit(),
+	fixedField("bid_quantity", func(u *BookUpdate) *Fixed { return &u.BidQty }).omit(),
+	countField("bid_orders", func(u *BookUpdate) *int64 { return &u.BidOrders }).omit(),
+	fixedField("ask", func(u *BookUpdate) *Fixed { return &u.Ask }).omit(),
+	fixedField("ask_quantity", func(u *BookUpdate) *Fixed { return &u.AskQty }).omit(),
+	countField("ask_orders", func(u *BookUpdate) *int64 { return &u.AskOrders }).omit(),
+}
+
+// BookSnapshotFields is the table of BookSnapshot's JSON form.
+var BookSnapshotFields = []Field[BookSnapshot]{
+	stringField("instrument", FieldSymbol, func(s *BookSnapshot) *string { return &s.Instrument }).required(),
+	idField("seq", func(s *BookSnapshot) *uint64 { return &s.Seq }).required(),
+	timeField("time", func(s *BookSnapshot) *int64 { return &s.Time }).required(),
+	{Name: "bids", Type: FieldLevels, Required: true},
+	{Name: "asks", Type: FieldLevels, Required: true},
+}
+
+// BookLevelFields is the table of one level of a BookUpdate; a
+// BookSnapshot's levels have the same fields without side.
+var BookLevelFields = []Field[BookLevel]{
+	sideField("side", func(l *BookLevel) *Side { return &l.Side }).required(),
+	fixedField("price", func(l *BookLevel) *Fixed { return &l.Price }).required(),
+	fixedField("quantity", func(l *BookLevel) *Fixed { return &l.Quantity }).required(),
+	countField("orders", func(l *BookLevel) *int64 { return &l.Orders }).required(),
+}

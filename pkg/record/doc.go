@@ -15,4 +15,10 @@
 // method; every sink (JSON Lines files, Kafka topics, Arrow batches, the
 // counters, the human echo) works by kind, so a new output kind is a row
 // of that table, its type and its encoder.
+//
+// Each record type has a field table beside it (TradeFields, ...): the
+// fields' names in JSON and column order, their types and presence rules,
+// and accessors. The Arrow and Parquet forms and the output decoders are
+// built from the tables; the hand-written JSON encoders and the hot order
+// and trade decoders are checked against them by a differential test.
 package record

@@ -75,3 +75,25 @@ type Event struct {
 	Raw        string // for REJECTED: the original record text, when it could not be decoded
 	Time       int64  // the instrument clock, Unix ms UTC
 }
+
+// EventFields is the table of Event (execution reports).
+var EventFields = []Field[Event]{
+	enumField("type", func(e *Event) *EventType { return &e.Type },
+		func(_ string, k kind, v []byte) (EventType, error) { return eventTypeValue(k, v) },
+		Accepted, Rejected, Fill, PartialFill, Cancelled, Expired, Killed, Replaced).required(),
+	idField("order_id", func(e *Event) *uint64 { return &e.OrderID }),
+	stringField("instrument", FieldSymbol, func(e *Event) *string { return &e.Instrument }),
+	stringField("trader_id", FieldName, func(e *Event) *string { return &e.TraderID }).omit(),
+	sideField("side", func(e *Event) *Side { return &e.Side }).omit(),
+	orderTypeField("order_type", func(e *Event) *OrderType { return &e.OrderType }),
+	tifField("time_in_force", func(e *Event) *TimeInForce { return &e.TIF }),
+	fixedField("price", func(e *Event) *Fixed { return &e.Price }),
+	fixedField("quantity", func(e *Event) *Fixed { return &e.Quantity }),
+	fixedField("leaves_quantity", func(e *Event) *Fixed { return &e.Leaves }),
+	fixedField("filled_quantity", func(e *Event) *Fixed { return &e.Filled }),
+	idField("trade_id", func(e *Event) *uint64 { return &e.TradeID }).omit(),
+	stringField("reason", FieldSymbol, func(e *Event) *string { return &e.Reason }).omit(),
+	stringField("message", FieldText, func(e *Event) *string { return &e.Message }).omit(),
+	stringField("raw", FieldText, func(e *Event) *string { return &e.Raw }).omit(),
+	timeField("timestamp", func(e *Event) *int64 { return &e.Time }).required(),
+}

@@ -19,3 +19,13 @@ func DefaultInstruments() []Instrument {
 		{Symbol: "TCS", Name: "Tata Consultancy Services", TickSize: MustFixed("0.01"), LotSize: One, RefPrice: MustFixed("3500.00")},
 	}
 }
+
+// InstrumentFields is the table of Instrument (the instruments reference
+// and topic).
+var InstrumentFields = []Field[Instrument]{
+	stringField("symbol", FieldSymbol, func(in *Instrument) *string { return &in.Symbol }).required(),
+	stringField("name", FieldText, func(in *Instrument) *string { return &in.Name }).omit(),
+	fixedField("tick_size", func(in *Instrument) *Fixed { return &in.TickSize }).required(),
+	fixedField("lot_size", func(in *Instrument) *Fixed { return &in.LotSize }).required(),
+	fixedField("ref_price", func(in *Instrument) *Fixed { return &in.RefPrice }).required(),
+}

@@ -280,9 +280,7 @@ func parseInstrumentsCSV(data []byte) ([]Instrument, error) {
 	return list, nil
 }
 
-var instrumentNames = []string{"symbol", "name", "tick_size", "lot_size", "ref_price"}
-
-var instrumentIndex = linearIndex(instrumentNames)
+var instrumentDecoder = newDecoder(InstrumentFields)
 
 // DecodeInstrument decodes and validates one instrument object (a record of
 // the instruments topic, or a line of a JSON Lines reference): symbol,
@@ -298,34 +296,12 @@ func DecodeInstrument(line []byte, in *Instrument) error {
 }
 
 func decodeInstrument(s *scanner, scratch *[]byte, whole bool, in *Instrument) error {
-	*in = Instrument{}
-	present, err := s.object(scratch, instrumentNames, instrumentIndex, whole, func(f int, k kind, v []byte) error {
-		var err error
-		name := instrumentNames[f]
-		switch f {
-		case 0:
-			in.Symbol, err = ownedString(name, k, v)
-		case 1:
-			in.Name, err = ownedString(name, k, v)
-		case 2:
-			in.TickSize, err = fixedValue(name, k, v)
-		case 3:
-			in.LotSize, err = fixedValue(name, k, v)
-		case 4:
-			in.RefPrice, err = fixedValue(name, k, v)
-		}
-		return err
-	})
-	if err == nil {
-		err = requireAll(present, instrumentNames, 0, 2, 3, 4)
-	}
+	err := instrumentDecoder.read(s, scratch, whole, in)
 	if err == nil {
 		if e := checkInstrument(in); e != nil {
+			*in = Instrument{}
 			err = e
 		}
-	}
-	if err != nil {
-		*in = Instrument{}
 	}
 	return err
 }

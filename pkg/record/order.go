@@ -102,3 +102,19 @@ type Order struct {
 	Ticks      int64 // Price / tick size, set by Validate
 	Lots       int64 // Quantity / lot size, set by Validate
 }
+
+// OrderFields is the table of Order (the order input format). Ticks and
+// Lots are derived, not fields.
+var OrderFields = []Field[Order]{
+	idField("id", func(o *Order) *uint64 { return &o.ID }).required(),
+	stringField("instrument", FieldSymbol, func(o *Order) *string { return &o.Instrument }).required(),
+	sideField("txn_type", func(o *Order) *Side { return &o.Side }).omit(),
+	fixedField("quantity", func(o *Order) *Fixed { return &o.Quantity }).omit(),
+	fixedField("price", func(o *Order) *Fixed { return &o.Price }).omit(),
+	timeField("order_timestamp", func(o *Order) *int64 { return &o.Time }).required(),
+	orderTypeField("order_type", func(o *Order) *OrderType { return &o.Type }),
+	tifField("time_in_force", func(o *Order) *TimeInForce { return &o.TIF }),
+	timeField("expires_at", func(o *Order) *int64 { return &o.ExpiresAt }).omit().null(),
+	stringField("trader_id", FieldName, func(o *Order) *string { return &o.TraderID }).omit(),
+	enumField("action", func(o *Order) *Action { return &o.Action }, actionValue, New, Cancel, Replace),
+}

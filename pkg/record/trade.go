@@ -13,3 +13,17 @@ type Trade struct {
 	Aggressor   Side
 	Time        int64 // the instrument clock, Unix ms UTC
 }
+
+// TradeFields is the table of Trade.
+var TradeFields = []Field[Trade]{
+	idField("trade_id", func(t *Trade) *uint64 { return &t.TradeID }).required(),
+	stringField("instrument", FieldSymbol, func(t *Trade) *string { return &t.Instrument }).required(),
+	fixedField("price", func(t *Trade) *Fixed { return &t.Price }).required(),
+	fixedField("quantity", func(t *Trade) *Fixed { return &t.Quantity }).required(),
+	idField("buy_order_id", func(t *Trade) *uint64 { return &t.BuyOrderID }).required(),
+	idField("sell_order_id", func(t *Trade) *uint64 { return &t.SellOrderID }).required(),
+	stringField("buy_trader_id", FieldName, func(t *Trade) *string { return &t.BuyTrader }).omit(),
+	stringField("sell_trader_id", FieldName, func(t *Trade) *string { return &t.SellTrader }).omit(),
+	sideField("aggressor", func(t *Trade) *Side { return &t.Aggressor }).omit(),
+	timeField("trade_timestamp", func(t *Trade) *int64 { return &t.Time }).required(),
+}

@@ -11,6 +11,11 @@ type Record struct {
 	Offset     int64  // Kafka offset, or 1-based line number in file mode
 	Time       int64  // record timestamp in Unix ms, 0 if unknown (match uses it only as the reference of its clock-skew check)
 	Partitions int32  // partition count of the input topic; 0 in file mode
+	// Decoded, when not nil, is the record already decoded (a replayed
+	// archive row: *record.Order or *record.Trade) and Value is empty; a
+	// processor uses it in place of decoding Value, and renders it as
+	// JSON where it needs the record's text (a reject's raw).
+	Decoded any
 }
 
 // Processor is the pure, deterministic core of a stream job for one input
