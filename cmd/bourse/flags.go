@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/bourse/bourse/jobs/runner"
+	"github.com/bourse/bourse/jobs/streamjob"
 	"github.com/bourse/bourse/pkg/kafka"
 	"github.com/bourse/bourse/pkg/record"
 )
@@ -37,7 +37,7 @@ func addTopicFlags(fs *pflag.FlagSet, t *kafka.Topics) {
 }
 
 // addRunnerFlags binds what every stream job shares.
-func addRunnerFlags(fs *pflag.FlagSet, c *runner.Config) {
+func addRunnerFlags(fs *pflag.FlagSet, c *streamjob.Config) {
 	fs.StringVar(&c.In, "in", c.In, "input: JSON Lines file (- = stdin), .arrow or .parquet file, or dataset directory (file mode)")
 	fs.StringVar(&c.BatchDir, "batch-dir", "", "also keep every output batch as Arrow IPC files under DIR/<dataset>/dt=YYYY-MM-DD/")
 	fs.IntVar(&c.BatchLines, "batch-lines", c.BatchLines, "input lines per Arrow micro-batch (file mode)")

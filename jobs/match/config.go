@@ -3,15 +3,15 @@ package match
 import (
 	"time"
 
-	"github.com/bourse/bourse/jobs/runner"
 	"github.com/bourse/bourse/jobs/setup"
+	"github.com/bourse/bourse/jobs/streamjob"
 	"github.com/bourse/bourse/pkg/book"
 	"github.com/bourse/bourse/pkg/record"
 )
 
 // Config configures the match job.
 type Config struct {
-	runner.Config
+	streamjob.Config
 	// Instruments is a CSV or JSON instruments file; empty = the
 	// instruments topic (Kafka mode) or the built-in list.
 	Instruments string
@@ -42,7 +42,7 @@ const DefaultMaxClockSkew = 24 * time.Hour
 
 // DefaultConfig returns the match job's defaults: trades to stdout.
 func DefaultConfig() Config {
-	c := Config{Config: runner.Defaults(), Policy: "price-time", MaxClockSkew: DefaultMaxClockSkew,
+	c := Config{Config: streamjob.Defaults(), Policy: "price-time", MaxClockSkew: DefaultMaxClockSkew,
 		BookSnapshotEvery: DefaultBookSnapshotEvery, BookDepth: DefaultBookDepth}
 	c.Files[record.KindTrade] = "-"
 	return c

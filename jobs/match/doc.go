@@ -13,5 +13,5 @@
 // update of the changed price levels per record that changed a book, with
 // a gap-free per-instrument seq kept in its snapshot, and book snapshots.
 // Run wires the processor to files or Kafka through
-// jobs/runner; the processor never knows which.
+// jobs/streamjob; the processor never knows which.
 package match

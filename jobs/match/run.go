@@ -6,25 +6,25 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/bourse/bourse/jobs/runner"
 	"github.com/bourse/bourse/jobs/setup"
+	"github.com/bourse/bourse/jobs/streamjob"
 	"github.com/bourse/bourse/pkg/record"
 )
 
 // Job declares the match job: orders in; trades, execution reports and the
 // book feed out.
-var Job = runner.Job{
+var Job = streamjob.Job{
 	Name:    "match",
-	Input:   runner.Orders,
+	Input:   streamjob.Orders,
 	Outputs: []record.Kind{record.KindTrade, record.KindEvent, record.KindBook, record.KindBookSnapshot},
 }
 
 // Run runs the match job: orders from cfg.In (or the orders topic) to
 // trades and execution reports. Human trade lines go to human unless
 // cfg.Quiet.
-func Run(ctx context.Context, cfg Config, human io.Writer, log *slog.Logger) (runner.Summary, error) {
+func Run(ctx context.Context, cfg Config, human io.Writer, log *slog.Logger) (streamjob.Summary, error) {
 	if err := cfg.Validate(); err != nil {
-		return runner.Summary{Job: Job.Name}, err
+		return streamjob.Summary{Job: Job.Name}, err
 	}
 	policy, _ := cfg.policy()
 	if cfg.Now.IsZero() {
@@ -32,7 +32,7 @@ func Run(ctx context.Context, cfg Config, human io.Writer, log *slog.Logger) (ru
 	}
 	ins, err := setup.LoadInstruments(ctx, setup.InstrumentsFrom{File: cfg.Instruments, Kafka: cfg.Kafka, Topic: cfg.Topics.Instruments}, log)
 	if err != nil {
-		return runner.Summary{Job: Job.Name}, err
+		return streamjob.Summary{Job: Job.Name}, err
 	}
 	job := Job
 	job.Factory = Factory(ins, policy, cfg.options())
@@ -41,5 +41,5 @@ func Run(ctx context.Context, cfg Config, human io.Writer, log *slog.Logger) (ru
 		defer h.Flush()
 		job.Human = h
 	}
-	return runner.Run(ctx, cfg.Config, job, log)
+	return streamjob.Run(ctx, cfg.Config, job, log)
 }

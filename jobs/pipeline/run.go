@@ -11,9 +11,9 @@ import (
 	"github.com/bourse/bourse/jobs/match"
 	"github.com/bourse/bourse/jobs/produce"
 	"github.com/bourse/bourse/jobs/profit"
-	"github.com/bourse/bourse/jobs/runner"
 	"github.com/bourse/bourse/jobs/setup"
 	"github.com/bourse/bourse/jobs/sma"
+	"github.com/bourse/bourse/jobs/streamjob"
 	"github.com/bourse/bourse/pkg/kafka"
 	"github.com/bourse/bourse/pkg/record"
 )
@@ -36,9 +36,9 @@ func DefaultConfig() Config {
 // Result is what the run produced.
 type Result struct {
 	Orders  int
-	Match   runner.Summary
-	SMA     runner.Summary
-	Profit  runner.Summary
+	Match   streamjob.Summary
+	SMA     streamjob.Summary
+	Profit  streamjob.Summary
 	LastSMA []record.SMA    // the last window of each instrument
 	Top     []record.Profit // rank 1 of each window, by window
 	Reasons map[string]int  // REJECTED execution reports by reason
@@ -76,7 +76,7 @@ func Run(ctx context.Context, cfg Config, w io.Writer, log *slog.Logger) (Result
 	res.Orders = ps.Orders
 	log.Info(ps.String())
 
-	base := runner.Defaults()
+	base := streamjob.Defaults()
 	base.Kafka, base.BatchDir = cfg.Kafka, cfg.BatchDir
 	mc := match.DefaultConfig()
 	mc.Config, mc.Quiet = base, true

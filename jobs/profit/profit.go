@@ -4,8 +4,8 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/bourse/bourse/jobs/runner"
 	"github.com/bourse/bourse/jobs/setup"
+	"github.com/bourse/bourse/jobs/streamjob"
 	"github.com/bourse/bourse/jobs/windowed"
 	"github.com/bourse/bourse/pkg/record"
 	"github.com/bourse/bourse/pkg/window"
@@ -29,22 +29,22 @@ func DefaultConfig() Config {
 
 // Job declares the profit job: trades in; ranked profit windows and rejects
 // out. It ranks across instruments, so it is Global.
-var Job = runner.Job{
+var Job = streamjob.Job{
 	Name:    "profit",
-	Input:   runner.Records(record.KindTrade),
+	Input:   streamjob.Records(record.KindTrade),
 	Outputs: []record.Kind{record.KindProfit, record.KindReject},
 	Global:  true,
 }
 
 // Run runs the profit job.
-func Run(ctx context.Context, cfg Config, log *slog.Logger) (runner.Summary, error) {
+func Run(ctx context.Context, cfg Config, log *slog.Logger) (streamjob.Summary, error) {
 	if err := cfg.Validate(); err != nil {
-		return runner.Summary{Job: Job.Name}, err
+		return streamjob.Summary{Job: Job.Name}, err
 	}
 	wc, _ := cfg.Engine()
 	ins, err := setup.LoadInstruments(ctx, setup.InstrumentsFrom{File: cfg.Instruments, Kafka: cfg.Kafka, Topic: cfg.Topics.Instruments}, log)
 	if err != nil {
-		return runner.Summary{Job: Job.Name}, err
+		return streamjob.Summary{Job: Job.Name}, err
 	}
 	var expect []string
 	for _, in := range ins.List() {
@@ -52,5 +52,5 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) (runner.Summary, err
 	}
 	job := Job
 	job.Factory = windowed.Factory(wc, window.Options{Profit: true}, expect)
-	return runner.Run(ctx, cfg.Config.Config, job, log)
+	return streamjob.Run(ctx, cfg.Config.Config, job, log)
 }

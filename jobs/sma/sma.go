@@ -4,7 +4,7 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/bourse/bourse/jobs/runner"
+	"github.com/bourse/bourse/jobs/streamjob"
 	"github.com/bourse/bourse/jobs/windowed"
 	"github.com/bourse/bourse/pkg/record"
 	"github.com/bourse/bourse/pkg/window"
@@ -21,19 +21,19 @@ func DefaultConfig() Config {
 }
 
 // Job declares the sma job: trades in; SMA windows, bars and rejects out.
-var Job = runner.Job{
+var Job = streamjob.Job{
 	Name:    "sma",
-	Input:   runner.Records(record.KindTrade),
+	Input:   streamjob.Records(record.KindTrade),
 	Outputs: []record.Kind{record.KindSMA, record.KindBar, record.KindReject},
 }
 
 // Run runs the sma job.
-func Run(ctx context.Context, cfg Config, log *slog.Logger) (runner.Summary, error) {
+func Run(ctx context.Context, cfg Config, log *slog.Logger) (streamjob.Summary, error) {
 	if err := cfg.Validate(); err != nil {
-		return runner.Summary{Job: Job.Name}, err
+		return streamjob.Summary{Job: Job.Name}, err
 	}
 	wc, _ := cfg.Engine()
 	job := Job
 	job.Factory = windowed.Factory(wc, window.Options{Bars: true, SMA: true}, nil)
-	return runner.Run(ctx, cfg.Config, job, log)
+	return streamjob.Run(ctx, cfg.Config, job, log)
 }

@@ -3,8 +3,8 @@ package windowed
 import (
 	"time"
 
-	"github.com/bourse/bourse/jobs/runner"
 	"github.com/bourse/bourse/jobs/setup"
+	"github.com/bourse/bourse/jobs/streamjob"
 	"github.com/bourse/bourse/pkg/window"
 )
 
@@ -44,13 +44,13 @@ func (w Windows) Engine() (window.Config, error) {
 // Config is what the windowed jobs (sma, profit) take: the runner's
 // settings and the window flags.
 type Config struct {
-	runner.Config
+	streamjob.Config
 	Windows
 }
 
 // DefaultConfig returns the runner's and the windows' defaults.
 func DefaultConfig() Config {
-	return Config{Config: runner.Defaults(), Windows: DefaultWindows()}
+	return Config{Config: streamjob.Defaults(), Windows: DefaultWindows()}
 }
 
 // Validate checks the windows and the runner's settings.

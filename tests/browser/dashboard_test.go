@@ -16,9 +16,9 @@ import (
 
 	"github.com/bourse/bourse/jobs/match"
 	"github.com/bourse/bourse/jobs/profit"
-	"github.com/bourse/bourse/jobs/runner"
 	"github.com/bourse/bourse/jobs/serve"
 	"github.com/bourse/bourse/jobs/sma"
+	"github.com/bourse/bourse/jobs/streamjob"
 	"github.com/bourse/bourse/jobs/windowed"
 	"github.com/bourse/bourse/pkg/kafka"
 	"github.com/bourse/bourse/pkg/kafka/kafkatest"
@@ -70,22 +70,22 @@ func startExchange(t *testing.T) (url, alice, mm string) {
 	go match.Run(ctx, mc, nil, log)
 
 	win := windowed.Windows{Bar: time.Second, Window: 2 * time.Second, Slide: time.Second, Idle: time.Second}
-	stream := func(job string) runner.Config {
-		rc := runner.Defaults()
+	stream := func(job string) streamjob.Config {
+		rc := streamjob.Defaults()
 		rc.Kafka, rc.Topics, rc.Group, rc.Follow = kcfg, topics, run+"-"+job, true
 		rc.StateTopic = run + "-" + job + "-state"
 		rc.CommitInterval = 20 * time.Millisecond
 		return rc
 	}
 	sc0 := sma.DefaultConfig()
-	sc0.Config, sc0.Windows, sc0.Files = stream("sma"), win, runner.Files{}
+	sc0.Config, sc0.Windows, sc0.Files = stream("sma"), win, streamjob.Files{}
 	go func() {
 		if _, err := sma.Run(ctx, sc0, log); err != nil && ctx.Err() == nil {
 			t.Errorf("sma: %v", err)
 		}
 	}()
 	pc := profit.DefaultConfig()
-	pc.Config.Config, pc.Windows, pc.Files = stream("profit"), win, runner.Files{}
+	pc.Config.Config, pc.Windows, pc.Files = stream("profit"), win, streamjob.Files{}
 	go func() {
 		if _, err := profit.Run(ctx, pc, log); err != nil && ctx.Err() == nil {
 			t.Errorf("profit: %v", err)

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bourse/bourse/jobs/runner"
+	"github.com/bourse/bourse/jobs/streamjob"
 	"github.com/bourse/bourse/pkg/kafka"
 	"github.com/bourse/bourse/pkg/record"
 )
@@ -218,7 +218,7 @@ func median(vs []float64) float64 {
 }
 
 // perCommit says where a run's commits spent their time, per transaction.
-func perCommit(s runner.Summary) string {
+func perCommit(s streamjob.Summary) string {
 	if s.Commits == 0 {
 		return "no commits"
 	}

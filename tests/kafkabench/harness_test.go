@@ -12,7 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/bourse/bourse/jobs/match"
-	"github.com/bourse/bourse/jobs/runner"
+	"github.com/bourse/bourse/jobs/streamjob"
 	"github.com/bourse/bourse/pkg/kafka"
 	"github.com/bourse/bourse/pkg/record"
 )
@@ -98,7 +98,7 @@ func warmProducer(b *testing.B, ctx context.Context, kc kafka.Config, f fresh) *
 type matchJob struct {
 	cancel context.CancelFunc
 	done   chan struct{}
-	sum    runner.Summary
+	sum    streamjob.Summary
 	err    error
 }
 
@@ -172,7 +172,7 @@ func startMatch(b *testing.B, ctx context.Context, kc kafka.Config, f fresh, com
 }
 
 // stop cancels the job (it commits what it has polled) and waits for it.
-func (m *matchJob) stop() (runner.Summary, error) {
+func (m *matchJob) stop() (streamjob.Summary, error) {
 	m.cancel()
 	select {
 	case <-m.done:

@@ -1,4 +1,4 @@
-package runner
+package streamjob
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"github.com/bourse/bourse/pkg/stream"
 )
 
-// Job describes a stream job to the runner: what it reads and the kinds it
+// Job describes a stream job: what it reads and the kinds it
 // writes, from which its Kafka topics, its Arrow datasets and its file
 // outputs derive.
 type Job struct {
