@@ -11,9 +11,7 @@ import (
 // built from the kinds table byte for byte as it was written by hand.
 func TestSummaryString(t *testing.T) {
 	var c record.Counts
-	for k, n := range []int64{10, 20, 3, 4, 5, 6, 0, 0} {
-		c.ByKind[k] = n
-	}
+	copy(c.ByKind[:], []int64{10, 20, 3, 4, 5, 6, 0, 0})
 	c.Rejected = 2
 	s := Summary{Job: "match", Read: 100, Out: c, Elapsed: 1500 * time.Microsecond}
 	if got, want := s.String(), "match: read 100, wrote 42 (trades 10, events 20, bars 3, sma 4, profit 5), rejected 8 in 2ms"; got != want {

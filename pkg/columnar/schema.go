@@ -49,7 +49,6 @@ var (
 	DictStringType = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
 )
 
-func ts(name string) arrow.Field   { return arrow.Field{Name: name, Type: TimestampType} }
 func dec(name string) arrow.Field  { return arrow.Field{Name: name, Type: DecimalType} }
 func dict(name string) arrow.Field { return arrow.Field{Name: name, Type: DictStringType} }
 func str(name string) arrow.Field  { return arrow.Field{Name: name, Type: arrow.BinaryTypes.String} }

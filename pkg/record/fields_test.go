@@ -81,9 +81,10 @@ func keys(t *testing.T, b []byte) []string {
 	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	var out []string
-	tok, _ := d.Token()
+	_, _ = d.Token() // the opening brace
 	for depth := 1; depth > 0; {
-		if tok, _ = d.Token(); tok == nil {
+		tok, _ := d.Token()
+		if tok == nil {
 			break
 		}
 		if k, ok := tok.(string); ok && depth == 1 {
