@@ -1,6 +1,9 @@
 package columnar
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 
@@ -91,11 +94,29 @@ func (c *Codec[T]) Records(rec arrow.Record) ([]T, error) {
 // OrderCodec converts orders. Ticks and Lots are not stored: they are
 // derived again when the order is validated. ExpiresAt 0 (never) is null;
 // rows of one millisecond keep their input order, so replays match the
-// same way.
-var OrderCodec = withKeys(newCodec(Orders, record.OrderFields),
+// same way. The exchange rules' fields (record.OrderRuleFields) have no
+// columns yet: an order that sets one is refused (ErrRuleFields) rather
+// than archived as another order.
+var OrderCodec = refuseRuleFields(withKeys(newCodec(Orders, record.OrderFields),
 	func(o *record.Order) int64 { return o.Time },
 	func(*record.Order) uint64 { return 0 },
-	func(o *record.Order) string { return o.Instrument })
+	func(o *record.Order) string { return o.Instrument }))
+
+// ErrRuleFields reports an order whose exchange-rule fields the orders
+// dataset cannot hold.
+var ErrRuleFields = errors.New("order uses exchange-rule fields (stop_price, display_quantity, post_only, stp), which the orders dataset has no columns for")
+
+// refuseRuleFields makes c refuse orders that set a rule field.
+func refuseRuleFields(c *Codec[record.Order]) *Codec[record.Order] {
+	check := c.check
+	c.check = func(o *record.Order) error {
+		if o.UsesRules() {
+			return fmt.Errorf("%s: order %d: %w", c.Dataset, o.ID, ErrRuleFields)
+		}
+		return check(o)
+	}
+	return c
+}
 
 // TradeCodec converts trades.
 var TradeCodec = withKeys(newCodec(Trades, record.TradeFields),

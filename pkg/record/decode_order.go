@@ -18,10 +18,15 @@ const (
 	ofExpires
 	ofTrader
 	ofAction
+	ofStop
+	ofDisplay
+	ofPostOnly
+	ofSTP
 )
 
 var orderNames = []string{"id", "instrument", "txn_type (or trxn_type)", "quantity", "price",
-	"order_timestamp", "order_type", "time_in_force", "expires_at", "trader_id", "action"}
+	"order_timestamp", "order_type", "time_in_force", "expires_at", "trader_id", "action",
+	"stop_price", "display_quantity", "post_only", "stp"}
 
 func orderIndex(key []byte) int {
 	switch string(key) {
@@ -47,6 +52,14 @@ func orderIndex(key []byte) int {
 		return ofTrader
 	case "action":
 		return ofAction
+	case "stop_price":
+		return ofStop
+	case "display_quantity":
+		return ofDisplay
+	case "post_only":
+		return ofPostOnly
+	case "stp":
+		return ofSTP
 	}
 	return -1
 }
@@ -66,8 +79,10 @@ func orderIndex(key []byte) int {
 //   - enum values (BUY, LIMIT, GTC, NEW, ...) are case-insensitive;
 //   - id is a whole number in [1, 2^63-1] ("7.0" is fine, "7.5" is not);
 //   - instrument, order_timestamp are required; txn_type is required unless
-//     action is CANCEL; quantity is required for NEW; price is required for a
-//     LIMIT NEW; quantity and price, when given, are in (0, MaxValue];
+//     action is CANCEL or CANCEL_ALL (where it picks one side); quantity is
+//     required for NEW; price is required for a LIMIT NEW; quantity, price,
+//     stop_price and display_quantity, when given, are in (0, MaxValue];
+//     post_only is true or false;
 //   - strings must be valid UTF-8; \u escapes of unpaired surrogates become
 //     U+FFFD, as in encoding/json;
 //   - lines longer than MaxLineBytes are rejected unread (ReasonOversize).
@@ -118,6 +133,14 @@ func (d *OrderDecoder) Decode(line []byte, o *Order) error {
 			}
 		case ofAction:
 			o.Action, err = actionValue("action", k, v)
+		case ofStop:
+			o.StopPrice, err = positiveValue("stop_price", k, v)
+		case ofDisplay:
+			o.Display, err = positiveValue("display_quantity", k, v)
+		case ofPostOnly:
+			o.PostOnly, err = boolValue("post_only", k, v)
+		case ofSTP:
+			o.STP, err = stpValue("stp", k, v)
 		}
 		return err
 	})
@@ -141,7 +164,7 @@ func checkOrder(o *Order, present uint32) *Error {
 		return missing("instrument", "a string")
 	case !has(ofTime):
 		return missing("order_timestamp", `"YYYY/MM/DD, HH:MM:SS" or an RFC 3339 time`)
-	case o.Action != Cancel && !has(ofSide):
+	case o.Action != Cancel && o.Action != CancelAll && !has(ofSide):
 		return missing("txn_type", "BUY or SELL for a "+o.Action.String()+" order")
 	case o.Action == New && !has(ofQuantity):
 		return missing("quantity", "a number > 0 for a NEW order")

@@ -78,7 +78,7 @@ func (d *decoder[T]) read(s *scanner, scratch *[]byte, whole bool, r *T) error {
 
 func eventTypeValue(k kind, v []byte) (EventType, error) {
 	if k == kString {
-		for t := Accepted; t <= Replaced; t++ {
+		for t := Accepted; t <= Triggered; t++ {
 			if eqFold(v, t.String()) {
 				return t, nil
 			}

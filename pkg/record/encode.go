@@ -116,8 +116,9 @@ func appendSide(b []byte, key string, s Side) []byte {
 
 // AppendOrderJSON appends o in the order input format. txn_type is omitted
 // when the side is unset (a CANCEL), quantity and price when zero,
-// expires_at when zero, trader_id when empty. Ticks and Lots are not
-// written.
+// expires_at when zero, trader_id when empty, and the rules' fields
+// (stop_price, display_quantity, post_only, stp) when zero. Ticks, Lots,
+// StopTicks and DisplayLots are not written.
 func AppendOrderJSON(b []byte, o *Order) []byte {
 	b = append(b, `{"id":`...)
 	b = strconv.AppendUint(b, o.ID, 10)
@@ -137,7 +138,27 @@ func AppendOrderJSON(b []byte, o *Order) []byte {
 	}
 	b = appendOptString(b, "trader_id", o.TraderID)
 	b = appendWord(b, "action", o.Action.String())
+	if o.UsesRules() {
+		b = appendOrderRules(b, o)
+	}
 	return append(b, '}')
+}
+
+// appendOrderRules appends the fields of OrderRuleFields that o sets.
+func appendOrderRules(b []byte, o *Order) []byte {
+	if o.StopPrice != 0 {
+		b = appendFixed(b, "stop_price", o.StopPrice)
+	}
+	if o.Display != 0 {
+		b = appendFixed(b, "display_quantity", o.Display)
+	}
+	if o.PostOnly {
+		b = append(appendKey(b, "post_only"), "true"...)
+	}
+	if o.STP != STPDefault {
+		b = appendWord(b, "stp", o.STP.String())
+	}
+	return b
 }
 
 // AppendTradeJSON appends t; trader ids are omitted when empty and the

@@ -13,9 +13,12 @@ const (
 	Expired     EventType = 6
 	Killed      EventType = 7
 	Replaced    EventType = 8
+	// Triggered: a STOP or STOP_LIMIT order entered the book, the last
+	// trade price having reached its stop_price.
+	Triggered EventType = 9
 )
 
-var eventTypeNames = [...]string{"UNKNOWN", "ACCEPTED", "REJECTED", "FILL", "PARTIAL_FILL", "CANCELLED", "EXPIRED", "KILLED", "REPLACED"}
+var eventTypeNames = [...]string{"UNKNOWN", "ACCEPTED", "REJECTED", "FILL", "PARTIAL_FILL", "CANCELLED", "EXPIRED", "KILLED", "REPLACED", "TRIGGERED"}
 
 // String returns the wire name, e.g. "PARTIAL_FILL".
 func (t EventType) String() string {
@@ -49,6 +52,11 @@ const (
 	ReasonBadTraderID       = "BAD_TRADER_ID"      // trader_id not 1-64 bytes of A-Z a-z 0-9 - _ . : @
 	ReasonInstrumentRemoved = "INSTRUMENT_REMOVED" // CANCELLED: the instrument left the reference
 	ReasonInstrumentChanged = "INSTRUMENT_CHANGED" // CANCELLED: the instrument's tick or lot size changed
+	// The opt-in exchange rules' reasons (docs/CONTRACT.md, "Exchange rules").
+	ReasonSelfTrade  = "SELF_TRADE"  // CANCELLED: self-trade prevention
+	ReasonWouldTrade = "WOULD_TRADE" // REJECTED: a post_only order would trade on arrival
+	ReasonMassCancel = "MASS_CANCEL" // CANCELLED: a CANCEL_ALL of its trader
+	ReasonPriceBand  = "PRICE_BAND"  // REJECTED: limit price outside the instrument's price band
 )
 
 // Event is an execution report: what happened to one order.
@@ -70,7 +78,7 @@ type Event struct {
 	Leaves     Fixed
 	Filled     Fixed
 	TradeID    uint64 // for fills
-	Reason     string // for REJECTED (and CANCELLED by a reference change): a Reason* code
+	Reason     string // for REJECTED, and CANCELLED by a reference change or a rule: a Reason* code
 	Message    string // for REJECTED (and CANCELLED by a reference change): a human explanation
 	Raw        string // for REJECTED: the original record text, when it could not be decoded
 	Time       int64  // the instrument clock, Unix ms UTC
@@ -80,7 +88,7 @@ type Event struct {
 var EventFields = []Field[Event]{
 	enumField("type", func(e *Event) *EventType { return &e.Type },
 		func(_ string, k kind, v []byte) (EventType, error) { return eventTypeValue(k, v) },
-		Accepted, Rejected, Fill, PartialFill, Cancelled, Expired, Killed, Replaced).required(),
+		Accepted, Rejected, Fill, PartialFill, Cancelled, Expired, Killed, Replaced, Triggered).required(),
 	idField("order_id", func(e *Event) *uint64 { return &e.OrderID }),
 	stringField("instrument", FieldSymbol, func(e *Event) *string { return &e.Instrument }),
 	stringField("trader_id", FieldName, func(e *Event) *string { return &e.TraderID }).omit(),

@@ -29,6 +29,9 @@ const (
 	FieldText
 	// FieldLevels is a JSON array of book levels; it has no column.
 	FieldLevels
+	// FieldBool is a JSON true or false (Int 1 or 0); no dataset has a
+	// column of it yet.
+	FieldBool
 )
 
 // Field is one field of a record type T: its name (in JSON and as a column),

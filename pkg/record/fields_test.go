@@ -29,7 +29,7 @@ type tableCase[T any] struct {
 
 // enumNames are the non-zero enum names tried on FieldSymbol fields whose
 // setter does not keep an arbitrary string.
-var enumNames = []string{"SELL", "MARKET", "IOC", "CANCEL", "PARTIAL_FILL"}
+var enumNames = []string{"SELL", "MARKET", "IOC", "CANCEL", "PARTIAL_FILL", "CANCEL_BOTH"}
 
 // full returns a record with every table field set to a non-zero value.
 func (c tableCase[T]) full(t *testing.T) T {
@@ -42,6 +42,8 @@ func (c tableCase[T]) full(t *testing.T) T {
 			f.SetInt(&r, t0+int64(i)*1000+5)
 		case FieldFixed:
 			f.SetInt(&r, int64(i+1)*int64(One)+25_000_000)
+		case FieldBool:
+			f.SetInt(&r, 1)
 		case FieldSymbol, FieldName, FieldText:
 			ok := false
 			for _, v := range append([]string{"v_" + f.Name}, enumNames...) {
@@ -156,7 +158,8 @@ func (c tableCase[T]) run(t *testing.T) {
 
 func TestFieldTables(t *testing.T) {
 	level := BookLevel{Side: Sell, Price: 15 * One, Quantity: 2 * One, Orders: 3}
-	tableCase[Order]{name: "order", fields: OrderFields, encode: AppendOrderJSON, decode: DecodeOrder,
+	orderFields := append(slices.Clip(OrderFields), OrderRuleFields...)
+	tableCase[Order]{name: "order", fields: orderFields, encode: AppendOrderJSON, decode: DecodeOrder,
 		prepare: func(o *Order) { o.Action = Cancel }}.run(t)
 	tableCase[Trade]{name: "trade", fields: TradeFields, encode: AppendTradeJSON, decode: DecodeTrade}.run(t)
 	tableCase[Event]{name: "event", fields: EventFields, encode: AppendEventJSON, decode: DecodeEvent}.run(t)
@@ -210,7 +213,7 @@ func TestContractListsTableFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string][]string{
-		"order (input)": Names(OrderFields), "trade": Names(TradeFields), "execution report": Names(EventFields),
+		"order (input)": append(Names(OrderFields), Names(OrderRuleFields)...), "trade": Names(TradeFields), "execution report": Names(EventFields),
 		"bar": Names(BarFields), "sma": Names(SMAFields), "profit": Names(ProfitFields), "reject": Names(RejectFields),
 		"book update": Names(BookUpdateFields), "book snapshot": Names(BookSnapshotFields),
 	}

@@ -100,7 +100,8 @@ func (s *Instruments) List() []Instrument { return append([]Instrument(nil), s.l
 func (s *Instruments) Len() int { return len(s.list) }
 
 // Validate checks o against its instrument and sets o.Ticks and o.Lots
-// (zero when the price or quantity is zero, i.e. absent). It reports
+// (zero when the price or quantity is zero, i.e. absent), and likewise
+// o.StopTicks from stop_price and o.DisplayLots from display_quantity. It reports
 // ReasonUnknownInstrument, ReasonOffTick or ReasonOffLot as an *Error.
 func (s *Instruments) Validate(o *Order) error {
 	in, ok := s.bySymbol[o.Instrument]
@@ -115,6 +116,16 @@ func (s *Instruments) Validate(o *Order) error {
 	}
 	o.Ticks = int64(o.Price / in.TickSize)
 	o.Lots = int64(o.Quantity / in.LotSize)
+	if o.StopPrice != 0 || o.Display != 0 {
+		if o.StopPrice%in.TickSize != 0 {
+			return fieldError(ReasonOffTick, "stop_price", "a multiple of the tick size "+in.TickSize.String()+" of "+in.Symbol, o.StopPrice.String())
+		}
+		if o.Display%in.LotSize != 0 {
+			return fieldError(ReasonOffLot, "display_quantity", "a multiple of the lot size "+in.LotSize.String()+" of "+in.Symbol, o.Display.String())
+		}
+		o.StopTicks = int64(o.StopPrice / in.TickSize)
+		o.DisplayLots = int64(o.Display / in.LotSize)
+	}
 	return nil
 }
 

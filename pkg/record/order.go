@@ -61,7 +61,7 @@ func (t TimeInForce) String() string {
 	return "GTC"
 }
 
-// Action is NEW, CANCEL or REPLACE.
+// Action is NEW, CANCEL, REPLACE or CANCEL_ALL.
 type Action uint8
 
 // Actions.
@@ -69,15 +69,21 @@ const (
 	New     Action = 0
 	Cancel  Action = 1
 	Replace Action = 2
+	// CancelAll (CANCEL_ALL, the kill switch) cancels every resting order
+	// and pending stop of the order's trader_id on its instrument, on its
+	// side when txn_type is given (else both sides).
+	CancelAll Action = 3
 )
 
-// String returns "NEW", "CANCEL" or "REPLACE".
+// String returns "NEW", "CANCEL", "REPLACE" or "CANCEL_ALL".
 func (a Action) String() string {
 	switch a {
 	case Cancel:
 		return "CANCEL"
 	case Replace:
 		return "REPLACE"
+	case CancelAll:
+		return "CANCEL_ALL"
 	}
 	return "NEW"
 }
@@ -101,10 +107,20 @@ type Order struct {
 	TraderID   string
 	Ticks      int64 // Price / tick size, set by Validate
 	Lots       int64 // Quantity / lot size, set by Validate
+
+	// The opt-in exchange rules' fields (OrderRuleFields); zero values
+	// give a plain order.
+	StopPrice   Fixed // stop_price: the trigger of a STOP (MARKET) or STOP_LIMIT (LIMIT)
+	Display     Fixed // display_quantity: the shown quantity of an ICEBERG
+	PostOnly    bool  // post_only: rejected (WOULD_TRADE) if it would trade on arrival
+	STP         STP   // stp: this order's self-trade prevention mode
+	StopTicks   int64 // StopPrice / tick size, set by Validate
+	DisplayLots int64 // Display / lot size, set by Validate
 }
 
-// OrderFields is the table of Order (the order input format). Ticks and
-// Lots are derived, not fields.
+// OrderFields is the table of Order (the order input format) and the
+// columns of the orders dataset. Ticks and Lots are derived, not fields.
+// The rules' fields follow in OrderRuleFields.
 var OrderFields = []Field[Order]{
 	idField("id", func(o *Order) *uint64 { return &o.ID }).required(),
 	stringField("instrument", FieldSymbol, func(o *Order) *string { return &o.Instrument }).required(),
@@ -116,5 +132,5 @@ var OrderFields = []Field[Order]{
 	tifField("time_in_force", func(o *Order) *TimeInForce { return &o.TIF }),
 	timeField("expires_at", func(o *Order) *int64 { return &o.ExpiresAt }).omit().null(),
 	stringField("trader_id", FieldName, func(o *Order) *string { return &o.TraderID }).omit(),
-	enumField("action", func(o *Order) *Action { return &o.Action }, actionValue, New, Cancel, Replace),
+	enumField("action", func(o *Order) *Action { return &o.Action }, actionValue, New, Cancel, Replace, CancelAll),
 }

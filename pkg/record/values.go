@@ -131,7 +131,9 @@ func actionValue(field string, k kind, v []byte) (Action, error) {
 			return Cancel, nil
 		case eqFold(v, "REPLACE"):
 			return Replace, nil
+		case eqFold(v, "CANCEL_ALL"):
+			return CancelAll, nil
 		}
 	}
-	return 0, fieldError(ReasonBadField, field, "NEW, CANCEL or REPLACE", gotText(k, v))
+	return 0, fieldError(ReasonBadField, field, "NEW, CANCEL, REPLACE or CANCEL_ALL", gotText(k, v))
 }
