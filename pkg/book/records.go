@@ -6,7 +6,9 @@ import (
 	"github.com/bourse/bourse/pkg/record"
 )
 
-// Submit applies one validated wire order (NEW, CANCEL or REPLACE) and
+// Submit applies one validated wire order (NEW, CANCEL, REPLACE or
+// CANCEL_ALL, with the rules' fields in o.StopTicks, o.DisplayLots,
+// o.PostOnly and o.STP) and
 // reports the trades and execution reports that follow to h as records
 // (nil drops them): the wire records, with decimal prices and quantities,
 // trader ids and, on REJECTED, a reason code and a message. The records are
@@ -16,7 +18,9 @@ import (
 //
 // The wire's REPLACE keeps the resting order's price when o.Price is 0 and
 // its open quantity when o.Quantity is 0; Submit turns that into the
-// explicit Ticks and Lots that Apply takes. REJECTED reports echo o's own
+// explicit Ticks and Lots that Apply takes (Resting's: an iceberg keeps
+// its whole open quantity, shown and hidden). A CANCELLED by a rule
+// carries the rule's reason code (SELF_TRADE, MASS_CANCEL). REJECTED reports echo o's own
 // decimal fields, and only here are their messages built.
 func (b *Book) Submit(o *record.Order, h record.Emitter) {
 	in := &b.in
@@ -30,14 +34,18 @@ func (b *Book) Submit(o *record.Order, h record.Emitter) {
 	in.Side = o.Side
 	in.Type = o.Type
 	in.TIF = o.TIF
-	in.Action = o.Action
+	in.Action = o.Action // record.CancelAll is MassCancel
+	in.Stop = o.StopTicks
+	in.Display = o.DisplayLots
+	in.STP = STPMode(o.STP)
+	in.PostOnly = o.PostOnly
 	if o.Action == record.Replace && (o.Price == 0 || o.Quantity == 0) {
-		if ni, ok := b.index.get(o.ID); ok {
+		if _, ticks, lots, ok := b.Resting(o.ID); ok {
 			if o.Price == 0 {
-				in.Ticks = b.nodes[ni].ticks
+				in.Ticks = ticks
 			}
 			if o.Quantity == 0 {
-				in.Lots = b.nodes[ni].lots
+				in.Lots = lots // an iceberg's whole open quantity
 			}
 		}
 	}
@@ -104,6 +112,9 @@ func (r *records) OnEvent(e *Event) {
 	x.Filled = b.qty(e.Filled)
 	x.TradeID = e.TradeID
 	x.Reason = r.reason
+	if e.Reason != ReasonNone {
+		x.Reason = e.Reason.Code()
+	}
 	x.Message = r.msg
 	x.Raw = ""
 	x.Time = b.clock
@@ -134,12 +145,22 @@ func (r *records) message(why Reason) string {
 	m := r.buf[:0]
 	switch why {
 	case ReasonBadAction:
-		m = append(m, "expected action NEW, CANCEL or REPLACE, received action code "...)
+		m = append(m, "expected action NEW, CANCEL, REPLACE or CANCEL_ALL, received action code "...)
 		m = strconv.AppendUint(m, uint64(o.Action), 10)
 	case ReasonBadSide:
 		m = append(m, "expected side BUY or SELL, received side code "...)
 		m = strconv.AppendUint(m, uint64(o.Side), 10)
 	case ReasonBadKind:
+		if o.UsesRules() && o.Type <= record.Market && o.TIF <= record.FOK {
+			m = append(m, "expected display_quantity and post_only only on a LIMIT GTC order without stop_price, received "...)
+			m = append(m, o.Type.String()...)
+			m = append(m, ' ')
+			m = append(m, o.TIF.String()...)
+			if o.StopPrice != 0 {
+				m = append(m, " with stop_price"...)
+			}
+			break
+		}
 		m = append(m, "expected order type LIMIT or MARKET and time in force GTC, IOC or FOK, received codes "...)
 		m = strconv.AppendUint(m, uint64(o.Type), 10)
 		m = append(m, " and "...)
@@ -176,6 +197,26 @@ func (r *records) message(why Reason) string {
 		m = append(m, o.Type.String()...)
 		m = append(m, ' ')
 		m = append(m, o.TIF.String()...)
+	case ReasonWouldTrade:
+		m = append(m, "expected a post_only price that does not trade on arrival, received "...)
+		m = append(m, r.b.price(r.b.in.Ticks).String()...)
+		m = append(m, ", which meets the best opposite price on "...)
+		m = append(m, sym...)
+	case ReasonPriceBand:
+		m = append(m, "expected a limit price within the price band "...)
+		m = append(m, r.b.price(r.b.bandLo).String()...)
+		m = append(m, " to "...)
+		m = append(m, r.b.price(r.b.bandHi).String()...)
+		m = append(m, " of "...)
+		m = append(m, sym...)
+		m = append(m, ", received "...)
+		m = append(m, r.b.price(r.b.in.Ticks).String()...)
+	case ReasonNoTrader:
+		return "expected a trader_id on CANCEL_ALL, received none"
+	case ReasonStopReplace:
+		m = append(m, "expected REPLACE of a resting order, received order "...)
+		m = strconv.AppendUint(m, o.ID, 10)
+		m = append(m, " which is a pending stop (cancel it and enter a new one)"...)
 	case ReasonNotOwner:
 		m = append(m, "expected the trader_id that entered order "...)
 		m = strconv.AppendUint(m, o.ID, 10)
