@@ -19,7 +19,7 @@ func newMatchCmd() *cobra.Command {
 input order, an order trades against the best-priced, oldest resting orders
 of the other side; the remainder of a GTC limit order rests. Execution
 reports (ACCEPTED, REJECTED, FILL, PARTIAL_FILL, CANCELLED, EXPIRED, KILLED,
-REPLACED) go to --events. Bad records become REJECTED reports; they never stop
+REPLACED, TRIGGERED) go to --events. Bad records become REJECTED reports; they never stop
 the job. A human line per trade goes to stderr (--quiet turns it off).
 
 Beyond the order's own fields, an order is REJECTED when its Kafka record key
@@ -31,6 +31,14 @@ A-Z a-z 0-9 - _ . : @ (BAD_TRADER_ID); when it is stamped more than
 trader_id (NOT_OWNER). Resting orders of an instrument removed from the
 reference are CANCELLED (INSTRUMENT_REMOVED) when the job next restores them.
 The reason codes are listed in docs/CONTRACT.md.
+
+Exchange rules, each opt-in (without them every output is as before): per
+order, stop_price (STOP / STOP_LIMIT: ACCEPTED, then TRIGGERED when a trade
+reaches it), display_quantity (ICEBERG), post_only (REJECTED WOULD_TRADE if
+it would trade on arrival), stp and action CANCEL_ALL (every resting order
+of the trader_id on the instrument, CANCELLED MASS_CANCEL); per job, --stp
+(self-trade prevention, CANCELLED SELF_TRADE); per instrument, band_pct in
+the reference (REJECTED PRICE_BAND outside ref_price ± band_pct %).
 
 The book feed (market data): after each order that changed a book, one
 update with the changed price levels (new total quantity and order count; 0 =
@@ -57,8 +65,9 @@ off), in the same transaction as the trades; with --batch-dir also the Arrow
 	addRunnerFlags(fs, &cfg.Config)
 	fs.StringVar(&cfg.Files[record.KindTrade], "out", cfg.Files[record.KindTrade], "trades output (- = stdout)")
 	fs.StringVar(&cfg.Files[record.KindEvent], "events", "", "execution reports output")
-	fs.StringVar(&cfg.Instruments, "instruments", "", "instruments reference: CSV (symbol,name,tick_size,lot_size,ref_price) or JSON; default: the instruments topic or the built-in RIL, INFY, ONGC, TCS")
+	fs.StringVar(&cfg.Instruments, "instruments", "", "instruments reference: CSV (symbol,name,tick_size,lot_size,ref_price, optional band_pct: reject limit prices more than band_pct % from ref_price, PRICE_BAND) or JSON; default: the instruments topic or the built-in RIL, INFY, ONGC, TCS")
 	fs.StringVar(&cfg.Policy, "policy", cfg.Policy, "matching policy: price-time, or exact (the original rule: equal price and quantity only)")
+	fs.StringVar(&cfg.STP, "stp", "off", "self-trade prevention for orders without their own \"stp\" field: off, cancel-newest, cancel-oldest or cancel-both (price-time only; CANCELLED, reason SELF_TRADE)")
 	fs.BoolVar(&cfg.Quiet, "quiet", false, "no human trade lines on stderr")
 	fs.StringVar(&cfg.Files[record.KindBook], "book", "", "file mode: write the book feed (one update per order that changed a book: changed levels, seq, best bid/offer) as JSON Lines here")
 	fs.StringVar(&cfg.Files[record.KindBookSnapshot], "book-snapshots", "", "file mode: write book snapshots (top --book-depth levels) as JSON Lines here")

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"strings"
 	"time"
 
 	"github.com/bourse/bourse/jobs/setup"
@@ -19,6 +20,10 @@ type Config struct {
 	// price and quantity, oldest first, full fills only), as book.ParsePolicy
 	// reads it.
 	Policy string
+	// STP is the self-trade prevention mode of orders without their own
+	// "stp": off (default), cancel-newest, cancel-oldest or cancel-both
+	// (CANCEL_NEWEST ... also read). Price-time only.
+	STP string
 	// Quiet turns off the human line per trade on stderr.
 	Quiet bool
 	// MaxClockSkew is how far an order's timestamp may run ahead of both
@@ -50,8 +55,16 @@ func DefaultConfig() Config {
 
 // Validate checks the configuration and changes nothing.
 func (c *Config) Validate() error {
-	if _, err := c.policy(); err != nil {
+	p, err := c.policy()
+	if err != nil {
 		return err
+	}
+	m, err := c.stp()
+	if err != nil {
+		return err
+	}
+	if m != book.STPOff && p == book.Exact {
+		return setup.Usagef("--stp", "needs --policy price-time, got --policy exact")
 	}
 	if c.BookSnapshotEvery <= 0 {
 		return setup.Usagef("--book-snapshot-every", "must be > 0, got %d", c.BookSnapshotEvery)
@@ -65,9 +78,20 @@ func (c *Config) Validate() error {
 	return c.Config.Validate()
 }
 
-// options are the processor's settings: the skew in ms and Now (Unix ms).
+// stp parses STP with book.ParseSTP, also in the wire's spelling.
+func (c *Config) stp() (book.STPMode, error) {
+	m, err := book.ParseSTP(strings.ReplaceAll(strings.ToLower(c.STP), "_", "-"))
+	if err != nil {
+		return 0, setup.Usagef("--stp", "must be off, cancel-newest, cancel-oldest or cancel-both, got %q", c.STP)
+	}
+	return m, nil
+}
+
+// options are the processor's settings: the skew in ms, Now (Unix ms)
+// and the self-trade prevention mode.
 func (c *Config) options() Options {
-	o := Options{MaxClockSkew: c.MaxClockSkew.Milliseconds(),
+	m, _ := c.stp()
+	o := Options{MaxClockSkew: c.MaxClockSkew.Milliseconds(), STP: m,
 		Feed: FeedOptions{On: c.feedOn(), SnapshotEvery: uint64(c.BookSnapshotEvery), Depth: c.BookDepth}}
 	if !c.Now.IsZero() {
 		o.Now = c.Now.UnixMilli()

@@ -25,6 +25,8 @@ type Options struct {
 	Now int64
 	// Feed turns on the book feed (feed.go).
 	Feed FeedOptions
+	// STP is the books' self-trade prevention mode (book.Rules.STP).
+	STP book.STPMode
 }
 
 // Processor matches the orders of one input partition. It keeps one book
@@ -210,10 +212,28 @@ func (p *Processor) book(symbol string) *book.Book {
 	}
 	in, _ := p.instruments.Lookup(symbol)
 	b := book.New(*in, p.policy, 1024)
+	p.setRules(b, in)
 	b.TrackChanges(p.feed != nil)
 	p.books[symbol] = b
 	p.seqs[symbol] = &feedSeq{synced: true}
 	return b
+}
+
+// setRules gives b the exchange rules of its instrument in: the --stp
+// mode, and the static price band of band_pct around ref_price. Under the
+// exact policy a book has no rules (--stp is refused there, band_pct is
+// not applied).
+func (p *Processor) setRules(b *book.Book, in *record.Instrument) {
+	if p.policy != book.PriceTime {
+		return
+	}
+	r := book.Rules{STP: p.opt.STP}
+	if bp := in.BandBP(); bp != 0 {
+		r.BandRef, r.BandBP = int64(in.RefPrice/in.TickSize), bp
+	}
+	// The reference was validated (0 < band_pct < 100, ref_price > 0), so
+	// SetRules accepts it.
+	_ = b.SetRules(r)
 }
 
 // rejectf emits a REJECTED report for an order that failed decoding or
@@ -288,6 +308,7 @@ func (p *Processor) cancelRetired(out record.Emitter) {
 				p.feed.after(b, s, out) // in the old sizes
 			}
 			b.Reinstrument(*in)
+			p.setRules(b, in)
 		} else {
 			b.CancelAll(record.ReasonInstrumentRemoved, fmt.Sprintf(
 				"instrument %s: expected it in the instruments reference, it was removed while the order rested", sym), out)
@@ -389,6 +410,9 @@ func (p *Processor) Restore(src []byte) error {
 			was = *in
 		}
 		b := book.New(was, p.policy, 1024)
+		if same {
+			p.setRules(b, in)
+		}
 		if err := b.Restore(body); err != nil {
 			return fmt.Errorf("match snapshot: book %s: %w", sym, err)
 		}
@@ -398,6 +422,7 @@ func (p *Processor) Restore(src []byte) error {
 			retired = append(retired, was.Symbol)
 		case listed:
 			b.Reinstrument(*in)
+			p.setRules(b, in)
 		}
 		b.TrackChanges(p.feed != nil)
 		books[was.Symbol] = b

@@ -7,7 +7,15 @@ type Instrument struct {
 	TickSize Fixed  `json:"tick_size"`
 	LotSize  Fixed  `json:"lot_size"`
 	RefPrice Fixed  `json:"ref_price"`
+	// BandPct is the static price band of the exchange rules: a limit
+	// price further than BandPct percent from RefPrice is REJECTED
+	// (PRICE_BAND). 0 (absent) is no band; else 0.01-99.99, at most two
+	// decimals (whole basis points).
+	BandPct Fixed `json:"band_pct"`
 }
+
+// BandBP is BandPct in basis points.
+func (in *Instrument) BandBP() int64 { return int64(in.BandPct / (One / 100)) }
 
 // DefaultInstruments is the built-in reference used when no --instruments
 // file (or topic) is given.
@@ -28,4 +36,5 @@ var InstrumentFields = []Field[Instrument]{
 	fixedField("tick_size", func(in *Instrument) *Fixed { return &in.TickSize }).required(),
 	fixedField("lot_size", func(in *Instrument) *Fixed { return &in.LotSize }).required(),
 	fixedField("ref_price", func(in *Instrument) *Fixed { return &in.RefPrice }).required(),
+	fixedField("band_pct", func(in *Instrument) *Fixed { return &in.BandPct }).omit(),
 }

@@ -68,6 +68,9 @@ func checkInstrument(in *Instrument) *Error {
 	if in.RefPrice%in.TickSize != 0 {
 		return fieldError(ReasonOffTick, "ref_price", "a multiple of the tick size "+in.TickSize.String(), in.RefPrice.String())
 	}
+	if in.BandPct < 0 || in.BandPct >= 100*One || in.BandPct%(One/100) != 0 {
+		return fieldError(ReasonBadField, "band_pct", "a percentage from 0.01 to 99.99 with at most two decimals, or 0 for no band", in.BandPct.String())
+	}
 	return nil
 }
 
@@ -158,7 +161,8 @@ func LoadInstruments(path string) (*Instruments, error) {
 // ParseInstruments parses an instruments reference, choosing the format by
 // content: JSON when the first non-blank byte is '[' (an array of objects)
 // or '{' (one object per line), CSV otherwise. CSV needs a header naming
-// the columns symbol, tick_size, lot_size, ref_price and optionally name, in
+// the columns symbol, tick_size, lot_size, ref_price and optionally name and
+// band_pct, in
 // any order (extra columns are ignored). JSON objects use the same keys.
 func ParseInstruments(data []byte) (*Instruments, error) {
 	list, err := parseInstruments(data)
@@ -269,6 +273,11 @@ func parseInstrumentsCSV(data []byte) ([]Instrument, error) {
 		var in Instrument
 		in.Symbol, _ = get("symbol")
 		in.Name, _ = get("name")
+		if v, ok := get("band_pct"); ok && v != "" {
+			if in.BandPct, err = fixedValue("band_pct", kString, []byte(v)); err != nil {
+				return nil, fmt.Errorf("instruments csv line %d: %w", line, err)
+			}
+		}
 		for _, f := range []struct {
 			name string
 			dst  *Fixed
@@ -295,7 +304,8 @@ var instrumentDecoder = newDecoder(InstrumentFields)
 
 // DecodeInstrument decodes and validates one instrument object (a record of
 // the instruments topic, or a line of a JSON Lines reference): symbol,
-// tick_size, lot_size and ref_price are required, name is optional.
+// tick_size, lot_size and ref_price are required, name and band_pct are
+// optional.
 func DecodeInstrument(line []byte, in *Instrument) error {
 	if len(line) > MaxLineBytes {
 		*in = Instrument{}
@@ -318,7 +328,8 @@ func decodeInstrument(s *scanner, scratch *[]byte, whole bool, in *Instrument) e
 }
 
 // AppendInstrumentJSON appends in as a JSON object with the keys symbol,
-// name (omitted when empty), tick_size, lot_size and ref_price.
+// name (omitted when empty), tick_size, lot_size, ref_price and band_pct
+// (omitted when zero).
 func AppendInstrumentJSON(b []byte, in *Instrument) []byte {
 	b = append(b, `{"symbol":`...)
 	b = appendString(b, in.Symbol)
@@ -326,5 +337,8 @@ func AppendInstrumentJSON(b []byte, in *Instrument) []byte {
 	b = appendFixed(b, "tick_size", in.TickSize)
 	b = appendFixed(b, "lot_size", in.LotSize)
 	b = appendFixed(b, "ref_price", in.RefPrice)
+	if in.BandPct != 0 {
+		b = appendFixed(b, "band_pct", in.BandPct)
+	}
 	return append(b, '}')
 }
