@@ -193,6 +193,9 @@ func (r *records) message(why Reason) string {
 		if o.Action == record.Replace {
 			return "expected NEW or CANCEL under the exact matching policy, received REPLACE"
 		}
+		if o.UsesRules() {
+			return "expected no stop_price, display_quantity, post_only or stp under the exact matching policy, received an order using them"
+		}
 		m = append(m, "expected a LIMIT GTC order under the exact matching policy, received "...)
 		m = append(m, o.Type.String()...)
 		m = append(m, ' ')

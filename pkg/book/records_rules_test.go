@@ -118,3 +118,21 @@ func TestSubmitRules(t *testing.T) {
 		})
 	}
 }
+
+// TestSubmitRulesExact: under the exact policy an order using a rule field
+// is REJECTED UNSUPPORTED with a message that says so.
+func TestSubmitRulesExact(t *testing.T) {
+	inst := record.Instrument{Symbol: "XYZ", TickSize: record.MustFixed("0.01"), LotSize: record.One, RefPrice: record.One}
+	b := New(inst, Exact, 8)
+	o := wire(1, record.Buy, "1", 1, "A")
+	o.PostOnly = true
+	var got record.Event
+	b.Submit(o, emitFunc(func(x record.Record) { got = *x.(*record.Event) }))
+	if got.Reason != record.ReasonUnsupported || !strings.Contains(got.Message, "post_only") {
+		t.Errorf("got %+v", got)
+	}
+}
+
+type emitFunc func(record.Record)
+
+func (f emitFunc) Emit(x record.Record) { f(x) }
