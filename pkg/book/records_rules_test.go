@@ -125,6 +125,7 @@ func TestSubmitRulesExact(t *testing.T) {
 	inst := record.Instrument{Symbol: "XYZ", TickSize: record.MustFixed("0.01"), LotSize: record.One, RefPrice: record.One}
 	b := New(inst, Exact, 8)
 	o := wire(1, record.Buy, "1", 1, "A")
+	o.Ticks, o.Lots = 100, 1
 	o.PostOnly = true
 	var got record.Event
 	b.Submit(o, emitFunc(func(x record.Record) { got = *x.(*record.Event) }))
