@@ -61,6 +61,39 @@ func TestDecodeOrderAccepts(t *testing.T) {
 	}
 }
 
+// TestDecodeOrderRules: the exchange rules' fields and CANCEL_ALL decode,
+// and encode back to the same order.
+func TestDecodeOrderRules(t *testing.T) {
+	for _, c := range []struct {
+		line string
+		want Order
+	}{
+		{`{"id":1,"instrument":"TCS","txn_type":"BUY","quantity":10,"price":15,"order_timestamp":"2023/03/12, 23:48:37","stop_price":"14.5","display_quantity":2,"post_only":true,"stp":"cancel_oldest"}`,
+			Order{ID: 1, Instrument: "TCS", Side: Buy, Quantity: 10 * One, Price: 15 * One, Time: t0,
+				StopPrice: MustFixed("14.5"), Display: 2 * One, PostOnly: true, STP: STPCancelOldest}},
+		{`{"id":2,"instrument":"TCS","action":"Cancel_All","trader_id":"a","order_timestamp":"2023/03/12, 23:48:37","post_only":false}`,
+			Order{ID: 2, Instrument: "TCS", Action: CancelAll, TraderID: "a", Time: t0}},
+		{`{"id":3,"instrument":"TCS","action":"CANCEL_ALL","txn_type":"SELL","trader_id":"a","order_timestamp":"2023/03/12, 23:48:37","stp":null}`,
+			Order{ID: 3, Instrument: "TCS", Action: CancelAll, Side: Sell, TraderID: "a", Time: t0}},
+	} {
+		var o Order
+		if err := DecodeOrder([]byte(c.line), &o); err != nil || o != c.want {
+			t.Errorf("%s: got %+v, %v; want %+v", c.line, o, err, c.want)
+			continue
+		}
+		var back Order
+		enc := AppendOrderJSON(nil, &o)
+		if err := DecodeOrder(enc, &back); err != nil || back != o {
+			t.Errorf("round trip via %s: %+v, %v", enc, back, err)
+		}
+	}
+	// An order without the rules encodes as before: no new keys.
+	plain := AppendOrderJSON(nil, &Order{ID: 1, Instrument: "TCS", Side: Buy, Quantity: One, Price: One, Time: t0})
+	if want := `{"id":1,"instrument":"TCS","txn_type":"BUY","quantity":1.0,"price":1.0,"order_timestamp":"2023-03-12T23:48:37Z","order_type":"LIMIT","time_in_force":"GTC","action":"NEW"}`; string(plain) != want {
+		t.Errorf("plain order encodes as %s, want %s", plain, want)
+	}
+}
+
 func TestDecodeOrderRejects(t *testing.T) {
 	rep := func(old, new string) string { return strings.Replace(tcsLine, old, new, 1) }
 	tests := []struct {
@@ -116,6 +149,13 @@ func TestDecodeOrderRejects(t *testing.T) {
 		{"bad tif", rep(`"price"`, `"time_in_force":"DAY","price"`), ReasonBadField, "time_in_force:"},
 		{"bad action", rep(`"price"`, `"action":"AMEND","price"`), ReasonBadField, "action:"},
 		{"numeric trader", rep(`"price"`, `"trader_id":7,"price"`), ReasonBadField, "trader_id:"},
+		{"zero stop_price", rep(`"price"`, `"stop_price":0,"price"`), ReasonNonPositive, "stop_price: expected a number > 0"},
+		{"negative display_quantity", rep(`"price"`, `"display_quantity":-1,"price"`), ReasonNonPositive, "display_quantity:"},
+		{"post_only as a string", rep(`"price"`, `"post_only":"yes","price"`), ReasonBadField, "post_only: expected true or false"},
+		{"post_only as a number", rep(`"price"`, `"post_only":1,"price"`), ReasonBadField, "post_only:"},
+		{"unknown stp", rep(`"price"`, `"stp":"cancel","price"`), ReasonBadField, "stp: expected CANCEL_NEWEST, CANCEL_OLDEST or CANCEL_BOTH"},
+		{"stp given twice", rep(`"price"`, `"stp":"cancel_both","stp":"cancel_both","price"`), ReasonBadField, "stp"},
+		{"CANCEL_ALL without id", `{"instrument":"TCS","action":"CANCEL_ALL","trader_id":"a","order_timestamp":"2023/03/12, 23:48:37"}`, ReasonMissingField, "id:"},
 	}
 	var d OrderDecoder
 	for _, tt := range tests {

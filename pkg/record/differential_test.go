@@ -104,7 +104,15 @@ func referenceOrder(line []byte) (Order, error) {
 		case "time_in_force":
 			o.TIF = map[string]TimeInForce{"GTC": GTC, "IOC": IOC, "FOK": FOK}[up(v)]
 		case "action":
-			o.Action = map[string]Action{"NEW": New, "CANCEL": Cancel, "REPLACE": Replace}[up(v)]
+			o.Action = map[string]Action{"NEW": New, "CANCEL": Cancel, "REPLACE": Replace, "CANCEL_ALL": CancelAll}[up(v)]
+		case "stop_price":
+			o.StopPrice = fixed(v)
+		case "display_quantity":
+			o.Display = fixed(v)
+		case "post_only":
+			o.PostOnly = v.(bool)
+		case "stp":
+			o.STP = map[string]STP{"CANCEL_NEWEST": STPCancelNewest, "CANCEL_OLDEST": STPCancelOldest, "CANCEL_BOTH": STPCancelBoth}[up(v)]
 		case "trader_id":
 			o.TraderID = v.(string)
 		}
@@ -112,8 +120,8 @@ func referenceOrder(line []byte) (Order, error) {
 	return o, nil
 }
 
-// randomOrderLine writes a valid NEW/REPLACE/CANCEL order in a random
-// spelling.
+// randomOrderLine writes a valid NEW/REPLACE/CANCEL/CANCEL_ALL order in a
+// random spelling, sometimes with the exchange rules' fields.
 func randomOrderLine(rng *rand.Rand) []byte {
 	type kv struct{ k, v string }
 	var fields []kv
@@ -135,7 +143,7 @@ func randomOrderLine(rng *rand.Rand) []byte {
 	}
 	add("id", randomNumber(rng, fmt.Sprint(id), true))
 	add("instrument", randomString(rng, pick("TCS", "INFY", "RIL", "ONGC", "M&M", "x/y\"z", "é中😀")))
-	action := pick("NEW", "NEW", "NEW", "CANCEL", "REPLACE")
+	action := pick("NEW", "NEW", "NEW", "CANCEL", "REPLACE", "CANCEL_ALL")
 	if action != "NEW" || rng.IntN(3) == 0 {
 		add("action", `"`+casing(action)+`"`)
 	}
@@ -145,7 +153,7 @@ func randomOrderLine(rng *rand.Rand) []byte {
 	} else if rng.IntN(3) == 0 {
 		add("order_type", `"`+casing("LIMIT")+`"`)
 	}
-	if action != "CANCEL" || rng.IntN(2) == 0 {
+	if (action != "CANCEL" && action != "CANCEL_ALL") || rng.IntN(2) == 0 {
 		add(pick("txn_type", "trxn_type"), `"`+casing(pick("BUY", "SELL"))+`"`)
 	}
 	if action == "NEW" || rng.IntN(2) == 0 {
@@ -164,11 +172,23 @@ func randomOrderLine(rng *rand.Rand) []byte {
 	if rng.IntN(2) == 0 {
 		add("trader_id", randomString(rng, pick("T1", "trader é", "a\"b\\c\n", "😀x", "")))
 	}
+	if rng.IntN(4) == 0 {
+		add("stop_price", randomNumber(rng, randomFixed(rng).String(), false))
+	}
+	if rng.IntN(4) == 0 {
+		add("display_quantity", randomNumber(rng, randomFixed(rng).String(), false))
+	}
+	if rng.IntN(4) == 0 {
+		add("post_only", pick("true", "false"))
+	}
+	if rng.IntN(4) == 0 {
+		add("stp", `"`+casing(pick("CANCEL_NEWEST", "CANCEL_OLDEST", "CANCEL_BOTH"))+`"`)
+	}
 	for range rng.IntN(3) {
 		add(pick("extra", "meta", "tags", "Price", "ID"), randomJSON(rng, 3))
 	}
 	for range rng.IntN(2) {
-		fields = append(fields, kv{pick("trader_id", "expires_at", "time_in_force"), "null"})
+		fields = append(fields, kv{pick("trader_id", "expires_at", "time_in_force", "stop_price", "post_only", "stp"), "null"})
 	}
 	// Deduplicate (a null must not repeat a real key) and shuffle.
 	seen := map[string]bool{}

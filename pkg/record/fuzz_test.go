@@ -11,6 +11,8 @@ func FuzzDecodeOrder(f *testing.F) {
 	f.Add([]byte(`{"id":"7.0","instrument":"T\u00e9S","trxn_type":"sell","quantity":"5","price":1e1,"order_timestamp":"2023-03-12T23:48:37.5+05:30","x":[1,{"a":null}],"trader_id":"\ud83d\ude00"}`))
 	f.Add([]byte(`{"id":1,"instrument":"TCS","action":"CANCEL","order_timestamp":"1969/12/31, 23:59:59"}`))
 	f.Add([]byte(`{"id":1,"instrument":"TCS","txn_type":"BUY","quantity":5,"order_type":"MARKET","time_in_force":"FOK","expires_at":"2023-03-12T23:48:37Z","order_timestamp":"2023/03/12, 23:48:37"}`))
+	f.Add([]byte(`{"id":2,"instrument":"TCS","txn_type":"SELL","quantity":10,"price":15,"order_timestamp":"2023-03-12T23:48:37Z","stop_price":"14.5","display_quantity":2,"post_only":false,"stp":"cancel_both"}`))
+	f.Add([]byte(`{"id":3,"instrument":"TCS","action":"cancel_all","trader_id":"a","post_only":true,"order_timestamp":"2023-03-12T23:48:37Z"}`))
 	rng := rand.New(rand.NewPCG(5, 6))
 	for range 20 {
 		f.Add(randomOrderLine(rng))
