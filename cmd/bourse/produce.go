@@ -23,10 +23,12 @@ func newProduceCmd() *cobra.Command {
 random-walk price around each reference price, both sides, a mix of limit,
 IOC, FOK and market orders, expiries, cancels and replaces, and several
 traders. The same --seed gives the same orders. Each order is echoed as a
-human line on stderr (--quiet turns it off). With --brokers the orders go to
+human line on stderr (--quiet turns it off). --profile exchange adds the
+exchange rules' orders (docs/CONTRACT.md). With --brokers the orders go to
 the orders topic, keyed by instrument, and the instruments reference to the
 compacted instruments topic.`,
 		Example: `  bourse produce --count 1000 --seed 7 --out orders.jsonl
+  bourse produce --count 10000 --profile exchange --out orders.jsonl
   bourse produce --count 100000 --rate 20000 --quiet --brokers 127.0.0.1:9092
   bourse produce order --instrument TCS --side buy --qty 5 --price 15.00 --valid-for 5m`,
 		Args: cobra.NoArgs,
@@ -61,6 +63,7 @@ compacted instruments topic.`,
 	lf.IntVar(&cfg.Gen.Traders, "traders", cfg.Gen.Traders, "number of traders")
 	lf.Uint64Var(&cfg.Gen.FirstID, "first-id", cfg.Gen.FirstID, "id of the first order")
 	lf.IntVar(&cfg.Gen.ExpiringPct, "expiring-pct", cfg.Gen.ExpiringPct, "percent of GTC orders with an expires_at")
+	lf.StringVar(&cfg.Gen.Profile, "profile", "", "flow profile: empty (default) or exchange: also icebergs, post-only orders, stops, per-order self-trade prevention and CANCEL_ALL, with cancels and replaces aimed at orders still live under match's defaults (not with --batch-dir: the orders dataset has no columns for these fields)")
 	m := &cfg.Gen.Mix
 	lf.IntVar(&m.Limit, "mix-limit", m.Limit, "weight of GTC limit orders")
 	lf.IntVar(&m.IOC, "mix-ioc", m.IOC, "weight of IOC limit orders")

@@ -26,6 +26,8 @@ type GenConfig struct {
 	Mix     Mix
 	// ExpiringPct is the percentage of GTC limit orders with an expires_at.
 	ExpiringPct int
+	// Profile is "" (the default flow) or ProfileExchange.
+	Profile string
 }
 
 // DefaultGenConfig: seed 1, 2023-03-13 09:15:00 UTC, 50 ms apart, 20 traders.
@@ -49,6 +51,9 @@ func (c GenConfig) Validate() error {
 	}
 	if c.ExpiringPct < 0 || c.ExpiringPct > 100 {
 		return fmt.Errorf("expiring percentage must be 0..100, got %d", c.ExpiringPct)
+	}
+	if c.Profile != "" && c.Profile != ProfileExchange {
+		return fmt.Errorf("profile must be empty or %s, got %q", ProfileExchange, c.Profile)
 	}
 	return nil
 }
@@ -78,6 +83,7 @@ type Generator struct {
 	nextID  uint64
 	now     int64
 	total   int
+	shadows []*shadow // ProfileExchange only: one per instrument
 }
 
 // NewGenerator makes a generator over the instruments.
@@ -97,24 +103,21 @@ func NewGenerator(cfg GenConfig, instruments []record.Instrument) (*Generator, e
 	}
 	m := cfg.Mix
 	g.total = m.Limit + m.IOC + m.FOK + m.Market + m.Cancel + m.Replace
+	if cfg.Profile == ProfileExchange {
+		for _, in := range instruments {
+			g.shadows = append(g.shadows, newShadow(in))
+		}
+	}
 	return g, nil
 }
 
 // Next fills o with the next order of the flow.
 func (g *Generator) Next(o *record.Order) {
-	if g.cfg.Step > 0 {
-		g.now += g.rng.Int64N(2*g.cfg.Step + 1)
+	if g.shadows != nil {
+		g.nextExchange(o)
+		return
 	}
-	st := &g.insts[g.rng.IntN(len(g.insts))]
-	// The mid walks one tick at a time, but never below 10 ticks.
-	switch g.rng.IntN(4) {
-	case 0:
-		st.mid++
-	case 1:
-		if st.mid > 10 {
-			st.mid--
-		}
-	}
+	st, _ := g.step()
 	*o = record.Order{Instrument: st.in.Symbol, Time: g.now, TraderID: g.traders[g.rng.IntN(len(g.traders))]}
 	m := g.cfg.Mix
 	k := g.rng.IntN(g.total)
@@ -157,6 +160,25 @@ func (g *Generator) Next(o *record.Order) {
 		st.ids[st.n%recent], st.side[st.n%recent], st.trader[st.n%recent] = o.ID, o.Side, o.TraderID
 		st.n++
 	}
+}
+
+// step advances the simulated time, picks an instrument and walks its mid
+// one tick at a time, never below 10 ticks.
+func (g *Generator) step() (*instState, int) {
+	if g.cfg.Step > 0 {
+		g.now += g.rng.Int64N(2*g.cfg.Step + 1)
+	}
+	i := g.rng.IntN(len(g.insts))
+	st := &g.insts[i]
+	switch g.rng.IntN(4) {
+	case 0:
+		st.mid++
+	case 1:
+		if st.mid > 10 {
+			st.mid--
+		}
+	}
+	return st, i
 }
 
 // price sets a limit price a few ticks around the mid: buyers mostly below,
