@@ -13,8 +13,9 @@ const msPerDay = 86_400_000
 //     or a space, 'Z' may be 'z').
 //
 // Fractional seconds beyond milliseconds are truncated toward the past.
-// Years run from 0000 to 9999; dates and times are range-checked (no
-// leap seconds).
+// Years run from 0000 to 9999, also after the offset is applied (the
+// instant must be writable by AppendTime and read back); dates and times
+// are range-checked (no leap seconds).
 func ParseTimestamp(b []byte) (int64, bool) {
 	if len(b) < 19 {
 		return 0, false
@@ -105,8 +106,18 @@ func ParseTimestamp(b []byte) (int64, bool) {
 	}
 	days := daysFromCivil(int64(y), int64(mo), int64(d))
 	t := days*msPerDay + int64(h*3600+mi*60+sec)*1000 + int64(ms) - int64(off)*60_000
+	if t < minTime || t > maxTime {
+		return 0, false
+	}
 	return t, true
 }
+
+// minTime and maxTime bound the instants ParseTimestamp returns:
+// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z.
+var (
+	minTime = daysFromCivil(0, 1, 1) * msPerDay
+	maxTime = daysFromCivil(10000, 1, 1)*msPerDay - 1
+)
 
 // digits parses a run of ASCII digits, or returns -1.
 func digits(b []byte) int {

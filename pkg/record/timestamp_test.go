@@ -29,6 +29,12 @@ func TestParseTimestamp(t *testing.T) {
 		{"2023-03-13T05:18:37+05:30", ms("2023-03-12T23:48:37Z"), true},
 		{"2023-03-12T18:48:37-05:00", ms("2023-03-12T23:48:37Z"), true},
 		{"1970-01-01T00:00:00Z", 0, true},
+		// The offset may not carry the instant out of years 0000-9999
+		// (AppendTime could not write it back: found by FuzzDecodeOrder).
+		{"0000-01-01 00:00:00+00:01", 0, false},
+		{"9999-12-31T23:59:59-00:01", 0, false},
+		{"0000-01-01T00:01:00+00:01", ms("0000-01-01T00:00:00Z"), true},
+		{"9999-12-31T23:59:59.999Z", ms("9999-12-31T23:59:59.999Z"), true},
 		{"1969-12-31T23:59:59.999Z", -1, true},
 		{"1969-12-31T23:59:59Z", -1000, true},
 		{"1900-02-28T00:00:00Z", ms("1900-02-28T00:00:00Z"), true},
