@@ -78,7 +78,7 @@ func checkInvariants(b *Book) error {
 			return fmt.Errorf("heap property broken at %d", i)
 		}
 	}
-	if b.policy == PriceTime {
+	if b.policy == PriceTime && b.ss.phase != PreOpen {
 		bt, _, bok := b.BestBid()
 		at, _, aok := b.BestAsk()
 		if bok && aok && bt >= at {
@@ -167,6 +167,9 @@ func conserved(b *Book, outs []out, before, oldOpen int64) error {
 	lot := b.inst.LotSize
 	var incoming, traded, removed int64
 	for _, x := range outs {
+		if x.status {
+			continue
+		}
 		if x.trade {
 			traded += int64(x.t.Quantity / lot)
 			continue

@@ -9,7 +9,7 @@ func (b *Book) submitNew(o *Order, h Listener) {
 	case o.Side != record.Buy && o.Side != record.Sell:
 		b.reject(o, h, ReasonBadSide)
 		return
-	case o.Type > record.Market || o.TIF > record.FOK:
+	case o.Type > record.Market || o.TIF > DAY:
 		b.reject(o, h, ReasonBadKind)
 		return
 	case b.policy == Exact && (o.Type != record.Limit || o.TIF != record.GTC):
@@ -36,6 +36,12 @@ func (b *Book) submitNew(o *Order, h Listener) {
 			return
 		}
 	}
+	if b.ss.phase != Continuous {
+		if why := b.phaseReject(o, false); why != ReasonNone {
+			b.reject(o, h, why)
+			return
+		}
+	}
 
 	ni := b.allocNode()
 	n := &b.nodes[ni]
@@ -49,6 +55,10 @@ func (b *Book) submitNew(o *Order, h Listener) {
 	n.flags = uint8(o.STP)
 	if o.PostOnly {
 		n.flags |= flagPostOnly
+	}
+	if o.TIF == DAY {
+		n.flags |= flagDay
+		b.ss.hasDays = true
 	}
 	if o.Display != 0 {
 		b.newIce(n, o.Display)
@@ -68,6 +78,10 @@ func (b *Book) submitNew(o *Order, h Listener) {
 		b.addStop(ni, o.Stop)
 		return
 	}
+	if b.ss.phase != Continuous { // PRE_OPEN: no matching
+		b.rest(ni)
+		return
+	}
 	b.execute(ni, h)
 }
 
@@ -85,7 +99,7 @@ func (b *Book) checkRules(o *Order) Reason {
 		return ReasonBadTicks
 	case o.Display < 0:
 		return ReasonBadLots
-	case (o.Display != 0 || o.PostOnly) && (o.Type != record.Limit || o.TIF != record.GTC || o.Stop != 0):
+	case (o.Display != 0 || o.PostOnly) && (o.Type != record.Limit || (o.TIF != record.GTC && o.TIF != DAY) || o.Stop != 0):
 		return ReasonBadKind
 	case o.Type == record.Limit && !b.inBand(o.Ticks):
 		return ReasonPriceBand
@@ -117,7 +131,7 @@ func (b *Book) execute(ni int32, h Listener) {
 	switch {
 	case n.lots == 0:
 		b.releaseNode(ni)
-	case n.typ == record.Market || n.tif != record.GTC:
+	case n.typ == record.Market || (n.tif != record.GTC && n.tif != DAY):
 		b.emitDone(h, n, record.Cancelled)
 		b.releaseNode(ni)
 	default:

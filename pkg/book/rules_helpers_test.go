@@ -9,11 +9,11 @@ import (
 // usesRules reports whether a rule case needs Apply: book rules, or an
 // order with a field only Apply carries.
 func usesRules(c ruleCase) bool {
-	if c.rules != (Rules{}) {
+	if c.rules != (Rules{}) || c.session != (Session{}) {
 		return true
 	}
 	for _, s := range append(c.setup, c.in) {
-		if s.stop != 0 || s.display != 0 || s.stpm != 0 || s.post || s.act == MassCancel {
+		if s.tif == DAY || s.stop != 0 || s.display != 0 || s.stpm != 0 || s.post || s.act == MassCancel {
 			return true
 		}
 	}
@@ -35,6 +35,10 @@ func eventName(t record.EventType) string {
 func asRecords(b *Book, lean []leanOut, o *record.Order) []out {
 	outs := make([]out, 0, len(lean))
 	for _, l := range lean {
+		if l.status {
+			outs = append(outs, out{status: true, s: l.s})
+			continue
+		}
 		if l.trade {
 			t := l.t
 			outs = append(outs, out{trade: true, t: record.Trade{TradeID: t.TradeID, Instrument: b.inst.Symbol,
