@@ -166,6 +166,7 @@ func checkConservation(b *Book, o *record.Order) ([]out, error) {
 func conserved(b *Book, outs []out, before, oldOpen int64) error {
 	lot := b.inst.LotSize
 	var incoming, traded, removed int64
+	filled := map[uint64]int64{} // lots filled by order, so far
 	for _, x := range outs {
 		if x.status {
 			continue
@@ -175,10 +176,13 @@ func conserved(b *Book, outs []out, before, oldOpen int64) error {
 			continue
 		}
 		switch x.e.Type {
+		case record.Fill, record.PartialFill:
+			filled[x.e.OrderID] += int64(x.e.Quantity / lot)
 		case record.Accepted:
 			incoming += int64(x.e.Quantity / lot)
 		case record.Replaced:
-			incoming += int64(x.e.Leaves/lot) - oldOpen
+			// an auction in the clock advance may have filled it first
+			incoming += int64(x.e.Leaves/lot) - (oldOpen - filled[x.e.OrderID])
 		case record.Cancelled, record.Expired, record.Killed:
 			removed += int64(x.e.Quantity / lot)
 		}
