@@ -37,7 +37,7 @@ func (b *Book) submitNew(o *Order, h Listener) {
 		}
 	}
 	if b.ss.phase != Continuous {
-		if why := b.phaseReject(o, false); why != ReasonNone {
+		if why := b.phaseReject(o); why != ReasonNone {
 			b.reject(o, h, why)
 			return
 		}

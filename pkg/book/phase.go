@@ -49,13 +49,10 @@ const Day int64 = 86_400_000
 // instrument's time zone, which is Offset ms east of UTC (IST: 19_800_000).
 // A day runs Closed until PreOpen, PreOpen until Auction, where the call
 // auction uncrosses the book, Buffer until Open (none when Auction ==
-// Open), Continuous until Close, then Closed. An NSE-like day:
-//
-//	Session{Offset: 19_800_000, PreOpen: 9 * hour, Auction: 9*hour + 8*min,
-//		Open: 9*hour + 15*min, Close: 15*hour + 30*min}
-//
-// Ref is the reference price in ticks of the auctions before the book's
-// first trade (0: none); after it, the last trade price is.
+// Open), Continuous until Close, then Closed (the package doc has an
+// NSE-like day). Ref is the reference price in ticks of the auctions
+// before the book's first trade (0: none); after it, the last trade price
+// is.
 type Session struct {
 	Offset                        int64
 	PreOpen, Auction, Open, Close int64
@@ -232,16 +229,16 @@ func (b *Book) enter(h Listener, p Phase, at int64) {
 	}
 }
 
-// phaseReject returns why a NEW (or, with replace, a REPLACE) is refused
-// in the current phase: nothing is taken while Buffer or Closed; in
-// PreOpen only orders that can wait for the auction (LIMIT GTC or DAY,
-// not POST_ONLY; stops of any kind) are.
-func (b *Book) phaseReject(o *Order, replace bool) Reason {
+// phaseReject returns why a NEW is refused in the current phase: nothing
+// is taken while Buffer or Closed; in PreOpen only orders that can wait
+// for the auction (LIMIT GTC or DAY, not POST_ONLY; stops of any kind)
+// are.
+func (b *Book) phaseReject(o *Order) Reason {
 	switch b.ss.phase {
 	case Buffer, Closed:
 		return ReasonClosed
 	case PreOpen:
-		if !replace && o.Stop == 0 && (o.Type != record.Limit || (o.TIF != record.GTC && o.TIF != DAY) || o.PostOnly) {
+		if o.Stop == 0 && (o.Type != record.Limit || (o.TIF != record.GTC && o.TIF != DAY) || o.PostOnly) {
 			return ReasonPreOpen
 		}
 	}

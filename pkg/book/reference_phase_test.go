@@ -21,8 +21,8 @@ type refPhases struct {
 }
 
 type refBoundary struct {
-	t    int64
-	kind int // 0 PreOpen, 1 Auction, 2 Open, 3 Close
+	t, day int64
+	kind   int // 0 PreOpen, 1 Auction, 2 Open, 3 Close
 }
 
 func (r *refBook) setSession(s Session) {
@@ -66,11 +66,11 @@ func (r *refBook) runSession(prev int64, tag uint64) {
 				continue
 			}
 			if t := m + tod; t > prev && t <= r.clock {
-				bs = append(bs, refBoundary{t, k})
+				bs = append(bs, refBoundary{t, d, k})
 			}
 		}
 	}
-	sort.Slice(bs, func(i, j int) bool { return bs[i].t < bs[j].t || (bs[i].t == bs[j].t && bs[i].kind < bs[j].kind) })
+	sort.Slice(bs, func(i, j int) bool { return bs[i].day < bs[j].day || (bs[i].day == bs[j].day && bs[i].kind < bs[j].kind) })
 	var lastPre int64
 	for _, b := range bs {
 		if b.kind == 0 {
