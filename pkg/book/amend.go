@@ -95,7 +95,7 @@ func (b *Book) replace(o *Order, h Listener) {
 		b.reject(o, h, ReasonStopReplace)
 		return
 	}
-	if b.ss.phase == Buffer || b.ss.phase == Closed {
+	if b.ss.phase == Buffer || b.ss.phase == Closed { // PRE_OPEN and HALTED take it
 		b.reject(o, h, ReasonClosed)
 		return
 	}

@@ -78,7 +78,7 @@ func checkInvariants(b *Book) error {
 			return fmt.Errorf("heap property broken at %d", i)
 		}
 	}
-	if b.policy == PriceTime && b.ss.phase != PreOpen {
+	if b.policy == PriceTime && b.ss.phase != PreOpen && b.ss.phase != Halted {
 		bt, _, bok := b.BestBid()
 		at, _, aok := b.BestAsk()
 		if bok && aok && bt >= at {

@@ -167,6 +167,9 @@ func (b *Book) canFill(n *node) bool {
 		if !crosses(n.side, n.ticks, lv.ticks) {
 			return false
 		}
+		if b.ss.sess.HaltBP != 0 && b.breaches(lv.ticks) {
+			return false
+		}
 		if stp == STPOff {
 			need -= lv.lots + lv.hidden
 		} else {
@@ -208,6 +211,10 @@ func (b *Book) match(ai int32, h Listener) {
 		li := opp.lvls[len(opp.lvls)-1]
 		lv := &b.levels[li]
 		if !crosses(a.side, a.ticks, lv.ticks) {
+			return
+		}
+		if b.ss.sess.HaltBP != 0 && b.breaches(lv.ticks) {
+			b.halt(h)
 			return
 		}
 		for a.lots > 0 && lv.head != nilIdx {

@@ -24,12 +24,15 @@ const (
 	Buffer
 	// Closed: as Buffer; entering it expires the DAY orders.
 	Closed
+	// Halted: a volatility halt (halt.go); as PreOpen, ended by a call
+	// auction.
+	Halted
 )
 
-var phaseNames = [...]string{"CONTINUOUS", "PRE_OPEN", "BUFFER", "CLOSED"}
+var phaseNames = [...]string{"CONTINUOUS", "PRE_OPEN", "BUFFER", "CLOSED", "HALTED"}
 
-// String returns the phase's wire name: CONTINUOUS, PRE_OPEN, BUFFER or
-// CLOSED.
+// String returns the phase's wire name: CONTINUOUS, PRE_OPEN, BUFFER,
+// CLOSED or HALTED.
 func (p Phase) String() string {
 	if int(p) < len(phaseNames) {
 		return phaseNames[p]
@@ -53,10 +56,14 @@ const Day int64 = 86_400_000
 // NSE-like day). Ref is the reference price in ticks of the auctions
 // before the book's first trade (0: none); after it, the last trade price
 // is.
+//
+// HaltBP, HaltFor and HaltWindow set volatility halts (halt.go; HaltBP 0:
+// none).
 type Session struct {
 	Offset                        int64
 	PreOpen, Auction, Open, Close int64
 	Ref                           int64
+	HaltBP, HaltFor, HaltWindow   int64
 }
 
 // StatusListener is a Listener that is also told of phase changes. A
@@ -76,15 +83,20 @@ type Status struct {
 }
 
 // The session state of a Book: the phase, and the next boundary of the
-// schedule, at (Unix ms) and which (0 PreOpen, 1 Auction, 2 Open, 3
-// Close). at is MaxInt64 without a session, so that apply's check is one
-// comparison; MinInt64 until the first clock of a new session.
+// schedule, sched (Unix ms) and which (0 PreOpen, 1 Auction, 2 Open, 3
+// Close); at is the earlier of sched and a halt's end. at is MaxInt64
+// without a session, so that apply's check is one comparison; MinInt64
+// until the first clock of a new session.
 type sessionState struct {
 	sess    Session
 	on      bool
 	phase   Phase
 	at      int64
+	sched   int64
 	which   int
+	haltEnd int64 // the end of the current halt; 0: none
+	href    int64 // the halt reference price, 0: none yet
+	hrefAt  int64 // when it was set
 	last    int64 // the last trade price in ticks, 0 before the first trade
 	hasDays bool  // a DAY order was accepted since the last close
 	sts     Status
@@ -100,6 +112,8 @@ func (b *Book) SetSession(s Session) error {
 	case s == Session{}:
 	case s.Offset <= -Day || s.Offset >= Day || s.PreOpen < 0 || s.PreOpen >= s.Auction || s.Auction > s.Open || s.Open >= s.Close || s.Close > Day:
 		return fmt.Errorf("book: expected a session 0 <= pre-open < auction <= open < close <= %d ms, received %+v", Day, s)
+	case s.HaltBP < 0 || s.HaltBP >= 10_000 || s.HaltWindow < 0 || (s.HaltBP != 0 && s.HaltFor <= 0):
+		return fmt.Errorf("book: expected a halt of 1-9999 basis points for a positive time (or none), received %+v", s)
 	case b.policy == Exact:
 		return fmt.Errorf("book: expected no session under the exact policy, received %+v", s)
 	}
@@ -108,7 +122,8 @@ func (b *Book) SetSession(s Session) error {
 	}
 	b.ss.sess = s
 	b.ss.on = s != Session{}
-	b.ss.phase, b.ss.at = Continuous, math.MaxInt64
+	b.ss.phase, b.ss.at, b.ss.haltEnd = Continuous, math.MaxInt64, 0
+	b.ss.href, b.ss.hrefAt = s.Ref, b.clock
 	if b.ss.on {
 		b.ss.at = math.MinInt64
 		if b.clock != 0 {
@@ -165,7 +180,8 @@ func (b *Book) placeSession() {
 	default:
 		d++
 	}
-	b.ss.at = d*Day - s.Offset + s.bound(b.ss.which)
+	b.ss.sched = d*Day - s.Offset + s.bound(b.ss.which)
+	b.ss.at = b.ss.sched
 }
 
 // advance runs every boundary of the schedule up to the clock, in order,
@@ -182,6 +198,15 @@ func (b *Book) advance(h Listener) {
 		at := b.ss.at
 		if len(b.heap) != 0 {
 			b.expireBefore(h, at)
+		}
+		if b.ss.haltEnd != 0 {
+			b.ss.haltEnd = 0
+			b.uncross(h)
+			if at < b.ss.sched { // the halt's end
+				b.ss.at = b.ss.sched
+				b.enter(h, Continuous, at) // its stops may halt again
+				continue
+			}
 		}
 		w := b.ss.which
 		switch w {
@@ -208,9 +233,13 @@ func (b *Book) advance(h Listener) {
 		case w == 3:
 			nw, midnight = 0, midnight+Day
 		}
-		b.ss.which, b.ss.at = nw, midnight+s.bound(nw)
-		if nw == 0 && b.ss.at <= b.clock-Day {
-			b.ss.at += (b.clock - b.ss.at) / Day * Day
+		b.ss.which, b.ss.sched = nw, midnight+s.bound(nw)
+		if nw == 0 && b.ss.sched <= b.clock-Day {
+			b.ss.sched += (b.clock - b.ss.sched) / Day * Day
+		}
+		b.ss.at = b.ss.sched
+		if b.ss.haltEnd != 0 { // a stop entering at the open halted
+			b.ss.at = min(b.ss.sched, b.ss.haltEnd)
 		}
 	}
 }
@@ -237,7 +266,7 @@ func (b *Book) phaseReject(o *Order) Reason {
 	switch b.ss.phase {
 	case Buffer, Closed:
 		return ReasonClosed
-	case PreOpen:
+	case PreOpen, Halted:
 		if o.Stop == 0 && (o.Type != record.Limit || (o.TIF != record.GTC && o.TIF != DAY) || o.PostOnly) {
 			return ReasonPreOpen
 		}

@@ -209,3 +209,71 @@ func TestSetSession(t *testing.T) {
 		t.Fatalf("phase %s at 09:05 IST, want PRE_OPEN", b.Phase())
 	}
 }
+
+// haltSession is testSession with halts 5% from 100 ticks, for 20 ms.
+var haltSession = Session{PreOpen: 100, Auction: 200, Open: 300, Close: 400, Ref: 100, HaltBP: 500, HaltFor: 20}
+
+func TestHalts(t *testing.T) {
+	s := haltSession
+	sweep := []ord{sell(1, 101, 2).at(310), sell(2, 104, 2).at(311), sell(3, 106, 2).at(312), sell(4, 110, 1).at(313)}
+	runRules(t, []ruleCase{
+		{name: "a halt inside a sweep: it stops before the level that would breach", session: s,
+			setup: sweep,
+			in:    buy(9, 110, 10).at(320),
+			want: []string{"ACCEPTED 9 110x10 L10 F0",
+				"T1 101x2 b9 s1 BUY", "PARTIAL_FILL 9 101x2 L8 F2 #1", "FILL 1 101x2 L0 F2 #1",
+				"T2 104x2 b9 s2 BUY", "PARTIAL_FILL 9 104x2 L6 F4 #2", "FILL 2 104x2 L0 F2 #2",
+				"STATUS HALTED @320"},
+			book: "B 110x6/1 | A 106x2/1 110x1/1"},
+		{name: "the halt ends with a call auction, then continuous trading", session: s,
+			setup: append(sweep, buy(9, 110, 10).at(320), buy(8, 107, 1).at(330)),
+			in:    cancelOf(99).at(340),
+			want: []string{
+				"T3 110x2 b9 s3 UNKNOWN", "PARTIAL_FILL 9 110x2 L4 F6 #3", "FILL 3 110x2 L0 F2 #3",
+				"T4 110x1 b9 s4 UNKNOWN", "PARTIAL_FILL 9 110x1 L3 F7 #4", "FILL 4 110x1 L0 F1 #4",
+				"STATUS CONTINUOUS @340", "REJECTED 99 UNKNOWN_ORDER"},
+			book: "B 110x3/1 107x1/1 | A"},
+		{name: "halted: a MARKET is rejected as in pre-open", session: s,
+			setup: append(sweep, buy(9, 110, 10).at(320)),
+			in:    buy(8, 0, 1).market().at(330),
+			want:  []string{"REJECTED 8 PRE_OPEN"}},
+		{name: "an IOC's remainder is cancelled at the halt", session: s,
+			setup: sweep,
+			in:    buy(9, 0, 5).market().ioc().at(320),
+			want: []string{"ACCEPTED 9 0x5 L5 F0",
+				"T1 101x2 b9 s1 BUY", "PARTIAL_FILL 9 101x2 L3 F2 #1", "FILL 1 101x2 L0 F2 #1",
+				"T2 104x2 b9 s2 BUY", "PARTIAL_FILL 9 104x2 L1 F4 #2", "FILL 2 104x2 L0 F2 #2",
+				"STATUS HALTED @320", "CANCELLED 9 0x1 L0 F4"},
+			book: "B | A 106x2/1 110x1/1"},
+		{name: "a FOK that needs a level beyond the halt is killed, no halt", session: s,
+			setup: sweep,
+			in:    buy(9, 110, 5).fok().at(320),
+			want:  []string{"ACCEPTED 9 110x5 L5 F0", "KILLED 9 110x5 L0 F0"},
+			book:  "B | A 101x2/1 104x2/1 106x2/1 110x1/1"},
+		{name: "a stop triggered before the halt waits for its end", session: s,
+			setup: append(sweep, buy(8, 0, 1).market().stopAt(101).at(315)),
+			in:    buy(9, 110, 10).at(320),
+			want: []string{"ACCEPTED 9 110x10 L10 F0",
+				"T1 101x2 b9 s1 BUY", "PARTIAL_FILL 9 101x2 L8 F2 #1", "FILL 1 101x2 L0 F2 #1",
+				"T2 104x2 b9 s2 BUY", "PARTIAL_FILL 9 104x2 L6 F4 #2", "FILL 2 104x2 L0 F2 #2",
+				"STATUS HALTED @320"},
+			book: "B 110x6/1 | A 106x2/1 110x1/1"},
+		{name: "...and enters after its auction", session: s,
+			setup: append(sweep, buy(8, 0, 1).market().stopAt(101).at(315), buy(9, 110, 10).at(320), sell(7, 111, 1).at(321)),
+			in:    cancelOf(99).at(340),
+			want: []string{
+				"T3 110x2 b9 s3 UNKNOWN", "PARTIAL_FILL 9 110x2 L4 F6 #3", "FILL 3 110x2 L0 F2 #3",
+				"T4 110x1 b9 s4 UNKNOWN", "PARTIAL_FILL 9 110x1 L3 F7 #4", "FILL 4 110x1 L0 F1 #4",
+				"STATUS CONTINUOUS @340", "TRIGGERED 8 0x1 L1 F0",
+				"T5 111x1 b8 s7 BUY", "FILL 8 111x1 L0 F1 #5", "FILL 7 111x1 L0 F1 #5",
+				"REJECTED 99 UNKNOWN_ORDER"},
+			book: "B 110x3/1 | A"},
+		{name: "DAY orders across a halt still on at the close", session: s,
+			setup: []ord{sell(1, 101, 1).at(310), sell(3, 106, 2).day().at(311), buy(4, 90, 1).day().at(312), buy(9, 106, 2).at(390)},
+			in:    cancelOf(99).at(401),
+			want: []string{
+				"T2 106x1 b9 s3 UNKNOWN", "FILL 9 106x1 L0 F2 #2", "PARTIAL_FILL 3 106x1 L1 F1 #2",
+				"STATUS CLOSED @400", "EXPIRED 4 90x1 L0 F0", "EXPIRED 3 106x1 L0 F1", "REJECTED 99 UNKNOWN_ORDER"},
+			book: "B | A"},
+	})
+}

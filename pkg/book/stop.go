@@ -108,7 +108,7 @@ func (b *Book) runStops(h Listener) {
 			b.trHi, b.trLo = 0, 0
 		}
 		i := slices.IndexFunc(b.stops, func(e stopEntry) bool { return e.fired })
-		if i < 0 {
+		if i < 0 || b.ss.phase != Continuous { // a halt keeps them for its end
 			return
 		}
 		ni, trigger := b.stops[i].ni, b.stops[i].trigger
