@@ -92,7 +92,7 @@ func (b *Book) uncross(h Listener) {
 		return
 	}
 	p := b.auctionPrice()
-	b.ss.href, b.ss.hrefAt = p, b.clock
+	b.ss.href = p
 	bids, asks := &b.sides[0], &b.sides[1]
 	for len(bids.lvls) > 0 && len(asks.lvls) > 0 {
 		bli, ali := bids.lvls[len(bids.lvls)-1], asks.lvls[len(asks.lvls)-1]

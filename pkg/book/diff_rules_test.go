@@ -128,12 +128,17 @@ func TestDifferentialRules(t *testing.T) {
 
 // diffSession is the differential test's day (from midnight UTC): a long
 // pre-open, so that auctions have orders to uncross; for odd seeds the
-// auction opens continuous trading, for even ones a buffer follows it.
+// auction opens continuous trading, for even ones a buffer follows it;
+// half the seeds halt for 200 ms on a trade more than 0.4% (4 ticks) from
+// the last auction price.
 func diffSession(seed uint64) Session {
 	const hour = 3_600_000
 	s := Session{PreOpen: 2 * hour, Auction: 6 * hour, Open: 7 * hour, Close: 16 * hour, Ref: 1000}
 	if seed%2 == 1 {
 		s.Open = s.Auction
+	}
+	if seed%4 >= 2 {
+		s.HaltBP, s.HaltFor = 40, 200
 	}
 	return s
 }
@@ -152,7 +157,7 @@ func TestDifferentialPhases(t *testing.T) {
 			total[k] += v
 		}
 	}
-	for _, k := range []string{"trade", "auction trade", "TRIGGERED", "iceberg", "STATUS PRE_OPEN", "STATUS BUFFER",
+	for _, k := range []string{"trade", "auction trade", "TRIGGERED", "iceberg", "STATUS PRE_OPEN", "STATUS BUFFER", "STATUS HALTED",
 		"STATUS CONTINUOUS", "STATUS CLOSED", "REJECTED CLOSED", "REJECTED PRE_OPEN", "EXPIRED", "CANCELLED MASS_CANCEL"} {
 		if total[k] < 50 {
 			t.Errorf("only %d %q over %d seeds", total[k], k, seeds)

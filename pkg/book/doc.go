@@ -193,6 +193,18 @@
 //     (also as an iceberg, post-only or stop) and is EXPIRED when the phase
 //     becomes CLOSED, in CANCEL_ALL's order. Without a session it never
 //     expires.
+//   - Volatility halt (Session.HaltBP, HaltFor; halt.go): in CONTINUOUS,
+//     an aggressor about to trade at a level more than HaltBP basis points
+//     from the last auction price (Session.Ref before it) stops its sweep
+//     before that level; the phase becomes HALTED (reported at the clock)
+//     and its remainder rests (LIMIT GTC or DAY, the book may be crossed)
+//     or is CANCELLED. A FOK that would need that level is KILLED instead.
+//     HALTED takes orders as PRE_OPEN does; HaltFor ms later, or at the
+//     close if sooner, a call auction ends it (its price the new
+//     reference), then CONTINUOUS (not at the close). Stops triggered
+//     before a halt or by an auction enter when CONTINUOUS begins; stops
+//     accepted after those trades do not see them. DAY orders stay across
+//     a halt.
 //
 // An NSE-like day (IST, pre-open 09:00–09:08 with the auction at its end,
 // a buffer until 09:15, continuous until 15:30):
@@ -213,21 +225,21 @@
 // ALREADY_EXPIRED, UNSUPPORTED (ReasonUnsupported; ReasonStopReplace),
 // NOT_OWNER, WOULD_TRADE (ReasonWouldTrade), PRICE_BAND (ReasonPriceBand),
 // BAD_TRADER_ID (ReasonNoTrader), CLOSED (ReasonClosed: a NEW or REPLACE in
-// BUFFER or CLOSED), PRE_OPEN (ReasonPreOpen: a NEW in PRE_OPEN that cannot
-// wait for the auction); CANCELLED with a reason: SELF_TRADE
+// BUFFER or CLOSED), PRE_OPEN (ReasonPreOpen: a NEW in PRE_OPEN or HALTED
+// that cannot wait for the auction); CANCELLED with a reason: SELF_TRADE
 // (ReasonSelfTrade), MASS_CANCEL (ReasonMassCancel), and CancelAll's
 // INSTRUMENT_REMOVED and INSTRUMENT_CHANGED. The new event type TRIGGERED
 // (Triggered = 9) and action CANCEL_ALL (MassCancel = 3) have no record
 // constants yet; Event.Reason is set on a rule's CANCELLED, which Submit's
 // records do not carry yet.
 //
-// Still to come, and where it fits: a volatility halt is a phase change
-// caused by a trade price, checked per trade as stops are, ending the
-// instruction's matching and resuming through an auction (a PRE_OPEN-like
-// phase ended by the halt's time instead of the schedule). Snapshots do
-// not hold the phase (the caller sets the session again after Restore,
-// which refuses a crossed book, so a PRE_OPEN book does not restore yet) or
-// the last trade price.
+// Not yet: a window re-anchoring the halt reference; self-trade
+// prevention in auctions. Snapshots do not hold the phase, a halt or the
+// last trade price (the caller sets the session again after Restore, which
+// refuses a crossed book, so a PRE_OPEN or HALTED book does not restore
+// yet). Submit's "0 keeps" of a REPLACE reads the order before the clock
+// advance, so with a session an auction in that advance may have filled
+// it first (Apply takes explicit values).
 //
 // Reference changes. CancelAll takes every resting order out with a
 // CANCELLED report carrying a reason (INSTRUMENT_REMOVED,

@@ -57,13 +57,12 @@ const Day int64 = 86_400_000
 // before the book's first trade (0: none); after it, the last trade price
 // is.
 //
-// HaltBP, HaltFor and HaltWindow set volatility halts (halt.go; HaltBP 0:
-// none).
+// HaltBP and HaltFor set volatility halts (halt.go; HaltBP 0: none).
 type Session struct {
 	Offset                        int64
 	PreOpen, Auction, Open, Close int64
 	Ref                           int64
-	HaltBP, HaltFor, HaltWindow   int64
+	HaltBP, HaltFor               int64
 }
 
 // StatusListener is a Listener that is also told of phase changes. A
@@ -96,7 +95,6 @@ type sessionState struct {
 	which   int
 	haltEnd int64 // the end of the current halt; 0: none
 	href    int64 // the halt reference price, 0: none yet
-	hrefAt  int64 // when it was set
 	last    int64 // the last trade price in ticks, 0 before the first trade
 	hasDays bool  // a DAY order was accepted since the last close
 	sts     Status
@@ -112,7 +110,7 @@ func (b *Book) SetSession(s Session) error {
 	case s == Session{}:
 	case s.Offset <= -Day || s.Offset >= Day || s.PreOpen < 0 || s.PreOpen >= s.Auction || s.Auction > s.Open || s.Open >= s.Close || s.Close > Day:
 		return fmt.Errorf("book: expected a session 0 <= pre-open < auction <= open < close <= %d ms, received %+v", Day, s)
-	case s.HaltBP < 0 || s.HaltBP >= 10_000 || s.HaltWindow < 0 || (s.HaltBP != 0 && s.HaltFor <= 0):
+	case s.HaltBP < 0 || s.HaltBP >= 10_000 || (s.HaltBP != 0 && s.HaltFor <= 0):
 		return fmt.Errorf("book: expected a halt of 1-9999 basis points for a positive time (or none), received %+v", s)
 	case b.policy == Exact:
 		return fmt.Errorf("book: expected no session under the exact policy, received %+v", s)
@@ -123,7 +121,7 @@ func (b *Book) SetSession(s Session) error {
 	b.ss.sess = s
 	b.ss.on = s != Session{}
 	b.ss.phase, b.ss.at, b.ss.haltEnd = Continuous, math.MaxInt64, 0
-	b.ss.href, b.ss.hrefAt = s.Ref, b.clock
+	b.ss.href = s.Ref
 	if b.ss.on {
 		b.ss.at = math.MinInt64
 		if b.clock != 0 {
@@ -244,16 +242,20 @@ func (b *Book) advance(h Listener) {
 	}
 }
 
-// enter makes p the phase and reports it to a StatusListener; entering
-// Continuous lets the stops the auction's trades triggered in.
+// enter makes p the phase and reports it to a StatusListener. Leaving
+// Continuous marks the stops triggered so far (stops accepted later do not
+// see those trades); entering it lets the marked stops in.
 func (b *Book) enter(h Listener, p Phase, at int64) {
+	if b.trHi != 0 {
+		b.markStops()
+	}
 	b.ss.phase = p
 	if sl, ok := h.(StatusListener); ok {
 		st := &b.ss.sts
 		st.Tag, st.At, st.Phase = b.tag, at, p
 		sl.OnStatus(st)
 	}
-	if p == Continuous && b.trHi != 0 {
+	if p == Continuous && len(b.stops) != 0 {
 		b.runStops(h)
 	}
 }

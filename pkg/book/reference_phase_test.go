@@ -18,6 +18,10 @@ type refPhases struct {
 	placed bool
 	phase  Phase
 	last   int64 // the last trade price
+	// halts
+	haltEnd int64 // 0: not halted
+	href    int64
+	tag     uint64 // the instruction's
 }
 
 type refBoundary struct {
@@ -26,7 +30,7 @@ type refBoundary struct {
 }
 
 func (r *refBook) setSession(s Session) {
-	r.ph = refPhases{sess: s, on: s != Session{}}
+	r.ph = refPhases{sess: s, on: s != Session{}, href: s.Ref}
 }
 
 // phaseAt is the phase at time t by the time of day.
@@ -49,6 +53,7 @@ func (p *refPhases) phaseAt(t int64) Phase {
 // runSession runs the boundaries in (prev, r.clock].
 func (r *refBook) runSession(prev int64, tag uint64) {
 	p := &r.ph
+	p.tag = tag
 	if !p.on {
 		return
 	}
@@ -70,7 +75,9 @@ func (r *refBook) runSession(prev int64, tag uint64) {
 			}
 		}
 	}
-	sort.Slice(bs, func(i, j int) bool { return bs[i].day < bs[j].day || (bs[i].day == bs[j].day && bs[i].kind < bs[j].kind) })
+	sort.Slice(bs, func(i, j int) bool {
+		return bs[i].day < bs[j].day || (bs[i].day == bs[j].day && bs[i].kind < bs[j].kind)
+	})
 	var lastPre int64
 	for _, b := range bs {
 		if b.kind == 0 {
@@ -82,7 +89,12 @@ func (r *refBook) runSession(prev int64, tag uint64) {
 		if closed && b.t < lastPre {
 			continue
 		}
+		r.endHalts(b.t - 1)
 		r.expireBefore(b.t)
+		if p.haltEnd != 0 { // a halt still on at the close
+			p.haltEnd = 0
+			r.auction()
+		}
 		switch b.kind {
 		case 0:
 			r.status(tag, b.t, PreOpen)
@@ -104,6 +116,38 @@ func (r *refBook) runSession(prev int64, tag uint64) {
 			r.runStops()
 		}
 	}
+	r.endHalts(r.clock)
+}
+
+// endHalts ends the halts due by t: auction, CONTINUOUS, stops (which may
+// halt again).
+func (r *refBook) endHalts(t int64) {
+	for p := &r.ph; p.haltEnd != 0 && p.haltEnd <= t; {
+		at := p.haltEnd
+		r.expireBefore(at)
+		p.haltEnd = 0
+		r.auction()
+		r.status(p.tag, at, Continuous)
+		r.runStops()
+	}
+}
+
+// breaches reports whether a trade at ticks is beyond the halt limit.
+func (r *refBook) breaches(ticks int64) bool {
+	p := &r.ph
+	if p.sess.HaltBP == 0 || p.href == 0 {
+		return false
+	}
+	d := ticks - p.href
+	if d < 0 {
+		d = -d
+	}
+	return d*10_000 > p.href*p.sess.HaltBP
+}
+
+func (r *refBook) halt() {
+	r.ph.haltEnd = r.clock + r.ph.sess.HaltFor
+	r.status(r.ph.tag, r.clock, Halted)
 }
 
 func (r *refBook) status(tag uint64, at int64, ph Phase) {
@@ -115,7 +159,7 @@ func (r *refBook) phaseReject(o *record.Order, x *Order) string {
 	switch r.ph.phase {
 	case Buffer, Closed:
 		return "CLOSED"
-	case PreOpen:
+	case PreOpen, Halted:
 		if x.Stop == 0 && (o.Type != record.Limit || (o.TIF != record.GTC && o.TIF != DAY) || x.PostOnly) {
 			return "PRE_OPEN"
 		}
@@ -212,6 +256,7 @@ func (r *refBook) auction() {
 		return a.p < b.p
 	})
 	p := cs[0].p
+	r.ph.href = p
 	for {
 		bi, si := -1, -1
 		for i, x := range r.rest {

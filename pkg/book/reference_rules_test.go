@@ -79,7 +79,7 @@ func (r *refBook) wouldFill(a refOrder) bool {
 func (r *refBook) runStops() {
 	for {
 		i := slices.IndexFunc(r.stops, func(s refOrder) bool { return s.fired })
-		if i < 0 {
+		if i < 0 || r.ph.phase != Continuous {
 			return
 		}
 		s := r.stops[i]

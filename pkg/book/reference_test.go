@@ -311,6 +311,10 @@ func (r *refBook) match(a *refOrder) {
 		if best < 0 {
 			return
 		}
+		if r.breaches(r.rest[best].ticks) {
+			r.halt()
+			return
+		}
 		if x := r.rest[best]; stp != STPOff && x.trader == a.trader {
 			if stp != STPCancelNewest {
 				r.eventWhy(record.Cancelled, &x, "SELF_TRADE")
@@ -392,7 +396,7 @@ func (r *refBook) replace(o *record.Order) {
 		r.rejectEv(o, record.ReasonNotOwner, msgNotOwner(o))
 		return
 	}
-	if r.ph.phase == Buffer || r.ph.phase == Closed {
+	if r.ph.phase == Buffer || r.ph.phase == Closed { // PRE_OPEN and HALTED take it
 		r.rejectEv(o, "CLOSED", "")
 		return
 	}
