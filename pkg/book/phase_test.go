@@ -1,6 +1,7 @@
 package book
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/bourse/bourse/pkg/record"
@@ -276,4 +277,41 @@ func TestHalts(t *testing.T) {
 				"STATUS CLOSED @400", "EXPIRED 4 90x1 L0 F0", "EXPIRED 3 106x1 L0 F1", "REJECTED 99 UNKNOWN_ORDER"},
 			book: "B | A"},
 	})
+}
+
+// TestSnapshotDay: DAY orders, resting and pending, keep their time in
+// force through a snapshot (version 2) and expire at the restored book's
+// close.
+func TestSnapshotDay(t *testing.T) {
+	b := New(testInst, PriceTime, 4)
+	if err := b.SetSession(testSession); err != nil {
+		t.Fatal(err)
+	}
+	for i, o := range []ord{buy(1, 99, 2).day().at(310), sell(2, 105, 1).at(311), sell(3, 90, 1).stopAt(95).day().at(312)} {
+		b.Apply(o.lean(uint64(i+1)), nil)
+	}
+	snap := b.Snapshot(nil)
+	if snap[len(snapMagic)] != snapRules {
+		t.Fatalf("version %d, want %d", snap[len(snapMagic)], snapRules)
+	}
+	c := New(testInst, PriceTime, 4)
+	if err := c.Restore(snap); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetSession(testSession); err != nil {
+		t.Fatal(err)
+	}
+	if c.Phase() != Continuous {
+		t.Fatalf("restored phase %s", c.Phase())
+	}
+	var rec leanRecorder
+	c.Apply(cancelOf(9).at(401).lean(7), &rec)
+	var got []string
+	for _, o := range rec.outs {
+		got = append(got, leanShort(o))
+	}
+	want := "t7 EXPIRED 1 99x2 L0 F0\nt7 EXPIRED 3 90x1 L0 F0\nt7 REJECTED 9 UNKNOWN_ORDER 0x0"
+	if s := strings.Join(got[1:], "\n"); !rec.outs[0].status || s != want {
+		t.Errorf("after the restore, at the close: %v\nwant a status, then\n%s", got, want)
+	}
 }
