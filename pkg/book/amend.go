@@ -95,6 +95,10 @@ func (b *Book) replace(o *Order, h Listener) {
 		b.reject(o, h, ReasonStopReplace)
 		return
 	}
+	if b.ss.phase == Buffer || b.ss.phase == Closed { // PRE_OPEN and HALTED take it
+		b.reject(o, h, ReasonClosed)
+		return
+	}
 	ticks, lots := o.Ticks, o.Lots
 	if ticks <= 0 {
 		b.reject(o, h, ReasonBadTicks)
@@ -135,7 +139,9 @@ func (b *Book) replace(o *Order, h Listener) {
 	}
 	n.ticks, n.lots = ticks, lots
 	b.emitState(h, record.Replaced, n)
-	b.match(ni, h)
+	if b.ss.phase == Continuous {
+		b.match(ni, h)
+	}
 	n = &b.nodes[ni]
 	if n.lots == 0 {
 		b.retire(ni)

@@ -10,9 +10,11 @@ import (
 
 // leanOut is one lean report: a Trade or an Event.
 type leanOut struct {
-	trade bool
-	t     Trade
-	e     Event
+	trade  bool
+	t      Trade
+	e      Event
+	status bool // a phase change
+	s      Status
 }
 
 // leanRecorder is a Listener that copies everything it receives.
@@ -20,6 +22,9 @@ type leanRecorder struct{ outs []leanOut }
 
 func (r *leanRecorder) OnTrade(t *Trade) { r.outs = append(r.outs, leanOut{trade: true, t: *t}) }
 func (r *leanRecorder) OnEvent(e *Event) { r.outs = append(r.outs, leanOut{e: *e}) }
+func (r *leanRecorder) OnStatus(s *Status) {
+	r.outs = append(r.outs, leanOut{status: true, s: *s})
+}
 
 func (r *leanRecorder) take() []leanOut {
 	o := r.outs

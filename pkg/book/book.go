@@ -1,6 +1,10 @@
 package book
 
-import "github.com/bourse/bourse/pkg/record"
+import (
+	"math"
+
+	"github.com/bourse/bourse/pkg/record"
+)
 
 // Level is one aggregated price level, as returned by Depth: the price in
 // ticks, the open quantity in lots and the number of resting orders.
@@ -44,6 +48,8 @@ type Book struct {
 	restoreBuf  []snapOrder // Restore's decode scratch
 	restoreSeen idIndex
 
+	ss sessionState // trading phases (phase.go)
+
 	tracking bool      // level changes are recorded (changes.go)
 	changes  []touched // the levels changed since the last drain
 }
@@ -64,6 +70,7 @@ func New(inst record.Instrument, policy Policy, capacityHint int) *Book {
 		heap:      make([]int32, 0, 64),
 	}
 	b.rec.b = b
+	b.ss.at = math.MaxInt64
 	b.sides[0].bid = true
 	for i := range b.sides {
 		b.sides[i].keys = make([]int64, 0, 64)
@@ -171,6 +178,9 @@ func (b *Book) apply(o *Order, h Listener) {
 	if o.Time > b.clock {
 		b.clock = o.Time
 	}
+	if b.clock >= b.ss.at {
+		b.advance(h)
+	}
 	if len(b.heap) != 0 {
 		b.expire(h)
 	}
@@ -186,7 +196,7 @@ func (b *Book) apply(o *Order, h Listener) {
 	default:
 		b.reject(o, h, ReasonBadAction)
 	}
-	if b.trHi != 0 {
+	if b.trHi != 0 && b.ss.phase == Continuous {
 		if (b.buyMin != 0 && b.trHi >= b.buyMin) || b.trLo <= b.sellMax {
 			b.runStops(h)
 		} else {

@@ -23,15 +23,26 @@ func rulesFor(seed uint64) Rules {
 // the changes feed rebuilt into the same depth, counts, invariants,
 // conservation and, with the book's prevention on, no self-trade.
 func runDiffRules(t testing.TB, seed uint64, n int) (stats map[string]int) {
+	return runDiffSession(t, seed, n, Session{})
+}
+
+// runDiffSession is runDiffRules on a book with the session sess (none
+// when zero), whose generator then jumps through the day and uses DAY.
+func runDiffSession(t testing.TB, seed uint64, n int, sess Session) (stats map[string]int) {
 	g := newGen(seed, PriceTime)
 	g.rules = true
+	g.session = sess != Session{}
 	rules := rulesFor(seed)
 	b := New(testInst, PriceTime, 8)
 	if err := b.SetRules(rules); err != nil {
 		t.Fatal(err)
 	}
+	if err := b.SetSession(sess); err != nil {
+		t.Fatal(err)
+	}
 	ref := newRef(testInst, PriceTime)
 	ref.rules = rules
+	ref.setSession(sess)
 	g.live = ref.liveIDs
 	stats = map[string]int{}
 	b.TrackChanges(true)
@@ -72,6 +83,10 @@ func runDiffRules(t testing.TB, seed uint64, n int) (stats map[string]int) {
 		}
 		for _, x := range got {
 			switch {
+			case x.status:
+				stats["STATUS "+x.s.Phase.String()]++
+			case x.trade && x.t.Aggressor == 0:
+				stats["auction trade"]++
 			case x.trade:
 				stats["trade"]++
 			case x.e.Reason != "":
@@ -80,8 +95,10 @@ func runDiffRules(t testing.TB, seed uint64, n int) (stats map[string]int) {
 				stats[eventName(x.e.Type)]++
 			}
 		}
-		if lo.Display > 0 && got[0].e.Type == record.Accepted {
-			stats["iceberg"]++
+		for _, x := range got {
+			if lo.Display > 0 && lo.Action == record.New && !x.trade && !x.status && x.e.Type == record.Accepted && x.e.OrderID == lo.ID {
+				stats["iceberg"]++
+			}
 		}
 	}
 	return stats
@@ -102,6 +119,46 @@ func TestDifferentialRules(t *testing.T) {
 	}
 	for _, k := range []string{"trade", "TRIGGERED", "iceberg", "CANCELLED SELF_TRADE", "CANCELLED MASS_CANCEL",
 		"REJECTED WOULD_TRADE", "REJECTED PRICE_BAND", "REJECTED UNSUPPORTED", "KILLED", "EXPIRED", "REPLACED"} {
+		if total[k] < 50 {
+			t.Errorf("only %d %q over %d seeds", total[k], k, seeds)
+		}
+	}
+	t.Logf("%v", total)
+}
+
+// diffSession is the differential test's day (from midnight UTC): a long
+// pre-open, so that auctions have orders to uncross; for odd seeds the
+// auction opens continuous trading, for even ones a buffer follows it;
+// half the seeds halt for 200 ms on a trade more than 0.4% (4 ticks) from
+// the last auction price.
+func diffSession(seed uint64) Session {
+	const hour = 3_600_000
+	s := Session{PreOpen: 2 * hour, Auction: 6 * hour, Open: 7 * hour, Close: 16 * hour, Ref: 1000}
+	if seed%2 == 1 {
+		s.Open = s.Auction
+	}
+	if seed%4 >= 2 {
+		s.HaltBP, s.HaltFor = 40, 200
+	}
+	return s
+}
+
+// TestDifferentialPhases runs 120 seeds of 1500 orders using every rule,
+// on a book with a session whose generator jumps through the day, against
+// the reference, and requires each phase, auction trades and DAY expiries.
+func TestDifferentialPhases(t *testing.T) {
+	seeds := 120
+	if testing.Short() {
+		seeds = 20
+	}
+	total := map[string]int{}
+	for seed := range uint64(seeds) {
+		for k, v := range runDiffSession(t, seed, 1500, diffSession(seed)) {
+			total[k] += v
+		}
+	}
+	for _, k := range []string{"trade", "auction trade", "TRIGGERED", "iceberg", "STATUS PRE_OPEN", "STATUS BUFFER", "STATUS HALTED",
+		"STATUS CONTINUOUS", "STATUS CLOSED", "REJECTED CLOSED", "REJECTED PRE_OPEN", "EXPIRED", "CANCELLED MASS_CANCEL"} {
 		if total[k] < 50 {
 			t.Errorf("only %d %q over %d seeds", total[k], k, seeds)
 		}

@@ -109,11 +109,11 @@
 //
 // # Exchange rules
 //
-// Every rule is opt-in: a book without SetRules, fed orders that leave
-// Order.Stop, Display, STP and PostOnly zero and use no MassCancel, gives
-// exactly the reports (and snapshots) it gave before the rules existed.
-// The rules apply under PriceTime only (Exact rejects their orders,
-// UNSUPPORTED, and SetRules refuses them). Submit's wire records cannot
+// Every rule is opt-in: a book without SetRules or SetSession, fed orders
+// that leave Order.Stop, Display, STP and PostOnly zero, use no MassCancel
+// and no DAY, gives exactly the reports (and snapshots) it gave before the
+// rules existed. The rules apply under PriceTime only (Exact rejects their
+// orders, UNSUPPORTED, and SetRules and SetSession refuse them). Submit's wire records cannot
 // carry the new fields yet; Apply can.
 //
 //   - Self-trade prevention (Rules.STP per book, Order.STP per order; the
@@ -162,10 +162,61 @@
 //     [⌈ref·(1-bp/10⁴)⌉, ⌊ref·(1+bp/10⁴)⌋] ticks is REJECTED
 //     (ReasonPriceBand). MARKET orders have no limit to check; bands on
 //     trade prices belong with halts.
+//   - Trading phases (SetSession; phase.go): a daily schedule in the
+//     instrument's time (Session.Offset ms east of UTC), driven by the
+//     clock. A day is CLOSED until PreOpen, PRE_OPEN until Auction, BUFFER
+//     until Open (none when Auction == Open), CONTINUOUS until Close, then
+//     CLOSED (an NSE-like day below). A boundary at T applies to
+//     instructions with Time >= T. Each Apply advances the clock, then
+//     runs every boundary it passed in time order, first expiring the orders whose expiry is before it, then
+//     reports the new phase to a Listener that is a StatusListener
+//     (Status: phase, scheduled time, the instruction's Tag; Submit's
+//     records do not carry it yet), then expires as before and handles
+//     the instruction in the phase it is now in. A clock jump over whole
+//     days skips them from CLOSED (only the last day's changes are run).
+//     SetSession takes the phase from the clock without reports (from the
+//     first instruction on a book whose clock is 0). In PRE_OPEN, NEW LIMIT
+//     GTC or DAY orders (icebergs too) and stops of any kind are ACCEPTED
+//     and rest without matching (a crossed book is allowed there only);
+//     MARKET, IOC, FOK and POST_ONLY are REJECTED (PRE_OPEN); REPLACE
+//     re-rests without matching; CANCEL and CANCEL_ALL work. In BUFFER and
+//     CLOSED, NEW and REPLACE are REJECTED (CLOSED); CANCEL and CANCEL_ALL
+//     work.
+//   - Call auction (auction.go) at the Auction boundary: a crossed book
+//     uncrosses at one price — maximum executable volume, then minimum
+//     imbalance, then closest to the reference price (the last trade
+//     price, Session.Ref before the first trade), then the lower — and all
+//     its trades print at that price in price-time priority on both sides
+//     (Trade.Aggressor 0). Self-trade prevention does not apply to it. The
+//     stops its trades trigger enter when CONTINUOUS begins.
+//   - DAY time in force (TIF 3, no record constant yet): rests like GTC
+//     (also as an iceberg, post-only or stop) and is EXPIRED when the phase
+//     becomes CLOSED, in CANCEL_ALL's order. Without a session it never
+//     expires.
+//   - Volatility halt (Session.HaltBP, HaltFor; halt.go): in CONTINUOUS,
+//     an aggressor about to trade at a level more than HaltBP basis points
+//     from the last auction price (Session.Ref before it) stops its sweep
+//     before that level; the phase becomes HALTED (reported at the clock)
+//     and its remainder rests (LIMIT GTC or DAY, the book may be crossed)
+//     or is CANCELLED. A FOK that would need that level is KILLED instead.
+//     HALTED takes orders as PRE_OPEN does; HaltFor ms later, or at the
+//     close if sooner, a call auction ends it (its price the new
+//     reference), then CONTINUOUS (not at the close). Stops triggered
+//     before a halt or by an auction enter when CONTINUOUS begins; stops
+//     accepted after those trades do not see them. DAY orders stay across
+//     a halt.
+//
+// An NSE-like day (IST, pre-open 09:00–09:08 with the auction at its end,
+// a buffer until 09:15, continuous until 15:30):
+//
+//	const hour, minute = 3_600_000, 60_000
+//	b.SetSession(book.Session{Offset: 5*hour + 30*minute,
+//		PreOpen: 9 * hour, Auction: 9*hour + 8*minute,
+//		Open: 9*hour + 15*minute, Close: 15*hour + 30*minute})
 //
 // Checks of a NEW run in this order: side, kind, policy, lots, ticks,
 // duplicate id, expiry, then the rules' (kind of a rule order, band,
-// post-only).
+// post-only), then the phase's.
 //
 // Reason codes, one place: REJECTED BAD_FIELD (ReasonBadAction,
 // ReasonBadSide, ReasonBadKind: also an invalid STP mode or a rule kind on
@@ -173,25 +224,22 @@
 // ReasonBadTicks: also Stop < 0), DUPLICATE_ID, UNKNOWN_ORDER,
 // ALREADY_EXPIRED, UNSUPPORTED (ReasonUnsupported; ReasonStopReplace),
 // NOT_OWNER, WOULD_TRADE (ReasonWouldTrade), PRICE_BAND (ReasonPriceBand),
-// BAD_TRADER_ID (ReasonNoTrader); CANCELLED with a reason: SELF_TRADE
+// BAD_TRADER_ID (ReasonNoTrader), CLOSED (ReasonClosed: a NEW or REPLACE in
+// BUFFER or CLOSED), PRE_OPEN (ReasonPreOpen: a NEW in PRE_OPEN or HALTED
+// that cannot wait for the auction); CANCELLED with a reason: SELF_TRADE
 // (ReasonSelfTrade), MASS_CANCEL (ReasonMassCancel), and CancelAll's
 // INSTRUMENT_REMOVED and INSTRUMENT_CHANGED. The new event type TRIGGERED
 // (Triggered = 9) and action CANCEL_ALL (MassCancel = 3) have no record
 // constants yet; Event.Reason is set on a rule's CANCELLED, which Submit's
 // records do not carry yet.
 //
-// Still to come, and where it fits: trading phases (PRE_OPEN, the call
-// auction, CONTINUOUS, CLOSED) are a book state driven by the clock, like
-// expiry: apply advances the clock, runs due phase changes (each reported
-// like an expiry, with the Tag of the instruction that crossed the
-// boundary), then handles the order under the current phase — in
-// PRE_OPEN it rests without matching (the book may then be crossed, as
-// under Exact), so the uncross at the auction is a separate walk of both
-// ladders that prints every trade at one price, after which the stops
-// its trades trigger run as above. DAY orders are an expiry at the
-// CLOSED boundary. A volatility halt is a phase change caused by a trade
-// price, checked per trade as stops are, ending the instruction's
-// matching and resuming through an auction.
+// Not yet: a window re-anchoring the halt reference; self-trade
+// prevention in auctions. Snapshots do not hold the phase, a halt or the
+// last trade price (the caller sets the session again after Restore, which
+// refuses a crossed book, so a PRE_OPEN or HALTED book does not restore
+// yet). Submit's "0 keeps" of a REPLACE reads the order before the clock
+// advance, so with a session an auction in that advance may have filled
+// it first (Apply takes explicit values).
 //
 // Reference changes. CancelAll takes every resting order out with a
 // CANCELLED report carrying a reason (INSTRUMENT_REMOVED,

@@ -56,6 +56,7 @@ func (b *Book) setEvent(typ record.EventType, n *node, ticks, lots, leaves int64
 // aggressor's fill, then the resting order's fill.
 func (b *Book) trade(h Listener, a, r *node, ticks, q int64) {
 	b.tradeSeq++
+	b.ss.last = ticks
 	if len(b.stops) != 0 {
 		b.traded(ticks)
 	}

@@ -79,11 +79,14 @@ func (b *Book) heapRemove(ni int32) {
 
 // expire removes every resting order whose expiry is earlier than the
 // clock, earliest first, with an EXPIRED event each.
-func (b *Book) expire(h Listener) {
+func (b *Book) expire(h Listener) { b.expireBefore(h, b.clock) }
+
+// expireBefore removes every resting order whose expiry is earlier than t.
+func (b *Book) expireBefore(h Listener, t int64) {
 	for len(b.heap) > 0 {
 		ni := b.heap[0]
 		n := &b.nodes[ni]
-		if n.expires >= b.clock {
+		if n.expires >= t {
 			return
 		}
 		b.emitDone(h, n, record.Expired)

@@ -135,13 +135,22 @@ func FuzzRestore(f *testing.F) {
 // FuzzBookRules is FuzzBook with the rules, through Apply: the first byte
 // sets the book's self-trade prevention mode and price band; each order
 // is FuzzBook's 7 bytes and an eighth for its kind (stop, iceberg,
-// post-only, both), own prevention mode, or a CANCEL_ALL. After each
-// order: invariants, conservation, no self-trade with prevention on, and
-// agreement with the reference.
+// post-only, both), own prevention mode, or a CANCEL_ALL. Bit 3 of the
+// first byte gives the book a session around the stream's start (bit 4:
+// the auction opens continuous trading; bit 5: halts 3% from 100 ticks
+// for 7 ms), whose orders are DAY when their
+// kind byte has bit 3 and no display, and whose clock jumps to the next
+// day's pre-open when an order's fifth byte is 0xf0 or more. After each
+// order: invariants (no crossed book outside PRE_OPEN), conservation, no
+// self-trade with prevention on outside auctions, and agreement with the
+// reference.
 func FuzzBookRules(f *testing.F) {
 	f.Add([]byte{1, 0, 1, 8, 5, 1, 0, 0, 2, 4, 2, 8, 3, 1, 0, 1, 0})
 	f.Add([]byte{3, 0x04, 3, 3, 9, 1, 0, 0, 6, 0x00, 4, 4, 6, 1, 0, 1, 1, 0x00, 5, 4, 6, 1, 0, 0, 0})
 	f.Add(bytes.Repeat([]byte{0x21, 3, 200, 4, 1, 9, 2, 0x41, 0x04, 3, 201, 3, 1, 0, 1, 0x02, 0x33, 5, 100, 8, 2, 7, 0, 0xf0}, 5))
+	f.Add(append([]byte{9}, bytes.Repeat([]byte{0x00, 1, 3, 4, 5, 1, 0, 8, 0x04, 2, 1, 3, 2, 0, 1, 0, 0x00, 3, 5, 2, 0xf3, 0, 2, 8, 0x03, 1, 7, 6, 2, 0, 1, 0}, 8)...))
+	f.Add(append([]byte{0x29}, bytes.Repeat([]byte{0x00, 1, 5, 4, 2, 1, 0, 0, 0x04, 2, 0, 3, 2, 0, 1, 0, 0x00, 3, 16, 2, 3, 0, 2, 8, 0x04, 4, 16, 6, 2, 0, 1, 0}, 8)...))
+	f.Add(append([]byte{0x19}, bytes.Repeat([]byte{0x00, 1, 3, 4, 7, 1, 0, 3, 0x04, 2, 1, 3, 7, 0, 1, 1, 0x00, 3, 5, 2, 0xf3, 0, 2, 8}, 8)...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) == 0 {
 			return
@@ -150,16 +159,36 @@ func FuzzBookRules(f *testing.F) {
 		if data[0]&4 != 0 {
 			rules.BandRef, rules.BandBP = 100, 500 // 95..105
 		}
+		var sess Session
+		if data[0]&8 != 0 {
+			sess = Session{PreOpen: 1_010, Auction: 1_060, Open: 1_080, Close: 1_150}
+			if data[0]&16 != 0 {
+				sess.Open = sess.Auction
+			}
+			if data[0]&32 != 0 {
+				sess.Ref, sess.HaltBP, sess.HaltFor = 100, 300, 7
+			}
+		}
 		b := New(testInst, PriceTime, 2)
 		if err := b.SetRules(rules); err != nil {
 			t.Fatal(err)
 		}
+		if err := b.SetSession(sess); err != nil {
+			t.Fatal(err)
+		}
 		ref := newRef(testInst, PriceTime)
 		ref.rules = rules
+		ref.setSession(sess)
 		clock := int64(1_000)
 		for i, data := 0, data[1:]; len(data) >= 8; i, data = i+1, data[8:] {
+			if sess != (Session{}) && data[4] >= 0xf0 {
+				clock += Day - 150
+			}
 			s := decodeOrd(data[:7], &clock)
 			k := data[7]
+			if sess != (Session{}) && k&8 != 0 && k&7 != 3 && s.tif == record.GTC {
+				s.tif = DAY
+			}
 			switch k & 7 {
 			case 1, 2:
 				s.stop = 92 + int64(data[5]%17)

@@ -26,6 +26,9 @@ type gen struct {
 	// post-only, own self-trade prevention modes, CANCEL_ALL); off, the
 	// stream is exactly what it was without them.
 	rules bool
+	// session (with rules) jumps the clock now and then by up to a
+	// third of a day, and sometimes by days, and makes DAY orders.
+	session bool
 }
 
 func newGen(seed uint64, policy Policy) *gen {
@@ -66,6 +69,11 @@ func (g *gen) order() *record.Order {
 // rules' fields.
 func (g *gen) orderRules() (*record.Order, ord) {
 	switch {
+	case g.session && g.pct(4):
+		g.t += g.rng.Int64N(Day / 3)
+		if g.pct(10) {
+			g.t += Day * (1 + g.rng.Int64N(3))
+		}
 	case g.pct(90):
 		g.t += g.rng.Int64N(4)
 	case g.pct(50):
@@ -116,15 +124,21 @@ func (g *gen) orderRules() (*record.Order, ord) {
 		if g.rules {
 			g.ruleFields(&s)
 		}
+		if g.session && s.tif == record.GTC && g.pct(30) {
+			s.tif = DAY
+		}
 		g.owner[s.id] = s.trader
 	case r < 80:
 		s.act, s.id = record.Cancel, g.known()
 	default:
 		s.act, s.id = record.Replace, g.known()
-		if !g.pct(30) {
+		// With a session, an auction in the clock advance may fill the
+		// order before the replace: the wire's "0 keeps", translated
+		// before the advance, would not keep the current values.
+		if !g.pct(30) || g.session {
 			s.ticks = g.price()
 		}
-		if !g.pct(30) {
+		if !g.pct(30) || g.session {
 			s.lots = 1 + g.rng.Int64N(8)
 		}
 	}

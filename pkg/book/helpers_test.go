@@ -17,12 +17,17 @@ var testInst = record.Instrument{
 
 // out is one record a book produced: a trade or an event.
 type out struct {
-	trade bool
-	t     record.Trade
-	e     record.Event
+	trade  bool
+	t      record.Trade
+	e      record.Event
+	status bool // a phase change (Apply only)
+	s      Status
 }
 
 func (o out) String() string {
+	if o.status {
+		return fmt.Sprintf("STATUS %s at=%d", o.s.Phase, o.s.At)
+	}
 	if o.trade {
 		t := o.t
 		return fmt.Sprintf("TRADE #%d %s x %s buy=%d(%s) sell=%d(%s) aggr=%s t=%d",
@@ -127,3 +132,5 @@ func (s ord) postOnly() ord        { s.post = true; return s }
 func cancelAllOf(trader string, side record.Side) ord {
 	return ord{act: MassCancel, side: side, trader: trader}
 }
+
+func (s ord) day() ord { s.tif = DAY; return s }

@@ -78,7 +78,7 @@ func checkInvariants(b *Book) error {
 			return fmt.Errorf("heap property broken at %d", i)
 		}
 	}
-	if b.policy == PriceTime {
+	if b.policy == PriceTime && b.ss.phase != PreOpen && b.ss.phase != Halted {
 		bt, _, bok := b.BestBid()
 		at, _, aok := b.BestAsk()
 		if bok && aok && bt >= at {
@@ -166,16 +166,23 @@ func checkConservation(b *Book, o *record.Order) ([]out, error) {
 func conserved(b *Book, outs []out, before, oldOpen int64) error {
 	lot := b.inst.LotSize
 	var incoming, traded, removed int64
+	filled := map[uint64]int64{} // lots filled by order, so far
 	for _, x := range outs {
+		if x.status {
+			continue
+		}
 		if x.trade {
 			traded += int64(x.t.Quantity / lot)
 			continue
 		}
 		switch x.e.Type {
+		case record.Fill, record.PartialFill:
+			filled[x.e.OrderID] += int64(x.e.Quantity / lot)
 		case record.Accepted:
 			incoming += int64(x.e.Quantity / lot)
 		case record.Replaced:
-			incoming += int64(x.e.Leaves/lot) - oldOpen
+			// an auction in the clock advance may have filled it first
+			incoming += int64(x.e.Leaves/lot) - (oldOpen - filled[x.e.OrderID])
 		case record.Cancelled, record.Expired, record.Killed:
 			removed += int64(x.e.Quantity / lot)
 		}

@@ -9,7 +9,7 @@ func (b *Book) submitNew(o *Order, h Listener) {
 	case o.Side != record.Buy && o.Side != record.Sell:
 		b.reject(o, h, ReasonBadSide)
 		return
-	case o.Type > record.Market || o.TIF > record.FOK:
+	case o.Type > record.Market || o.TIF > DAY:
 		b.reject(o, h, ReasonBadKind)
 		return
 	case b.policy == Exact && (o.Type != record.Limit || o.TIF != record.GTC):
@@ -36,6 +36,12 @@ func (b *Book) submitNew(o *Order, h Listener) {
 			return
 		}
 	}
+	if b.ss.phase != Continuous {
+		if why := b.phaseReject(o); why != ReasonNone {
+			b.reject(o, h, why)
+			return
+		}
+	}
 
 	ni := b.allocNode()
 	n := &b.nodes[ni]
@@ -49,6 +55,10 @@ func (b *Book) submitNew(o *Order, h Listener) {
 	n.flags = uint8(o.STP)
 	if o.PostOnly {
 		n.flags |= flagPostOnly
+	}
+	if o.TIF == DAY {
+		n.flags |= flagDay
+		b.ss.hasDays = true
 	}
 	if o.Display != 0 {
 		b.newIce(n, o.Display)
@@ -68,6 +78,10 @@ func (b *Book) submitNew(o *Order, h Listener) {
 		b.addStop(ni, o.Stop)
 		return
 	}
+	if b.ss.phase != Continuous { // PRE_OPEN: no matching
+		b.rest(ni)
+		return
+	}
 	b.execute(ni, h)
 }
 
@@ -85,7 +99,7 @@ func (b *Book) checkRules(o *Order) Reason {
 		return ReasonBadTicks
 	case o.Display < 0:
 		return ReasonBadLots
-	case (o.Display != 0 || o.PostOnly) && (o.Type != record.Limit || o.TIF != record.GTC || o.Stop != 0):
+	case (o.Display != 0 || o.PostOnly) && (o.Type != record.Limit || (o.TIF != record.GTC && o.TIF != DAY) || o.Stop != 0):
 		return ReasonBadKind
 	case o.Type == record.Limit && !b.inBand(o.Ticks):
 		return ReasonPriceBand
@@ -117,7 +131,7 @@ func (b *Book) execute(ni int32, h Listener) {
 	switch {
 	case n.lots == 0:
 		b.releaseNode(ni)
-	case n.typ == record.Market || n.tif != record.GTC:
+	case n.typ == record.Market || (n.tif != record.GTC && n.tif != DAY):
 		b.emitDone(h, n, record.Cancelled)
 		b.releaseNode(ni)
 	default:
@@ -151,6 +165,9 @@ func (b *Book) canFill(n *node) bool {
 	for i := len(opp.lvls) - 1; i >= 0; i-- {
 		lv := &b.levels[opp.lvls[i]]
 		if !crosses(n.side, n.ticks, lv.ticks) {
+			return false
+		}
+		if b.ss.sess.HaltBP != 0 && b.breaches(lv.ticks) {
 			return false
 		}
 		if stp == STPOff {
@@ -194,6 +211,10 @@ func (b *Book) match(ai int32, h Listener) {
 		li := opp.lvls[len(opp.lvls)-1]
 		lv := &b.levels[li]
 		if !crosses(a.side, a.ticks, lv.ticks) {
+			return
+		}
+		if b.ss.sess.HaltBP != 0 && b.breaches(lv.ticks) {
+			b.halt(h)
 			return
 		}
 		for a.lots > 0 && lv.head != nilIdx {

@@ -53,7 +53,7 @@ func (r *refBook) ruleReject(o *record.Order, x *Order) string {
 		return record.ReasonBadField
 	case x.Stop < 0, x.Display < 0:
 		return record.ReasonNonPositive
-	case (x.Display != 0 || x.PostOnly) && (o.Type != record.Limit || o.TIF != record.GTC || x.Stop != 0):
+	case (x.Display != 0 || x.PostOnly) && (o.Type != record.Limit || (o.TIF != record.GTC && o.TIF != DAY) || x.Stop != 0):
 		return record.ReasonBadField
 	case o.Type == record.Limit && !r.inBand(o.Ticks):
 		return "PRICE_BAND"
@@ -79,7 +79,7 @@ func (r *refBook) wouldFill(a refOrder) bool {
 func (r *refBook) runStops() {
 	for {
 		i := slices.IndexFunc(r.stops, func(s refOrder) bool { return s.fired })
-		if i < 0 {
+		if i < 0 || r.ph.phase != Continuous {
 			return
 		}
 		s := r.stops[i]

@@ -22,6 +22,7 @@ type refBook struct {
 	out      []out
 	rules    Rules
 	stops    []refOrder // pending stops, in acceptance order
+	ph       refPhases  // the session (reference_phase_test.go)
 }
 
 type refOrder struct {
@@ -87,20 +88,32 @@ func (r *refBook) submit(o *record.Order) []out { return r.submitRules(o, nil) }
 // submitRules is submit with the rules' fields of x (nil: none).
 func (r *refBook) submitRules(o *record.Order, x *Order) []out {
 	r.out = nil
+	prev := r.clock
 	if o.Time > r.clock {
 		r.clock = o.Time
 	}
+	var tag uint64
+	if x != nil {
+		tag = x.Tag
+	}
+	r.runSession(prev, tag)
+	r.expireBefore(r.clock)
+	return r.handle(o, x)
+}
+
+// expireBefore expires the orders and stops whose expiry is before t.
+func (r *refBook) expireBefore(t int64) {
 	var exp []refOrder
 	var keep, keepStops []refOrder
 	for _, x := range r.rest {
-		if x.exp != 0 && x.exp < r.clock {
+		if x.exp != 0 && x.exp < t {
 			exp = append(exp, x)
 		} else {
 			keep = append(keep, x)
 		}
 	}
 	for _, x := range r.stops {
-		if x.exp != 0 && x.exp < r.clock {
+		if x.exp != 0 && x.exp < t {
 			exp = append(exp, x)
 		} else {
 			keepStops = append(keepStops, x)
@@ -117,6 +130,9 @@ func (r *refBook) submitRules(o *record.Order, x *Order) []out {
 		r.event(record.Expired, &exp[i], exp[i].ticks, exp[i].open(), 0)
 	}
 	r.rest = keep
+}
+
+func (r *refBook) handle(o *record.Order, x *Order) []out {
 	switch o.Action {
 	case record.New:
 		r.submitNew(o, x)
@@ -149,7 +165,9 @@ func (r *refBook) submitRules(o *record.Order, x *Order) []out {
 	default:
 		r.rejectEv(o, record.ReasonBadField, msgAction(o.Action))
 	}
-	r.runStops()
+	if r.ph.phase == Continuous {
+		r.runStops()
+	}
 	return r.out
 }
 
@@ -161,7 +179,7 @@ func (r *refBook) submitNew(o *record.Order, x *Order) {
 		r.rejectEv(o, record.ReasonBadField, msgSide(o.Side))
 		return
 	}
-	if o.Type > record.Market || o.TIF > record.FOK {
+	if o.Type > record.Market || o.TIF > DAY {
 		r.rejectEv(o, record.ReasonBadField, msgKind(o))
 		return
 	}
@@ -193,6 +211,10 @@ func (r *refBook) submitNew(o *record.Order, x *Order) {
 		r.rejectEv(o, why, "")
 		return
 	}
+	if why := r.phaseReject(o, x); why != "" {
+		r.rejectEv(o, why, "")
+		return
+	}
 	a := refOrder{id: o.ID, side: o.Side, typ: o.Type, tif: o.TIF, lots: o.Lots, exp: o.ExpiresAt, trader: o.TraderID,
 		stp: x.STP, post: x.PostOnly, display: x.Display}
 	if o.Type == record.Limit {
@@ -202,6 +224,10 @@ func (r *refBook) submitNew(o *record.Order, x *Order) {
 	if r.policy != Exact && x.Stop != 0 {
 		a.stop = x.Stop
 		r.stops = append(r.stops, a)
+		return
+	}
+	if r.ph.phase != Continuous {
+		r.restAt(a)
 		return
 	}
 	r.execute(a)
@@ -228,7 +254,7 @@ func (r *refBook) execute(a refOrder) {
 	}
 	switch {
 	case a.lots == 0:
-	case a.typ == record.Market || a.tif != record.GTC:
+	case a.typ == record.Market || (a.tif != record.GTC && a.tif != DAY):
 		r.event(record.Cancelled, &a, a.ticks, a.lots, 0)
 	default:
 		r.restAt(a)
@@ -285,6 +311,10 @@ func (r *refBook) match(a *refOrder) {
 		if best < 0 {
 			return
 		}
+		if r.breaches(r.rest[best].ticks) {
+			r.halt()
+			return
+		}
 		if x := r.rest[best]; stp != STPOff && x.trader == a.trader {
 			if stp != STPCancelNewest {
 				r.eventWhy(record.Cancelled, &x, "SELF_TRADE")
@@ -309,6 +339,7 @@ func (r *refBook) fill(a *refOrder, i int) {
 	x.lots -= q
 	x.filled += q
 	r.tradeSeq++
+	r.ph.last = x.ticks
 	for i := range r.stops {
 		if s := &r.stops[i]; (s.side == record.Buy && x.ticks >= s.stop) || (s.side == record.Sell && x.ticks <= s.stop) {
 			s.fired = true
@@ -365,6 +396,10 @@ func (r *refBook) replace(o *record.Order) {
 		r.rejectEv(o, record.ReasonNotOwner, msgNotOwner(o))
 		return
 	}
+	if r.ph.phase == Buffer || r.ph.phase == Closed { // PRE_OPEN and HALTED take it
+		r.rejectEv(o, "CLOSED", "")
+		return
+	}
 	ticks, lots := x.ticks, x.open()
 	if o.Price != 0 {
 		ticks = o.Ticks
@@ -400,7 +435,9 @@ func (r *refBook) replace(o *record.Order) {
 	r.del(i)
 	x.ticks, x.lots, x.hidden = ticks, lots, 0
 	r.event(record.Replaced, &x, ticks, lots, lots)
-	r.match(&x)
+	if r.ph.phase == Continuous {
+		r.match(&x)
+	}
 	if x.lots > 0 {
 		r.restAt(x)
 	}

@@ -80,6 +80,8 @@ const (
 	ReasonPriceBand   // PRICE_BAND: limit price outside the book's price band
 	ReasonNoTrader    // BAD_TRADER_ID: a CANCEL_ALL without a trader id
 	ReasonStopReplace // UNSUPPORTED: a REPLACE of a pending stop (cancel and enter anew)
+	ReasonClosed      // CLOSED: a NEW or REPLACE while the phase is BUFFER or CLOSED
+	ReasonPreOpen     // PRE_OPEN: a NEW that cannot wait for the auction (MARKET, IOC, FOK, POST_ONLY)
 )
 
 var reasonCodes = [...]string{
@@ -100,6 +102,8 @@ var reasonCodes = [...]string{
 	ReasonPriceBand:    "PRICE_BAND",
 	ReasonNoTrader:     record.ReasonBadTraderID,
 	ReasonStopReplace:  record.ReasonUnsupported,
+	ReasonClosed:       "CLOSED",
+	ReasonPreOpen:      "PRE_OPEN",
 }
 
 // Code returns the wire reason code (record.Reason*), "" for ReasonNone.

@@ -107,7 +107,8 @@ func (b *Book) inBand(ticks int64) bool {
 const (
 	flagSTP      uint8 = 3
 	flagPostOnly uint8 = 4
-	flagStop     uint8 = 8 // a pending stop: indexed, not in any level
+	flagStop     uint8 = 8  // a pending stop: indexed, not in any level
+	flagDay      uint8 = 16 // time in force DAY (phase.go), kept in snapshots
 )
 
 // stpFor returns the self-trade prevention mode that applies to aggressor

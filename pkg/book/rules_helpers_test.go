@@ -9,11 +9,11 @@ import (
 // usesRules reports whether a rule case needs Apply: book rules, or an
 // order with a field only Apply carries.
 func usesRules(c ruleCase) bool {
-	if c.rules != (Rules{}) {
+	if c.rules != (Rules{}) || c.session != (Session{}) {
 		return true
 	}
 	for _, s := range append(c.setup, c.in) {
-		if s.stop != 0 || s.display != 0 || s.stpm != 0 || s.post || s.act == MassCancel {
+		if s.tif == DAY || s.stop != 0 || s.display != 0 || s.stpm != 0 || s.post || s.act == MassCancel {
 			return true
 		}
 	}
@@ -35,6 +35,10 @@ func eventName(t record.EventType) string {
 func asRecords(b *Book, lean []leanOut, o *record.Order) []out {
 	outs := make([]out, 0, len(lean))
 	for _, l := range lean {
+		if l.status {
+			outs = append(outs, out{status: true, s: l.s})
+			continue
+		}
 		if l.trade {
 			t := l.t
 			outs = append(outs, out{trade: true, t: record.Trade{TradeID: t.TradeID, Instrument: b.inst.Symbol,
@@ -86,11 +90,23 @@ func checkConservationLean(b *Book, s ord, tag uint64) ([]out, error) {
 	return applyChecked(b, o, lo)
 }
 
+// openOf is the open quantity of a resting order or a pending stop (which
+// an auction in the clock advance may trigger before a REPLACE).
+func openOf(b *Book, id uint64) int64 {
+	if _, _, lots, ok := b.Resting(id); ok {
+		return lots
+	}
+	if ni, ok := b.index.get(id); ok {
+		return b.nodes[ni].lots
+	}
+	return 0
+}
+
 func applyChecked(b *Book, o *record.Order, lo *Order) ([]out, error) {
 	before := restingLots(b)
 	var oldOpen int64
 	if o.Action == record.Replace {
-		_, _, oldOpen, _ = b.Resting(o.ID)
+		oldOpen = openOf(b, o.ID)
 	}
 	var rec leanRecorder
 	b.Apply(lo, &rec)
@@ -100,7 +116,9 @@ func applyChecked(b *Book, o *record.Order, lo *Order) ([]out, error) {
 	}
 	if b.rules.STP != STPOff {
 		for _, x := range outs {
-			if x.trade && x.t.BuyTrader != "" && x.t.BuyTrader == x.t.SellTrader {
+			// Auction trades (no aggressor) are outside self-trade
+			// prevention (auction.go).
+			if x.trade && x.t.Aggressor != 0 && x.t.BuyTrader != "" && x.t.BuyTrader == x.t.SellTrader {
 				return outs, fmt.Errorf("self-trade %+v with prevention %s", x.t, b.rules.STP)
 			}
 		}

@@ -11,6 +11,9 @@ import (
 // short renders an output in ticks and lots:
 // trades "T1 100x3 b2 s1 BUY", events "FILL 2 100x3 L0 F3 #1", "REJECTED 9 UNKNOWN_ORDER".
 func short(o out) string {
+	if o.status {
+		return fmt.Sprintf("STATUS %s @%d", o.s.Phase, o.s.At)
+	}
 	if o.trade {
 		t := o.t
 		return fmt.Sprintf("T%d %dx%d b%d s%d %s", t.TradeID, t.Price/testInst.TickSize, t.Quantity/testInst.LotSize,
@@ -45,11 +48,14 @@ func bookString(b *Book) string {
 type ruleCase struct {
 	name   string
 	policy Policy
-	rules  Rules    // a case with rules, or an ord using them, runs through Apply
-	setup  []ord    // applied first; their outputs are not checked
-	in     ord      // the order under test
-	want   []string // its outputs, in order
-	book   string   // the resting book afterwards
+	rules  Rules // a case with rules, or an ord using them, runs through Apply
+	// session, when set, is set after the rules; setup orders' times
+	// then run the schedule (their reports are not checked)
+	session Session
+	setup   []ord    // applied first; their outputs are not checked
+	in      ord      // the order under test
+	want    []string // its outputs, in order
+	book    string   // the resting book afterwards
 }
 
 func runRules(t *testing.T, cases []ruleCase) {
@@ -58,6 +64,9 @@ func runRules(t *testing.T, cases []ruleCase) {
 		t.Run(c.name, func(t *testing.T) {
 			b := New(testInst, c.policy, 4)
 			if err := b.SetRules(c.rules); err != nil {
+				t.Fatal(err)
+			}
+			if err := b.SetSession(c.session); err != nil {
 				t.Fatal(err)
 			}
 			var got []out
@@ -80,7 +89,7 @@ func runRules(t *testing.T, cases []ruleCase) {
 			}
 			var lines []string
 			for _, o := range got {
-				if l := short(o); usesRules(c) && !o.trade && o.e.Type != record.Rejected && o.e.Reason != "" {
+				if l := short(o); usesRules(c) && !o.trade && !o.status && o.e.Type != record.Rejected && o.e.Reason != "" {
 					lines = append(lines, l+" "+o.e.Reason) // a rule's cancel
 				} else {
 					lines = append(lines, l)

@@ -353,8 +353,8 @@ func checkSnapStop(o *snapOrder, clock int64) error {
 	switch {
 	case o.side != record.Buy && o.side != record.Sell:
 		return fmt.Errorf("%w: stop %d: expected side 1 or 2, received %d", ErrBadSnapshot, o.id, o.side)
-	case o.typ > record.Market || o.tif > record.FOK:
-		return fmt.Errorf("%w: stop %d: expected type 0-1 and time in force 0-2, received %d and %d", ErrBadSnapshot, o.id, o.typ, o.tif)
+	case o.typ > record.Market || o.tif > DAY || (o.tif == DAY) != (o.flags&flagDay != 0):
+		return fmt.Errorf("%w: stop %d: expected type 0-1 and time in force 0-3 (3 with the DAY flag), received %d and %d", ErrBadSnapshot, o.id, o.typ, o.tif)
 	case o.trigger <= 0:
 		return fmt.Errorf("%w: stop %d: expected a positive trigger in ticks, received %d", ErrBadSnapshot, o.id, o.trigger)
 	case o.display != 0 || o.flags&flagPostOnly != 0:
@@ -379,8 +379,8 @@ type homedID struct {
 
 func checkSnapOrder(o *snapOrder, clock int64) error {
 	switch {
-	case o.flags&^(flagSTP|flagPostOnly) != 0:
-		return fmt.Errorf("%w: order %d: expected flags within %#x, received %#x", ErrBadSnapshot, o.id, flagSTP|flagPostOnly, o.flags)
+	case o.flags&^(flagSTP|flagPostOnly|flagDay) != 0:
+		return fmt.Errorf("%w: order %d: expected flags within %#x, received %#x", ErrBadSnapshot, o.id, flagSTP|flagPostOnly|flagDay, o.flags)
 	case o.display < 0 || o.hidden < 0 || (o.display == 0 && o.hidden != 0) || (o.display != 0 && o.lots > o.display):
 		return fmt.Errorf("%w: order %d: expected an iceberg showing at most its display (or none), received %d shown, display %d, hidden %d",
 			ErrBadSnapshot, o.id, o.lots, o.display, o.hidden)
@@ -436,6 +436,10 @@ func (b *Book) load(clock int64, seq uint64, orders []snapOrder, nLevels [2]int6
 			id: o.id, ticks: o.ticks, lots: o.lots, filled: o.filled, expires: o.expire,
 			trader: o.trader, hpos: nilIdx, side: o.side, typ: record.Limit, tif: record.GTC, flags: o.flags,
 		}
+		if o.flags&flagDay != 0 {
+			b.nodes[ni].tif = DAY
+			b.ss.hasDays = true
+		}
 		if o.display != 0 {
 			b.newIce(&b.nodes[ni], o.display)
 			b.ices[b.nodes[ni].ice-1].hidden = o.hidden
@@ -458,6 +462,9 @@ func (b *Book) load(clock int64, seq uint64, orders []snapOrder, nLevels [2]int6
 		}
 		if o.expire != 0 {
 			b.heapPush(ni)
+		}
+		if o.tif == DAY {
+			b.ss.hasDays = true
 		}
 		b.stops = append(b.stops, stopEntry{trigger: o.trigger, ni: ni})
 		b.gate(o.side, o.trigger)

@@ -93,22 +93,27 @@ func (b *Book) traded(ticks int64) {
 	}
 }
 
+// markStops marks the stops the trades since the last check triggered.
+func (b *Book) markStops() {
+	for i := range b.stops {
+		e := &b.stops[i]
+		if b.nodes[e.ni].side == record.Buy {
+			e.fired = e.fired || e.trigger <= b.trHi
+		} else {
+			e.fired = e.fired || e.trigger >= b.trLo
+		}
+	}
+	b.trHi, b.trLo = 0, 0
+}
+
 // runStops enters the triggered stops, as described above.
 func (b *Book) runStops(h Listener) {
 	for {
 		if b.trHi != 0 {
-			for i := range b.stops {
-				e := &b.stops[i]
-				if b.nodes[e.ni].side == record.Buy {
-					e.fired = e.fired || e.trigger <= b.trHi
-				} else {
-					e.fired = e.fired || e.trigger >= b.trLo
-				}
-			}
-			b.trHi, b.trLo = 0, 0
+			b.markStops()
 		}
 		i := slices.IndexFunc(b.stops, func(e stopEntry) bool { return e.fired })
-		if i < 0 {
+		if i < 0 || b.ss.phase != Continuous { // a halt keeps them for its end
 			return
 		}
 		ni, trigger := b.stops[i].ni, b.stops[i].trigger
