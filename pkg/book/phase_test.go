@@ -280,8 +280,8 @@ func TestHalts(t *testing.T) {
 }
 
 // TestSnapshotDay: DAY orders, resting and pending, keep their time in
-// force through a snapshot (version 2) and expire at the restored book's
-// close.
+// force through a snapshot (version 3: the book has a session) and expire
+// at the restored book's close.
 func TestSnapshotDay(t *testing.T) {
 	b := New(testInst, PriceTime, 4)
 	if err := b.SetSession(testSession); err != nil {
@@ -291,14 +291,14 @@ func TestSnapshotDay(t *testing.T) {
 		b.Apply(o.lean(uint64(i+1)), nil)
 	}
 	snap := b.Snapshot(nil)
-	if snap[len(snapMagic)] != snapRules {
-		t.Fatalf("version %d, want %d", snap[len(snapMagic)], snapRules)
+	if snap[len(snapMagic)] != snapSession {
+		t.Fatalf("version %d, want %d", snap[len(snapMagic)], snapSession)
 	}
 	c := New(testInst, PriceTime, 4)
-	if err := c.Restore(snap); err != nil {
+	if err := c.SetSession(testSession); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.SetSession(testSession); err != nil {
+	if err := c.Restore(snap); err != nil {
 		t.Fatal(err)
 	}
 	if c.Phase() != Continuous {

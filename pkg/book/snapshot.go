@@ -19,6 +19,7 @@ const (
 	snapMagic   = "BKSN"
 	snapVersion = 1 // a book without the rules' state
 	snapRules   = 2 // a book with icebergs, pending stops or order flags
+	snapSession = 3 // a book with a session: version 2 and the session state
 	// minOrderBytes is the smallest encoding of one order: id, ticks,
 	// lots, filled, expires and trader length, one byte each.
 	minOrderBytes = 6
@@ -47,7 +48,19 @@ const (
 // sides the pending stops in acceptance order:
 //
 //	count:uvarint, count × { side:u8 type:u8 tif:u8 order trigger:varint }
+//
+// Version 3, written only by a book with a session (SetSession), is
+// version 2 with fired:u8 (1: triggered, waiting for CONTINUOUS) after each
+// stop's trigger, then the session and its state:
+//
+//	offset preOpen auction open close ref haltBP haltFor (varints)
+//	phase:u8 which:u8 at:varint sched:varint haltEnd:varint
+//	haltRef:varint lastTrade:varint hasDays:u8
 func (b *Book) Snapshot(dst []byte) []byte {
+	if b.ss.on {
+		out, _ := b.snapshot(dst, snapSession)
+		return out
+	}
 	if len(b.stops) == 0 {
 		if out, ok := b.snapshot(dst, snapVersion); ok {
 			return out
@@ -88,13 +101,13 @@ func (b *Book) snapshot(dst []byte, version byte) ([]byte, bool) {
 				dst = binary.AppendVarint(dst, n.filled)
 				dst = binary.AppendVarint(dst, n.expires)
 				dst = appendString(dst, n.trader)
-				if version == snapRules {
+				if version >= snapRules {
 					dst = b.appendRuleFields(dst, n)
 				}
 			}
 		}
 	}
-	if version == snapRules {
+	if version >= snapRules {
 		dst = binary.AppendUvarint(dst, uint64(len(b.stops)))
 		for _, e := range b.stops {
 			n := &b.nodes[e.ni]
@@ -107,7 +120,13 @@ func (b *Book) snapshot(dst []byte, version byte) ([]byte, bool) {
 			dst = appendString(dst, n.trader)
 			dst = b.appendRuleFields(dst, n)
 			dst = binary.AppendVarint(dst, e.trigger)
+			if version == snapSession {
+				dst = append(dst, b2u(e.fired))
+			}
 		}
+	}
+	if version == snapSession {
+		dst = b.appendSession(dst)
 	}
 	return binary.LittleEndian.AppendUint32(dst, crc32.ChecksumIEEE(dst[start:])), true
 }
@@ -120,6 +139,13 @@ func (b *Book) appendRuleFields(dst []byte, n *node) []byte {
 	}
 	dst = binary.AppendVarint(dst, display)
 	return binary.AppendVarint(dst, hidden)
+}
+
+func b2u(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
 }
 
 func appendString(dst []byte, s string) []byte {
@@ -137,8 +163,8 @@ func openSnapshot(src []byte) (decoder, error) {
 		return decoder{}, fmt.Errorf("%w: expected magic %q, received %q", ErrBadSnapshot, snapMagic, src[:len(snapMagic)])
 	}
 	v := src[len(snapMagic)]
-	if v != snapVersion && v != snapRules {
-		return decoder{}, fmt.Errorf("%w: expected version %d or %d, received %d", ErrBadSnapshot, snapVersion, snapRules, v)
+	if v < snapVersion || v > snapSession {
+		return decoder{}, fmt.Errorf("%w: expected version %d to %d, received %d", ErrBadSnapshot, snapVersion, snapSession, v)
 	}
 	body := src[:len(src)-4]
 	if want, got := binary.LittleEndian.Uint32(src[len(body):]), crc32.ChecksumIEEE(body); want != got {
@@ -180,6 +206,8 @@ type snapOrder struct {
 	flags           uint8
 	display, hidden int64
 	trigger         int64 // > 0: a pending stop
+	// version 3
+	fired bool
 }
 
 // Restore replaces the book's state with the one encoded in src by
@@ -209,7 +237,7 @@ func (b *Book) Restore(src []byte) error {
 	if policy != b.policy {
 		return fmt.Errorf("%w: expected policy %s, received %s", ErrBadSnapshot, b.policy, policy)
 	}
-	if policy == Exact && d.version == snapRules {
+	if policy == Exact && d.version >= snapRules {
 		return fmt.Errorf("%w: expected version %d under the exact policy, which has no rules, received %d", ErrBadSnapshot, snapVersion, d.version)
 	}
 	// Decode into scratch space kept on the Book, so that restoring a
@@ -234,7 +262,7 @@ func (b *Book) Restore(src []byte) error {
 				filled: d.varint("filled quantity"), expire: d.varint("expiry"), trader: d.intern("trader id", traders),
 				side: side,
 			}
-			if d.version == snapRules {
+			if d.version >= snapRules {
 				d.ruleFields(&o)
 			}
 			if d.err != nil {
@@ -261,7 +289,7 @@ func (b *Book) Restore(src []byte) error {
 		return d.err
 	}
 	var nStops int
-	if d.version == snapRules {
+	if d.version >= snapRules {
 		count := d.uvarint("stop count")
 		if d.err == nil && count > uint64(len(d.buf)/(minOrderBytes+7)) {
 			return fmt.Errorf("%w: stop count %d exceeds what %d remaining bytes can hold", ErrBadSnapshot, count, len(d.buf))
@@ -273,6 +301,9 @@ func (b *Book) Restore(src []byte) error {
 			o.filled, o.expire, o.trader = d.varint("filled quantity"), d.varint("expiry"), d.intern("trader id", traders)
 			d.ruleFields(&o)
 			o.trigger = d.varint("stop trigger")
+			if d.version == snapSession {
+				o.fired = d.flag("stop fired")
+			}
 			if d.err != nil {
 				break
 			}
@@ -286,16 +317,22 @@ func (b *Book) Restore(src []byte) error {
 			return d.err
 		}
 	}
+	st, err := b.decodeSession(&d, clock, orders)
+	if err != nil {
+		return err
+	}
 	if len(d.buf) != 0 {
 		return fmt.Errorf("%w: expected end of snapshot, received %d trailing bytes", ErrBadSnapshot, len(d.buf))
 	}
-	if bid, ask := bestTicks[0], bestTicks[1]; b.policy == PriceTime && bid != 0 && ask != 0 && bid >= ask {
-		return fmt.Errorf("%w: expected an uncrossed book, received best bid %d ticks >= best ask %d ticks", ErrBadSnapshot, bid, ask)
+	crossable := d.version == snapSession && (st.phase == PreOpen || st.phase == Halted)
+	if bid, ask := bestTicks[0], bestTicks[1]; b.policy == PriceTime && !crossable && bid != 0 && ask != 0 && bid >= ask {
+		return fmt.Errorf("%w: expected an uncrossed book outside PRE_OPEN and HALTED, received best bid %d ticks >= best ask %d ticks", ErrBadSnapshot, bid, ask)
 	}
 	if err := b.indexOrders(orders); err != nil {
 		return err
 	}
 	b.load(clock, seq, orders, nLevels, nStops)
+	b.restoreSession(d.version == snapSession, &st)
 	b.index, b.restoreSeen = b.restoreSeen, b.index
 	clear(orders) // drop the trader strings
 	b.restoreBuf = orders[:0]
@@ -407,6 +444,7 @@ func checkSnapOrder(o *snapOrder, clock int64) error {
 func (b *Book) load(clock int64, seq uint64, orders []snapOrder, nLevels [2]int64, nStops int) {
 	b.clock, b.tradeSeq = clock, seq
 	b.ices, b.iceFree, b.stops = b.ices[:0], b.iceFree[:0], b.stops[:0]
+	b.ss.hasDays = false
 	b.trHi, b.trLo, b.buyMin, b.sellMax = 0, 0, 0, 0
 	stops := orders[len(orders)-nStops:]
 	orders = orders[:len(orders)-nStops]
@@ -466,7 +504,7 @@ func (b *Book) load(clock int64, seq uint64, orders []snapOrder, nLevels [2]int6
 		if o.tif == DAY {
 			b.ss.hasDays = true
 		}
-		b.stops = append(b.stops, stopEntry{trigger: o.trigger, ni: ni})
+		b.stops = append(b.stops, stopEntry{trigger: o.trigger, ni: ni, fired: o.fired})
 		b.gate(o.side, o.trigger)
 	}
 }
@@ -516,6 +554,18 @@ func (d *decoder) varint(what string) int64 {
 	}
 	d.buf = d.buf[n:]
 	return v
+}
+
+// flag reads a byte that must be 0 or 1.
+func (d *decoder) flag(what string) bool {
+	switch d.byte(what) {
+	case 0:
+		return false
+	case 1:
+		return true
+	}
+	d.fail(what + " (0 or 1)")
+	return false
 }
 
 func (d *decoder) byte(what string) byte {

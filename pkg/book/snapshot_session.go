@@ -1,0 +1,106 @@
+package book
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+)
+
+// appendSession appends version 3's session and its state.
+func (b *Book) appendSession(dst []byte) []byte {
+	s, ss := &b.ss.sess, &b.ss
+	for _, v := range [...]int64{s.Offset, s.PreOpen, s.Auction, s.Open, s.Close, s.Ref, s.HaltBP, s.HaltFor} {
+		dst = binary.AppendVarint(dst, v)
+	}
+	dst = append(dst, byte(ss.phase), byte(ss.which))
+	for _, v := range [...]int64{ss.at, ss.sched, ss.haltEnd, ss.href, ss.last} {
+		dst = binary.AppendVarint(dst, v)
+	}
+	return append(dst, b2u(ss.hasDays))
+}
+
+// phaseWhich is the next boundary of the schedule (sessionState.which) in
+// each phase: PRE_OPEN ends at the auction, BUFFER at the open,
+// CONTINUOUS and HALTED at the close, CLOSED at the pre-open.
+var phaseWhich = [...]int{Continuous: 3, PreOpen: 1, Buffer: 2, Closed: 0, Halted: 3}
+
+// decodeSession reads and checks version 3's session state for a book
+// whose clock will be clock and whose orders are orders; it returns the
+// zero state for older versions. The session must be the book's own:
+// SetSession comes before Restore.
+func (b *Book) decodeSession(d *decoder, clock int64, orders []snapOrder) (sessionState, error) {
+	var st sessionState
+	if d.version != snapSession {
+		return st, nil
+	}
+	s := &st.sess
+	for _, f := range [...]*int64{&s.Offset, &s.PreOpen, &s.Auction, &s.Open, &s.Close, &s.Ref, &s.HaltBP, &s.HaltFor} {
+		*f = d.varint("session")
+	}
+	st.phase, st.which = Phase(d.byte("phase")), int(d.byte("next boundary"))
+	for _, f := range [...]*int64{&st.at, &st.sched, &st.haltEnd, &st.href, &st.last} {
+		*f = d.varint("session state")
+	}
+	st.hasDays = d.flag("DAY orders flag")
+	if d.err != nil {
+		return st, d.err
+	}
+	if !b.ss.on || *s != b.ss.sess {
+		return st, fmt.Errorf("%w: expected the book's session %+v (SetSession before Restore), received %+v", ErrBadSnapshot, b.ss.sess, *s)
+	}
+	if int(st.phase) >= len(phaseWhich) || st.which > 3 || (st.at != math.MinInt64 && st.which != phaseWhich[st.phase]) {
+		return st, fmt.Errorf("%w: expected a phase 0-4 and its next boundary, received phase %d, boundary %d", ErrBadSnapshot, st.phase, st.which)
+	}
+	if st.href < 0 || st.last < 0 {
+		return st, fmt.Errorf("%w: expected non-negative reference and last trade prices, received %d and %d", ErrBadSnapshot, st.href, st.last)
+	}
+	if st.at == math.MinInt64 { // SetSession, then no instruction yet
+		if clock != 0 || st.phase != Continuous || st.haltEnd != 0 {
+			return st, fmt.Errorf("%w: expected an unplaced session only at clock 0, CONTINUOUS, not halted; received clock %d, %s, halt end %d",
+				ErrBadSnapshot, clock, st.phase, st.haltEnd)
+		}
+	} else {
+		want := st.sched
+		if st.haltEnd != 0 {
+			want = min(st.sched, st.haltEnd)
+		}
+		tod := ((st.sched%Day+s.Offset)%Day + Day) % Day
+		switch {
+		case st.sched <= clock || tod != s.bound(st.which):
+			return st, fmt.Errorf("%w: expected the next boundary %d after the clock %d at %d ms of the day, received %d at %d ms",
+				ErrBadSnapshot, st.which, clock, s.bound(st.which), st.sched, tod)
+		case (st.phase == Halted) != (st.haltEnd != 0) || (st.haltEnd != 0 && (st.haltEnd <= clock || s.HaltBP == 0)):
+			return st, fmt.Errorf("%w: expected a halt end after the clock %d exactly when HALTED with halts on, received %s until %d",
+				ErrBadSnapshot, clock, st.phase, st.haltEnd)
+		case st.at != want:
+			return st, fmt.Errorf("%w: expected the next session event at %d, received %d", ErrBadSnapshot, want, st.at)
+		}
+	}
+	if !st.hasDays {
+		for i := range orders {
+			if orders[i].flags&flagDay != 0 {
+				return st, fmt.Errorf("%w: order %d: expected no DAY order when the DAY flag is clear", ErrBadSnapshot, orders[i].id)
+			}
+		}
+	}
+	return st, nil
+}
+
+// restoreSession sets the session state after load: the decoded one st
+// (v3), or, for an older snapshot, the state SetSession would give the
+// book at its clock. load has set hasDays from the orders.
+func (b *Book) restoreSession(v3 bool, st *sessionState) {
+	ss := &b.ss
+	if v3 {
+		ss.phase, ss.which, ss.at, ss.sched = st.phase, st.which, st.at, st.sched
+		ss.haltEnd, ss.href, ss.last, ss.hasDays = st.haltEnd, st.href, st.last, st.hasDays
+		return
+	}
+	ss.phase, ss.at, ss.haltEnd, ss.href, ss.last = Continuous, math.MaxInt64, 0, ss.sess.Ref, 0
+	if ss.on {
+		ss.at = math.MinInt64
+		if b.clock != 0 {
+			b.placeSession()
+		}
+	}
+}
