@@ -113,8 +113,11 @@ func FuzzRestore(f *testing.F) {
 	rb.Apply(sell(4, 98, 1).stopAt(97).expires(60).lean(4), nil)
 	f.Add(rb.Snapshot(nil))
 	f.Add([]byte(snapMagic + "\x01"))
+	for _, snap := range sessionSnapshots(f) {
+		f.Add(snap)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		b := New(testInst, PriceTime, 2)
+		b := restoreTarget(t, data)
 		if err := b.Restore(data); err != nil {
 			return
 		}
@@ -122,7 +125,7 @@ func FuzzRestore(f *testing.F) {
 			t.Fatal(err)
 		}
 		again := b.Snapshot(nil)
-		c := New(testInst, PriceTime, 2)
+		c := restoreTarget(t, again)
 		if err := c.Restore(again); err != nil {
 			t.Fatalf("re-encoded snapshot: %v", err)
 		}
@@ -143,7 +146,8 @@ func FuzzRestore(f *testing.F) {
 // day's pre-open when an order's fifth byte is 0xf0 or more. After each
 // order: invariants (no crossed book outside PRE_OPEN), conservation, no
 // self-trade with prevention on outside auctions, and agreement with the
-// reference.
+// reference. Bit 6 of the first byte snapshots the book after each order
+// and goes on with its restored copy.
 func FuzzBookRules(f *testing.F) {
 	f.Add([]byte{1, 0, 1, 8, 5, 1, 0, 0, 2, 4, 2, 8, 3, 1, 0, 1, 0})
 	f.Add([]byte{3, 0x04, 3, 3, 9, 1, 0, 0, 6, 0x00, 4, 4, 6, 1, 0, 1, 1, 0x00, 5, 4, 6, 1, 0, 0, 0})
@@ -151,6 +155,8 @@ func FuzzBookRules(f *testing.F) {
 	f.Add(append([]byte{9}, bytes.Repeat([]byte{0x00, 1, 3, 4, 5, 1, 0, 8, 0x04, 2, 1, 3, 2, 0, 1, 0, 0x00, 3, 5, 2, 0xf3, 0, 2, 8, 0x03, 1, 7, 6, 2, 0, 1, 0}, 8)...))
 	f.Add(append([]byte{0x29}, bytes.Repeat([]byte{0x00, 1, 5, 4, 2, 1, 0, 0, 0x04, 2, 0, 3, 2, 0, 1, 0, 0x00, 3, 16, 2, 3, 0, 2, 8, 0x04, 4, 16, 6, 2, 0, 1, 0}, 8)...))
 	f.Add(append([]byte{0x19}, bytes.Repeat([]byte{0x00, 1, 3, 4, 7, 1, 0, 3, 0x04, 2, 1, 3, 7, 0, 1, 1, 0x00, 3, 5, 2, 0xf3, 0, 2, 8}, 8)...))
+	f.Add(append([]byte{0x69}, bytes.Repeat([]byte{0x00, 1, 5, 4, 2, 1, 0, 0, 0x04, 2, 0, 3, 2, 0, 1, 0, 0x00, 3, 16, 2, 3, 0, 2, 8, 0x04, 4, 16, 6, 2, 0, 1, 0}, 8)...))
+	f.Add(append([]byte{0x59}, bytes.Repeat([]byte{0x00, 1, 3, 4, 7, 1, 0, 3, 0x04, 2, 1, 3, 7, 0, 1, 1, 0x00, 3, 5, 2, 0xf3, 0, 2, 8}, 8)...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) == 0 {
 			return
@@ -169,6 +175,7 @@ func FuzzBookRules(f *testing.F) {
 				sess.Ref, sess.HaltBP, sess.HaltFor = 100, 300, 7
 			}
 		}
+		roundTrips := data[0]&64 != 0
 		b := New(testInst, PriceTime, 2)
 		if err := b.SetRules(rules); err != nil {
 			t.Fatal(err)
@@ -223,6 +230,9 @@ func FuzzBookRules(f *testing.F) {
 				if g, w := b.Depth(side, 1<<30, nil), ref.depth(side); fmt.Sprint(g) != fmt.Sprint(w) {
 					t.Fatalf("after order %d: %s depth %v, reference %v", i, side, g, w)
 				}
+			}
+			if roundTrips {
+				b = roundTrip(t, b)
 			}
 		}
 	})

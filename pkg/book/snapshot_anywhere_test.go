@@ -114,3 +114,67 @@ func TestSnapshotAnywhere(t *testing.T) {
 	}
 	t.Logf("%v", seen)
 }
+
+// fuzzSession is the session of FuzzRestore's version 3 snapshots:
+// FuzzBookRules' with halts.
+var fuzzSession = Session{PreOpen: 1_010, Auction: 1_060, Open: 1_080, Close: 1_150, Ref: 100, HaltBP: 300, HaltFor: 7}
+
+// restoreTarget is the book FuzzRestore restores data into: with
+// fuzzSession for a version 3 snapshot.
+func restoreTarget(t testing.TB, data []byte) *Book {
+	b := New(testInst, PriceTime, 2)
+	if len(data) > len(snapMagic) && data[len(snapMagic)] == snapSession {
+		if err := b.SetSession(fuzzSession); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b
+}
+
+// sessionSnapshots returns version 3 snapshots of books with fuzzSession:
+// crossed in PRE_OPEN, and crossed in a halt with a pending stop it
+// triggered and a DAY order.
+func sessionSnapshots(t testing.TB) [][]byte {
+	b := restoreTarget(t, []byte(snapMagic+"\x03"))
+	for i, o := range []ord{buy(1, 101, 3).day().at(1_020), sell(2, 99, 2).at(1_021), sell(3, 90, 1).stopAt(98).at(1_022)} {
+		b.Apply(o.lean(uint64(i+1)), nil)
+	}
+	if b.Phase() != PreOpen || !b.crossed() {
+		t.Fatalf("pre-open seed: %s, crossed %v", b.Phase(), b.crossed())
+	}
+	out := [][]byte{b.Snapshot(nil)}
+	for i, o := range []ord{sell(4, 104, 1).at(1_081), buy(5, 104, 1).at(1_082), buy(6, 104, 2).at(1_083), sell(7, 95, 2).at(1_084)} {
+		b.Apply(o.lean(uint64(i+10)), nil)
+	}
+	if b.Phase() != Halted || !b.crossed() {
+		t.Fatalf("halt seed: %s, crossed %v\n%v %v", b.Phase(), b.crossed(), b.Depth(1, 9, nil), b.Depth(2, 9, nil))
+	}
+	return append(out, b.Snapshot(nil))
+}
+
+// TestRestoreSessionSeeds: the fuzz seeds restore, the crossed ones only
+// into a book with their session, and a session's snapshot not into a
+// book with another.
+func TestRestoreSessionSeeds(t *testing.T) {
+	for _, snap := range sessionSnapshots(t) {
+		b := restoreTarget(t, snap)
+		if err := b.Restore(snap); err != nil {
+			t.Fatal(err)
+		}
+		if again := b.Snapshot(nil); !bytes.Equal(again, snap) {
+			t.Fatal("snapshot differs after restore")
+		}
+		if err := New(testInst, PriceTime, 2).Restore(snap); err == nil {
+			t.Fatal("a session's snapshot restored into a book without one")
+		}
+		c := New(testInst, PriceTime, 2)
+		other := fuzzSession
+		other.HaltFor++
+		if err := c.SetSession(other); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Restore(snap); err == nil {
+			t.Fatal("a session's snapshot restored into a book with another")
+		}
+	}
+}
