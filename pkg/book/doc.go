@@ -319,10 +319,25 @@
 // the layout) of the instrument identity, policy, clock, trade sequence and
 // every resting order in exact priority order, ending with a CRC-32.
 // Version 2 adds the rules' state (flags, icebergs, pending stops) and is
-// written only by a book that holds some. The book's Rules are settings,
-// not state: the caller sets them again before Restore.
+// written only by a book that holds some. Version 3 adds the session's
+// state and is written by every book with a session: the phase, the next
+// boundary of the schedule, a halt and its end, the halt reference (the
+// last auction price), the last trade price (the auctions' reference) and
+// which pending stops have triggered and wait for CONTINUOUS, so that
+// restore + the rest of the input gives exactly the reports of the
+// uninterrupted book, also in PRE_OPEN or HALTED with the book crossed.
+// A book without a session writes version 1 or 2 exactly as before, and
+// every version restores. The book's Rules and Session are settings, not
+// state: the caller sets them again (SetRules, SetSession) on the fresh
+// book before Restore. A version 3 snapshot carries its session and
+// restores only into a book with that same session; a version 1 or 2
+// snapshot restored into a book with a session takes its phase from the
+// clock, as SetSession does. To change the session of a restored book,
+// call SetSession after Restore (it refuses a crossed book).
 // Restore validates everything — checksum, bounds, positive prices and
 // quantities, unique ids, expiries not before the clock, an uncrossed book
-// under PriceTime, same instrument and policy — before touching the book,
-// and returns an error wrapping ErrBadSnapshot on any problem.
+// under PriceTime unless the restored phase is PRE_OPEN or HALTED, a
+// session state consistent with the schedule and the clock, same
+// instrument, policy and session — before touching the book, and returns
+// an error wrapping ErrBadSnapshot on any problem.
 package book

@@ -50,12 +50,13 @@ const (
 //	count:uvarint, count × { side:u8 type:u8 tif:u8 order trigger:varint }
 //
 // Version 3, written only by a book with a session (SetSession), is
-// version 2 with fired:u8 (1: triggered, waiting for CONTINUOUS) after each
-// stop's trigger, then the session and its state:
+// version 2 with the session after the trade sequence, fired:u8 (1:
+// triggered, waiting for CONTINUOUS) after each stop's trigger, and the
+// session's state after the stops:
 //
-//	offset preOpen auction open close ref haltBP haltFor (varints)
-//	phase:u8 which:u8 at:varint sched:varint haltEnd:varint
-//	haltRef:varint lastTrade:varint hasDays:u8
+//	session = offset preOpen auction open close ref haltBP haltFor (varints)
+//	state   = phase:u8 which:u8 at:varint sched:varint haltEnd:varint
+//	          haltRef:varint lastTrade:varint hasDays:u8
 func (b *Book) Snapshot(dst []byte) []byte {
 	if b.ss.on {
 		out, _ := b.snapshot(dst, snapSession)
@@ -82,6 +83,9 @@ func (b *Book) snapshot(dst []byte, version byte) ([]byte, bool) {
 	dst = append(dst, byte(b.policy))
 	dst = binary.AppendVarint(dst, b.clock)
 	dst = binary.AppendUvarint(dst, b.tradeSeq)
+	if version == snapSession {
+		dst = appendSession(dst, &b.ss.sess)
+	}
 	for s := range b.sides {
 		l := &b.sides[s]
 		count := 0
@@ -126,7 +130,7 @@ func (b *Book) snapshot(dst []byte, version byte) ([]byte, bool) {
 		}
 	}
 	if version == snapSession {
-		dst = b.appendSession(dst)
+		dst = b.appendSessionState(dst)
 	}
 	return binary.LittleEndian.AppendUint32(dst, crc32.ChecksumIEEE(dst[start:])), true
 }
@@ -213,7 +217,10 @@ type snapOrder struct {
 // Restore replaces the book's state with the one encoded in src by
 // Snapshot. The snapshot must be for the same instrument (symbol, tick and
 // lot size) and policy, and list the orders in the order Snapshot writes
-// them. It costs O(n log n) at most in the number of orders n. On any
+// them. Set the book's rules and session first: a version 3 snapshot
+// (a book with a session) restores only into a book with the same
+// session, and then may be crossed in PRE_OPEN or HALTED; an older one
+// into a book with a session takes its phase from the clock. It costs O(n log n) at most in the number of orders n. On any
 // error, which wraps ErrBadSnapshot and says what was expected, the book
 // is left unchanged.
 func (b *Book) Restore(src []byte) error {
@@ -227,6 +234,7 @@ func (b *Book) Restore(src []byte) error {
 	policy := Policy(d.byte("policy"))
 	clock := d.varint("clock")
 	seq := d.uvarint("trade sequence")
+	sess := d.session()
 	if d.err != nil {
 		return d.err
 	}
@@ -239,6 +247,9 @@ func (b *Book) Restore(src []byte) error {
 	}
 	if policy == Exact && d.version >= snapRules {
 		return fmt.Errorf("%w: expected version %d under the exact policy, which has no rules, received %d", ErrBadSnapshot, snapVersion, d.version)
+	}
+	if d.version == snapSession && (!b.ss.on || sess != b.ss.sess) {
+		return fmt.Errorf("%w: expected the book's session %+v (SetSession before Restore), received %+v", ErrBadSnapshot, b.ss.sess, sess)
 	}
 	// Decode into scratch space kept on the Book, so that restoring a
 	// large book repeatedly does not churn the heap. Snapshot lists each

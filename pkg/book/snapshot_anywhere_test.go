@@ -176,5 +176,51 @@ func TestRestoreSessionSeeds(t *testing.T) {
 		if err := c.Restore(snap); err == nil {
 			t.Fatal("a session's snapshot restored into a book with another")
 		}
+		if got, err := SnapshotSession(snap); err != nil || got != fuzzSession {
+			t.Fatalf("SnapshotSession: %+v, %v", got, err)
+		}
+		if err := b.SetSession(other); err == nil {
+			t.Fatal("a crossed restored book took another session")
+		}
+	}
+	if got, err := SnapshotSession(New(testInst, PriceTime, 2).Snapshot(nil)); err != nil || got != (Session{}) {
+		t.Fatalf("SnapshotSession of version 1: %+v, %v", got, err)
+	}
+}
+
+// TestRestoreOldIntoSession: a version 1 or 2 snapshot restores into a
+// book with a session, whose phase then comes from the clock.
+func TestRestoreOldIntoSession(t *testing.T) {
+	for _, tc := range []struct {
+		orders  []ord
+		version byte
+		phase   Phase
+	}{
+		{[]ord{buy(1, 99, 2).at(150)}, snapVersion, PreOpen},
+		{[]ord{buy(1, 99, 2).at(250), sell(2, 90, 1).stopAt(95).at(260)}, snapRules, Buffer},
+		{[]ord{buy(1, 99, 2).iceberg(1).at(350)}, snapRules, Continuous},
+		{nil, snapVersion, Continuous}, // clock 0: placed by the first instruction
+	} {
+		b := New(testInst, PriceTime, 4)
+		for i, o := range tc.orders {
+			b.Apply(o.lean(uint64(i+1)), nil)
+		}
+		snap := b.Snapshot(nil)
+		if snap[len(snapMagic)] != tc.version {
+			t.Fatalf("%v: version %d, want %d", tc.orders, snap[len(snapMagic)], tc.version)
+		}
+		c := New(testInst, PriceTime, 4)
+		if err := c.SetSession(testSession); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Restore(snap); err != nil {
+			t.Fatalf("%v: %v", tc.orders, err)
+		}
+		if c.Phase() != tc.phase || c.Len() != b.Len() || c.Clock() != b.Clock() {
+			t.Fatalf("%v: restored %s, %d orders, clock %d; want %s, %d, %d", tc.orders, c.Phase(), c.Len(), c.Clock(), tc.phase, b.Len(), b.Clock())
+		}
+		if v := c.Snapshot(nil)[len(snapMagic)]; v != snapSession {
+			t.Fatalf("%v: restored book writes version %d", tc.orders, v)
+		}
 	}
 }

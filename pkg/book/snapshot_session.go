@@ -6,12 +6,17 @@ import (
 	"math"
 )
 
-// appendSession appends version 3's session and its state.
-func (b *Book) appendSession(dst []byte) []byte {
-	s, ss := &b.ss.sess, &b.ss
+// appendSession appends version 3's session.
+func appendSession(dst []byte, s *Session) []byte {
 	for _, v := range [...]int64{s.Offset, s.PreOpen, s.Auction, s.Open, s.Close, s.Ref, s.HaltBP, s.HaltFor} {
 		dst = binary.AppendVarint(dst, v)
 	}
+	return dst
+}
+
+// appendSessionState appends version 3's session state.
+func (b *Book) appendSessionState(dst []byte) []byte {
+	ss := &b.ss
 	dst = append(dst, byte(ss.phase), byte(ss.which))
 	for _, v := range [...]int64{ss.at, ss.sched, ss.haltEnd, ss.href, ss.last} {
 		dst = binary.AppendVarint(dst, v)
@@ -19,39 +24,62 @@ func (b *Book) appendSession(dst []byte) []byte {
 	return append(dst, b2u(ss.hasDays))
 }
 
+// session reads version 3's session; the zero Session for older versions.
+func (d *decoder) session() Session {
+	var s Session
+	if d.version == snapSession {
+		for _, f := range [...]*int64{&s.Offset, &s.PreOpen, &s.Auction, &s.Open, &s.Close, &s.Ref, &s.HaltBP, &s.HaltFor} {
+			*f = d.varint("session")
+		}
+	}
+	return s
+}
+
+// SnapshotSession returns the session of the book a snapshot was taken of
+// (the zero Session for a book without one, and for versions 1 and 2). A
+// caller whose session setting changed restores the snapshot into a book
+// given this session, then calls SetSession with the new one.
+func SnapshotSession(src []byte) (Session, error) {
+	d, err := openSnapshot(src)
+	if err != nil {
+		return Session{}, err
+	}
+	d.str("symbol")
+	d.varint("tick size")
+	d.varint("lot size")
+	d.byte("policy")
+	d.varint("clock")
+	d.uvarint("trade sequence")
+	s := d.session()
+	return s, d.err
+}
+
 // phaseWhich is the next boundary of the schedule (sessionState.which) in
 // each phase: PRE_OPEN ends at the auction, BUFFER at the open,
 // CONTINUOUS and HALTED at the close, CLOSED at the pre-open.
 var phaseWhich = [...]int{Continuous: 3, PreOpen: 1, Buffer: 2, Closed: 0, Halted: 3}
 
-// decodeSession reads and checks version 3's session state for a book
-// whose clock will be clock and whose orders are orders; it returns the
-// zero state for older versions. The session must be the book's own:
-// SetSession comes before Restore.
+// decodeSession reads and checks version 3's session state, under the
+// book's session (Restore has checked that it is the snapshot's), for a
+// book whose clock will be clock and whose orders are orders; it returns
+// the zero state for older versions.
 func (b *Book) decodeSession(d *decoder, clock int64, orders []snapOrder) (sessionState, error) {
 	var st sessionState
 	if d.version != snapSession {
 		return st, nil
 	}
-	s := &st.sess
-	for _, f := range [...]*int64{&s.Offset, &s.PreOpen, &s.Auction, &s.Open, &s.Close, &s.Ref, &s.HaltBP, &s.HaltFor} {
-		*f = d.varint("session")
-	}
+	s := &b.ss.sess
 	st.phase, st.which = Phase(d.byte("phase")), int(d.byte("next boundary"))
 	for _, f := range [...]*int64{&st.at, &st.sched, &st.haltEnd, &st.href, &st.last} {
 		*f = d.varint("session state")
 	}
 	st.hasDays = d.flag("DAY orders flag")
-	if d.err != nil {
+	switch {
+	case d.err != nil:
 		return st, d.err
-	}
-	if !b.ss.on || *s != b.ss.sess {
-		return st, fmt.Errorf("%w: expected the book's session %+v (SetSession before Restore), received %+v", ErrBadSnapshot, b.ss.sess, *s)
-	}
-	if int(st.phase) >= len(phaseWhich) || st.which > 3 || (st.at != math.MinInt64 && st.which != phaseWhich[st.phase]) {
+	case int(st.phase) >= len(phaseWhich) || st.which > 3 || (st.at != math.MinInt64 && st.which != phaseWhich[st.phase]):
 		return st, fmt.Errorf("%w: expected a phase 0-4 and its next boundary, received phase %d, boundary %d", ErrBadSnapshot, st.phase, st.which)
-	}
-	if st.href < 0 || st.last < 0 {
+	case st.href < 0 || st.last < 0:
 		return st, fmt.Errorf("%w: expected non-negative reference and last trade prices, received %d and %d", ErrBadSnapshot, st.href, st.last)
 	}
 	if st.at == math.MinInt64 { // SetSession, then no instruction yet
