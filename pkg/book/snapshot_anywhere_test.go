@@ -83,6 +83,9 @@ func TestSnapshotAnywhere(t *testing.T) {
 			if fmt.Sprint(x.outs) != fmt.Sprint(y.outs) {
 				t.Fatalf("seed %d order %d %+v:\nuninterrupted %v\nrestored      %v", seed, i, *lo, x.outs, y.outs)
 			}
+			if b.trHi != 0 || b.trLo != 0 { // not in snapshots: always 0 between instructions
+				t.Fatalf("seed %d order %d: trade range %d-%d left over", seed, i, b.trLo, b.trHi)
+			}
 			p := 3
 			if ph := c.Phase(); ph == PreOpen || ph == Halted {
 				p = 15
