@@ -2,6 +2,7 @@ package book
 
 import (
 	"bytes"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -225,5 +226,26 @@ func TestRestoreOldIntoSession(t *testing.T) {
 		if v := c.Snapshot(nil)[len(snapMagic)]; v != snapSession {
 			t.Fatalf("%v: restored book writes version %d", tc.orders, v)
 		}
+	}
+}
+
+// TestSnapshotSessionLayout pins version 3's encoding: a crossed book in
+// PRE_OPEN, with a DAY bid.
+func TestSnapshotSessionLayout(t *testing.T) {
+	b := New(testInst, PriceTime, 4)
+	if err := b.SetSession(testSession); err != nil {
+		t.Fatal(err)
+	}
+	b.Apply(buy(1, 99, 2).day().at(150).lean(1), nil)
+	b.Apply(sell(2, 98, 1).at(160).lean(2), nil)
+	want := "424b534e" + "03" + "03545354" + "80ade204" + "80a8d6b907" + "00" + "c002" + "00" + // header, clock 160, no trades
+		"00" + "c801" + "9003" + "d804" + "a006" + "00" + "00" + "00" + // session
+		"01" + "01" + "c601" + "04" + "00" + "00" + "00" + "10" + "00" + "00" + // bid 1: 99x2, DAY
+		"01" + "02" + "c401" + "02" + "00" + "00" + "00" + "00" + "00" + "00" + // ask 2: 98x1
+		"00" + // no stops
+		"01" + "01" + "9003" + "9003" + "00" + "00" + "00" + "01" // PRE_OPEN until the auction at 200, DAY orders
+	snap := b.Snapshot(nil)
+	if got := hex.EncodeToString(snap[:len(snap)-4]); got != want {
+		t.Fatalf("snapshot\n%s\nwant\n%s", got, want)
 	}
 }
