@@ -151,8 +151,8 @@ func (r *records) message(why Reason) string {
 		m = append(m, "expected side BUY or SELL, received side code "...)
 		m = strconv.AppendUint(m, uint64(o.Side), 10)
 	case ReasonBadKind:
-		if o.UsesRules() && o.Type <= record.Market && o.TIF <= record.FOK {
-			m = append(m, "expected display_quantity and post_only only on a LIMIT GTC order without stop_price, received "...)
+		if o.UsesRules() && o.Type <= record.Market && o.TIF <= record.DAY {
+			m = append(m, "expected display_quantity and post_only only on a LIMIT GTC or DAY order without stop_price, received "...)
 			m = append(m, o.Type.String()...)
 			m = append(m, ' ')
 			m = append(m, o.TIF.String()...)
@@ -161,7 +161,7 @@ func (r *records) message(why Reason) string {
 			}
 			break
 		}
-		m = append(m, "expected order type LIMIT or MARKET and time in force GTC, IOC or FOK, received codes "...)
+		m = append(m, "expected order type LIMIT or MARKET and time in force GTC, IOC, FOK or DAY, received codes "...)
 		m = strconv.AppendUint(m, uint64(o.Type), 10)
 		m = append(m, " and "...)
 		m = strconv.AppendUint(m, uint64(o.TIF), 10)

@@ -96,14 +96,14 @@ var reasonCodes = [...]string{
 	ReasonExpired:      record.ReasonExpired,
 	ReasonUnsupported:  record.ReasonUnsupported,
 	ReasonNotOwner:     record.ReasonNotOwner,
-	ReasonSelfTrade:    "SELF_TRADE",
-	ReasonWouldTrade:   "WOULD_TRADE",
-	ReasonMassCancel:   "MASS_CANCEL",
-	ReasonPriceBand:    "PRICE_BAND",
+	ReasonSelfTrade:    record.ReasonSelfTrade,
+	ReasonWouldTrade:   record.ReasonWouldTrade,
+	ReasonMassCancel:   record.ReasonMassCancel,
+	ReasonPriceBand:    record.ReasonPriceBand,
 	ReasonNoTrader:     record.ReasonBadTraderID,
 	ReasonStopReplace:  record.ReasonUnsupported,
-	ReasonClosed:       "CLOSED",
-	ReasonPreOpen:      "PRE_OPEN",
+	ReasonClosed:       record.ReasonClosed,
+	ReasonPreOpen:      record.ReasonPreOpen,
 }
 
 // Code returns the wire reason code (record.Reason*), "" for ReasonNone.
