@@ -66,8 +66,8 @@ type Session struct {
 }
 
 // StatusListener is a Listener that is also told of phase changes. A
-// Listener that does not implement it does not see them (Submit's records
-// do not carry them yet).
+// Listener that does not implement it does not see them; Submit's records
+// carry them as record.Status.
 type StatusListener interface {
 	Listener
 	OnStatus(*Status)
