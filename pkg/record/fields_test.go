@@ -168,7 +168,8 @@ func TestFieldTables(t *testing.T) {
 	tableCase[Profit]{name: "profit", fields: ProfitFields, encode: AppendProfitJSON, decode: DecodeProfit}.run(t)
 	tableCase[Reject]{name: "reject", fields: RejectFields, encode: AppendRejectJSON, decode: DecodeReject}.run(t)
 	tableCase[Instrument]{name: "instrument", fields: InstrumentFields, encode: AppendInstrumentJSON, decode: DecodeInstrument,
-		prepare: func(in *Instrument) { in.Symbol, in.TickSize, in.LotSize, in.RefPrice = "TCS", One/100, One, 100*One }}.run(t)
+		prepare: func(in *Instrument) { in.Symbol, in.TickSize, in.LotSize, in.RefPrice = "TCS", One/100, One, 100*One },
+		grouped: []string{"halt_pct", "halt_for"}}.run(t)
 	tableCase[BookUpdate]{name: "book update", fields: BookUpdateFields, encode: AppendBookUpdateJSON, decode: DecodeBookUpdate,
 		prepare: func(u *BookUpdate) { u.Levels, u.HasBid, u.HasAsk = []BookLevel{level}, true, true },
 		zero: func(u *BookUpdate, name string) {
