@@ -11,12 +11,12 @@ import (
 	"github.com/bourse/bourse/pkg/record"
 )
 
-// Job declares the match job: orders in; trades, execution reports and the
-// book feed out.
+// Job declares the match job: orders in; trades, execution reports, the
+// book feed and (with --session) the trading phase changes out.
 var Job = streamjob.Job{
 	Name:    "match",
 	Input:   streamjob.Orders,
-	Outputs: []record.Kind{record.KindTrade, record.KindEvent, record.KindBook, record.KindBookSnapshot},
+	Outputs: []record.Kind{record.KindTrade, record.KindEvent, record.KindBook, record.KindBookSnapshot, record.KindStatus},
 }
 
 // Run runs the match job: orders from cfg.In (or the orders topic) to
