@@ -217,7 +217,7 @@ func TestContractListsTableFields(t *testing.T) {
 	want := map[string][]string{
 		"order (input)": append(Names(OrderFields), Names(OrderRuleFields)...), "trade": Names(TradeFields), "execution report": Names(EventFields),
 		"bar": Names(BarFields), "sma": Names(SMAFields), "profit": Names(ProfitFields), "reject": Names(RejectFields),
-		"book update": Names(BookUpdateFields), "book snapshot": Names(BookSnapshotFields),
+		"book update": Names(BookUpdateFields), "book snapshot": Names(BookSnapshotFields), "status": Names(StatusFields),
 	}
 	paren := regexp.MustCompile(`\([^()]*\)`)
 	name := regexp.MustCompile("`([^`]*)`")
