@@ -40,6 +40,19 @@ of the trader_id on the instrument, CANCELLED MASS_CANCEL); per job, --stp
 (self-trade prevention, CANCELLED SELF_TRADE); per instrument, band_pct in
 the reference (REJECTED PRICE_BAND outside ref_price ± band_pct %).
 
+Trading phases (--session, default off): every instrument runs a daily
+schedule in event time. PRE_OPEN takes LIMIT GTC/DAY orders (and stops,
+cancels, replaces) without matching (MARKET, IOC, FOK, post_only: REJECTED
+PRE_OPEN); at the auction time one call auction uncrosses the book at one
+price (most volume, then least imbalance, then closest to the last trade
+price, ref_price before the first); BUFFER until the open and CLOSED after the close reject NEW and
+REPLACE (CLOSED); the close EXPIRES every DAY order (time_in_force "DAY").
+halt_pct and halt_for in the reference halt an instrument (HALTED) for
+halt_for seconds when a trade would move the price more than halt_pct %
+from the last auction price (ref_price before the first); a call auction
+ends the halt. Each phase change is a status record: --status FILE, or the
+instrument-status topic.
+
 The book feed (market data): after each order that changed a book, one
 update with the changed price levels (new total quantity and order count; 0 =
 level removed), a per-instrument seq with no gaps (also across restarts) and
@@ -52,6 +65,7 @@ off), in the same transaction as the trades; with --batch-dir also the Arrow
 		Example: `  bourse produce --count 1000 --out orders.jsonl
   bourse match --in orders.jsonl --out trades.jsonl --events events.jsonl
   bourse match --in orders.jsonl --out trades.jsonl --book book.jsonl --book-snapshots snaps.jsonl
+  bourse match --in orders.jsonl --events events.jsonl --session nse --status status.jsonl
   bourse match --brokers 127.0.0.1:9092 --batch-dir /data/batches   # bounded Kafka run`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -65,9 +79,11 @@ off), in the same transaction as the trades; with --batch-dir also the Arrow
 	addRunnerFlags(fs, &cfg.Config)
 	fs.StringVar(&cfg.Files[record.KindTrade], "out", cfg.Files[record.KindTrade], "trades output (- = stdout)")
 	fs.StringVar(&cfg.Files[record.KindEvent], "events", "", "execution reports output")
-	fs.StringVar(&cfg.Instruments, "instruments", "", "instruments reference: CSV (symbol,name,tick_size,lot_size,ref_price, optional band_pct: reject limit prices more than band_pct % from ref_price, PRICE_BAND) or JSON; default: the instruments topic or the built-in RIL, INFY, ONGC, TCS")
+	fs.StringVar(&cfg.Instruments, "instruments", "", "instruments reference: CSV (symbol,name,tick_size,lot_size,ref_price, optional band_pct: reject limit prices more than band_pct % from ref_price, PRICE_BAND; optional halt_pct and halt_for: with --session, halt for halt_for seconds on a move of more than halt_pct %) or JSON; default: the instruments topic or the built-in RIL, INFY, ONGC, TCS")
 	fs.StringVar(&cfg.Policy, "policy", cfg.Policy, "matching policy: price-time, or exact (the original rule: equal price and quantity only)")
 	fs.StringVar(&cfg.STP, "stp", "off", "self-trade prevention for orders without their own \"stp\" field: off, cancel-newest, cancel-oldest or cancel-both (price-time only; CANCELLED, reason SELF_TRADE)")
+	fs.StringVar(&cfg.Session, "session", "off", "trading day of every instrument: "+match.SessionSyntax+" (pre-open with a call auction at its end, buffer, continuous, closed; price-time only)")
+	fs.StringVar(&cfg.Files[record.KindStatus], "status", "", "file mode: write trading phase changes (--session, halts) as JSON Lines here")
 	fs.BoolVar(&cfg.Quiet, "quiet", false, "no human trade lines on stderr")
 	fs.StringVar(&cfg.Files[record.KindBook], "book", "", "file mode: write the book feed (one update per order that changed a book: changed levels, seq, best bid/offer) as JSON Lines here")
 	fs.StringVar(&cfg.Files[record.KindBookSnapshot], "book-snapshots", "", "file mode: write book snapshots (top --book-depth levels) as JSON Lines here")

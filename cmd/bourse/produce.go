@@ -113,7 +113,7 @@ func newOrderCmd(cfg *produce.Config) *cobra.Command {
 			if o.Type, err = parseEnum(typ, "--type", map[string]record.OrderType{"LIMIT": record.Limit, "MARKET": record.Market}); err != nil {
 				return err
 			}
-			if o.TIF, err = parseEnum(tif, "--tif", map[string]record.TimeInForce{"GTC": record.GTC, "IOC": record.IOC, "FOK": record.FOK}); err != nil {
+			if o.TIF, err = parseEnum(tif, "--tif", map[string]record.TimeInForce{"GTC": record.GTC, "IOC": record.IOC, "FOK": record.FOK, "DAY": record.DAY}); err != nil {
 				return err
 			}
 			if o.Action, err = parseEnum(action, "--action", map[string]record.Action{"NEW": record.New, "CANCEL": record.Cancel, "REPLACE": record.Replace}); err != nil {
@@ -150,7 +150,7 @@ func newOrderCmd(cfg *produce.Config) *cobra.Command {
 	fs.StringVar(&qty, "qty", "", "quantity")
 	fs.StringVar(&price, "price", "", "limit price (not for market orders)")
 	fs.StringVar(&typ, "type", "limit", "limit or market")
-	fs.StringVar(&tif, "tif", "gtc", "time in force: gtc, ioc or fok")
+	fs.StringVar(&tif, "tif", "gtc", "time in force: gtc, ioc, fok or day (expires at the close under match --session)")
 	fs.StringVar(&action, "action", "new", "new, cancel or replace")
 	fs.Uint64Var(&id, "id", 0, "order id (default: derived from the current time)")
 	fs.StringVar(&trader, "trader", "", "trader id")

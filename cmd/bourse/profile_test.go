@@ -24,7 +24,7 @@ func TestProduceExchangeProfile(t *testing.T) {
 			run("produce", "--count", "5000", "--seed", seed, "--profile", "exchange", "--quiet", "--out", orders)
 			run("match", "--quiet", "--in", orders, "--out", filepath.Join(dir, "trades.jsonl"), "--events", events)
 			in, ev := read(t, orders), read(t, events)
-			for _, want := range []string{`"stop_price"`, `"display_quantity"`, `"post_only":true`, `"stp":"CANCEL_`, `"action":"CANCEL_ALL"`, `"action":"CANCEL"`, `"action":"REPLACE"`} {
+			for _, want := range []string{`"stop_price"`, `"display_quantity"`, `"post_only":true`, `"stp":"CANCEL_`, `"action":"CANCEL_ALL"`, `"action":"CANCEL"`, `"action":"REPLACE"`, `"time_in_force":"DAY"`} {
 				if !strings.Contains(in, want) {
 					t.Errorf("orders lack %s", want)
 				}

@@ -24,6 +24,10 @@ type Config struct {
 	// "stp": off (default), cancel-newest, cancel-oldest or cancel-both
 	// (CANCEL_NEWEST ... also read). Price-time only.
 	STP string
+	// Session is the trading day of every instrument (ParseSession):
+	// "" or off (default: always continuous), a preset (nse) or
+	// PREOPEN-AUCTION/OPEN-CLOSE@OFFSET. Price-time only.
+	Session string
 	// Quiet turns off the human line per trade on stderr.
 	Quiet bool
 	// MaxClockSkew is how far an order's timestamp may run ahead of both
@@ -66,6 +70,13 @@ func (c *Config) Validate() error {
 	if m != book.STPOff && p == book.Exact {
 		return setup.Usagef("--stp", "needs --policy price-time, got --policy exact")
 	}
+	sess, err := ParseSession(c.Session)
+	if err != nil {
+		return err
+	}
+	if sess != (book.Session{}) && p == book.Exact {
+		return setup.Usagef("--session", "needs --policy price-time, got --policy exact")
+	}
 	if c.BookSnapshotEvery <= 0 {
 		return setup.Usagef("--book-snapshot-every", "must be > 0, got %d", c.BookSnapshotEvery)
 	}
@@ -87,11 +98,12 @@ func (c *Config) stp() (book.STPMode, error) {
 	return m, nil
 }
 
-// options are the processor's settings: the skew in ms, Now (Unix ms)
-// and the self-trade prevention mode.
+// options are the processor's settings: the skew in ms, Now (Unix ms),
+// the self-trade prevention mode and the session.
 func (c *Config) options() Options {
 	m, _ := c.stp()
-	o := Options{MaxClockSkew: c.MaxClockSkew.Milliseconds(), STP: m,
+	sess, _ := ParseSession(c.Session)
+	o := Options{MaxClockSkew: c.MaxClockSkew.Milliseconds(), STP: m, Session: sess,
 		Feed: FeedOptions{On: c.feedOn(), SnapshotEvery: uint64(c.BookSnapshotEvery), Depth: c.BookDepth}}
 	if !c.Now.IsZero() {
 		o.Now = c.Now.UnixMilli()

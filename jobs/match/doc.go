@@ -9,10 +9,13 @@
 // its instrument (pkg/book), which emits trades and execution reports.
 // Books restored for instruments that left the reference are emptied with
 // CANCELLED reports (INSTRUMENT_REMOVED) on the next Process or Flush.
-// Each book gets its exchange rules (book.Rules) when it is made or
-// restored: Options.STP (--stp) and the static price band of its
-// instrument's band_pct around ref_price; the orders' own rule fields go
-// through book.Submit.
+// Each book gets its exchange rules (book.Rules, book.Session) when it is
+// made, restored or given new sizes: Options.STP (--stp), the static
+// price band of its instrument's band_pct around ref_price, and
+// Options.Session (--session, ParseSession) with ref_price as the
+// auctions' reference and the instrument's halt_pct and halt_for; the
+// orders' own rule fields go through book.Submit, which also emits a
+// record.Status per phase change.
 // With the feed on (feed.go) it also emits the books as market data: an
 // update of the changed price levels per record that changed a book, with
 // a gap-free per-instrument seq kept in its snapshot, and book snapshots.

@@ -27,6 +27,9 @@ type Options struct {
 	Feed FeedOptions
 	// STP is the books' self-trade prevention mode (book.Rules.STP).
 	STP book.STPMode
+	// Session is the books' daily schedule (ParseSession; the zero value:
+	// none); each book adds its instrument's reference price and halts.
+	Session book.Session
 }
 
 // Processor matches the orders of one input partition. It keeps one book
@@ -220,20 +223,30 @@ func (p *Processor) book(symbol string) *book.Book {
 }
 
 // setRules gives b the exchange rules of its instrument in: the --stp
-// mode, and the static price band of band_pct around ref_price. Under the
-// exact policy a book has no rules (--stp is refused there, band_pct is
-// not applied).
+// mode, the static price band of band_pct around ref_price, and the
+// --session schedule with ref_price as the auctions' reference and the
+// instrument's halt_pct and halt_for (halts need a session: without one
+// they are not applied). Under the exact policy a book has no rules
+// (--stp and --session are refused there, band_pct is not applied).
 func (p *Processor) setRules(b *book.Book, in *record.Instrument) {
 	if p.policy != book.PriceTime {
 		return
 	}
+	ref := int64(in.RefPrice / in.TickSize)
 	r := book.Rules{STP: p.opt.STP}
 	if bp := in.BandBP(); bp != 0 {
-		r.BandRef, r.BandBP = int64(in.RefPrice/in.TickSize), bp
+		r.BandRef, r.BandBP = ref, bp
 	}
 	// The reference was validated (0 < band_pct < 100, ref_price > 0), so
 	// SetRules accepts it.
 	_ = b.SetRules(r)
+	if s := p.opt.Session; s != (book.Session{}) {
+		s.Ref = ref
+		s.HaltBP, s.HaltFor = in.HaltBP(), in.HaltFor*1000
+		// Validated too (ParseSession, halt_for 1-86400 s with halt_pct);
+		// every caller gives it an empty book.
+		_ = b.SetSession(s)
+	}
 }
 
 // rejectf emits a REJECTED report for an order that failed decoding or

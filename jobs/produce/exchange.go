@@ -6,8 +6,8 @@ import (
 )
 
 // ProfileExchange is the profile whose flow uses the exchange rules:
-// icebergs, post-only orders, stops, self-trade prevention per order and
-// CANCEL_ALL, with cancels and replaces aimed at orders that are still
+// icebergs, post-only orders, stops, DAY orders, self-trade prevention
+// per order and CANCEL_ALL, with cancels and replaces aimed at orders that are still
 // live. The generator keeps a shadow book per instrument (pkg/book, as
 // match runs it by default: price-time, no --stp, no band) and picks its
 // cancels, replaces and mass cancels among the orders that shadow book
@@ -23,6 +23,7 @@ const (
 	exIcebergPct   = 12
 	exPostOnlyPct  = 10
 	exSTPPct       = 15
+	exDayPct       = 10 // of the resting NEW limits (plain, iceberg, post-only): DAY
 )
 
 // live is one order a shadow book holds.
@@ -192,6 +193,9 @@ func (g *Generator) newExchangeOrder(st *instState, o *record.Order) {
 		o.PostOnly = true
 	default:
 		g.price(st, o)
+	}
+	if g.rng.IntN(100) < exDayPct {
+		o.TIF = record.DAY
 	}
 	if g.rng.IntN(100) < g.cfg.ExpiringPct {
 		o.ExpiresAt = g.now + 1000*(30+g.rng.Int64N(600))

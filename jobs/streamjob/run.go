@@ -84,14 +84,15 @@ type Summary struct {
 }
 
 // String is the one-line summary printed at the end of a run: every kind
-// but rejects, with the book feed last and only when there was one.
+// but rejects, with the book feed and the statuses last and only when there
+// were some.
 func (s Summary) String() string {
 	c := s.Out.ByKind
 	isFeed := func(k record.Kind) bool { return k == record.KindBook || k == record.KindBookSnapshot }
 	line := fmt.Sprintf("%s: read %d, wrote %d (", s.Job, s.Read, s.Out.Total()-c[record.KindReject])
 	sep := ""
 	for k := range record.NumKinds {
-		if k != record.KindReject && !isFeed(k) {
+		if k != record.KindReject && k != record.KindStatus && !isFeed(k) {
 			line += fmt.Sprintf("%s%s %d", sep, k.Info().Label, c[k])
 			sep = ", "
 		}
@@ -106,6 +107,9 @@ func (s Summary) String() string {
 				line += fmt.Sprintf(", %s %d", k.Info().Label, c[k])
 			}
 		}
+	}
+	if n := c[record.KindStatus]; n > 0 {
+		line += fmt.Sprintf(", %s %d", record.KindStatus.Info().Label, n)
 	}
 	return line + fmt.Sprintf(" in %s", s.Elapsed.Round(time.Millisecond))
 }

@@ -174,6 +174,13 @@ func (b *Book) Apply(o *Order, l Listener) {
 }
 
 func (b *Book) apply(o *Order, h Listener) {
+	b.tick(o, h)
+	b.act(o, h)
+}
+
+// tick advances the clock to o.Time: the session's boundaries up to it
+// (auctions, phase changes), then the expiries before it.
+func (b *Book) tick(o *Order, h Listener) {
 	b.tag = o.Tag
 	if o.Time > b.clock {
 		b.clock = o.Time
@@ -184,6 +191,11 @@ func (b *Book) apply(o *Order, h Listener) {
 	if len(b.heap) != 0 {
 		b.expire(h)
 	}
+}
+
+// act applies o at the clock, then lets in the stops its trades
+// triggered.
+func (b *Book) act(o *Order, h Listener) {
 	switch o.Action {
 	case record.New:
 		b.submitNew(o, h)

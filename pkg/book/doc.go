@@ -113,8 +113,10 @@
 // that leave Order.Stop, Display, STP and PostOnly zero, use no MassCancel
 // and no DAY, gives exactly the reports (and snapshots) it gave before the
 // rules existed. The rules apply under PriceTime only (Exact rejects their
-// orders, UNSUPPORTED, and SetRules and SetSession refuse them). Submit's wire records cannot
-// carry the new fields yet; Apply can.
+// orders, UNSUPPORTED, and SetRules and SetSession refuse them). Submit
+// carries them on the wire: the orders' fields of pkg/record (stop_price,
+// display_quantity, post_only, stp, CANCEL_ALL, DAY), the reason codes,
+// TRIGGERED, and a record.Status per phase change.
 //
 //   - Self-trade prevention (Rules.STP per book, Order.STP per order; the
 //     incoming order's own mode wins, the resting order's does not count;
@@ -170,8 +172,8 @@
 //     instructions with Time >= T. Each Apply advances the clock, then
 //     runs every boundary it passed in time order, first expiring the orders whose expiry is before it, then
 //     reports the new phase to a Listener that is a StatusListener
-//     (Status: phase, scheduled time, the instruction's Tag; Submit's
-//     records do not carry it yet), then expires as before and handles
+//     (Status: phase, scheduled time, the instruction's Tag; Submit
+//     emits it as a record.Status), then expires as before and handles
 //     the instruction in the phase it is now in. A clock jump over whole
 //     days skips them from CLOSED (only the last day's changes are run).
 //     SetSession takes the phase from the clock without reports (from the
@@ -189,7 +191,7 @@
 //     its trades print at that price in price-time priority on both sides
 //     (Trade.Aggressor 0). Self-trade prevention does not apply to it. The
 //     stops its trades trigger enter when CONTINUOUS begins.
-//   - DAY time in force (TIF 3, no record constant yet): rests like GTC
+//   - DAY time in force (record.DAY, TIF 3): rests like GTC
 //     (also as an iceberg, post-only or stop) and is EXPIRED when the phase
 //     becomes CLOSED, in CANCEL_ALL's order. Without a session it never
 //     expires.
@@ -228,18 +230,16 @@
 // BUFFER or CLOSED), PRE_OPEN (ReasonPreOpen: a NEW in PRE_OPEN or HALTED
 // that cannot wait for the auction); CANCELLED with a reason: SELF_TRADE
 // (ReasonSelfTrade), MASS_CANCEL (ReasonMassCancel), and CancelAll's
-// INSTRUMENT_REMOVED and INSTRUMENT_CHANGED. The new event type TRIGGERED
-// (Triggered = 9) and action CANCEL_ALL (MassCancel = 3) have no record
-// constants yet; Event.Reason is set on a rule's CANCELLED, which Submit's
-// records do not carry yet.
+// INSTRUMENT_REMOVED and INSTRUMENT_CHANGED. The event type TRIGGERED
+// (Triggered, record.Triggered) and the action CANCEL_ALL (MassCancel,
+// record.CancelAll) are the wire's; Event.Reason, set on a rule's
+// CANCELLED, is the reason of Submit's record.
 //
 // Not yet: a window re-anchoring the halt reference; self-trade
 // prevention in auctions. Snapshots do not hold the phase, a halt or the
 // last trade price (the caller sets the session again after Restore, which
 // refuses a crossed book, so a PRE_OPEN or HALTED book does not restore
-// yet). Submit's "0 keeps" of a REPLACE reads the order before the clock
-// advance, so with a session an auction in that advance may have filled
-// it first (Apply takes explicit values).
+// yet).
 //
 // Reference changes. CancelAll takes every resting order out with a
 // CANCELLED report carrying a reason (INSTRUMENT_REMOVED,

@@ -41,9 +41,9 @@ func (p Phase) String() string {
 }
 
 // DAY is the time in force of an order that rests like a GTC until its
-// book's phase becomes Closed, when it is EXPIRED. record has no name for
-// it yet. On a book without a session it never expires.
-const DAY record.TimeInForce = 3
+// book's phase becomes Closed, when it is EXPIRED (record.DAY on the
+// wire). On a book without a session it never expires.
+const DAY = record.DAY
 
 // Day is the length of a session's day in ms.
 const Day int64 = 86_400_000
@@ -66,8 +66,8 @@ type Session struct {
 }
 
 // StatusListener is a Listener that is also told of phase changes. A
-// Listener that does not implement it does not see them (Submit's records
-// do not carry them yet).
+// Listener that does not implement it does not see them; Submit's records
+// carry them as record.Status.
 type StatusListener interface {
 	Listener
 	OnStatus(*Status)

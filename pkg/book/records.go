@@ -13,13 +13,15 @@ import (
 // (nil drops them): the wire records, with decimal prices and quantities,
 // trader ids and, on REJECTED, a reason code and a message. The records are
 // only valid during the call (the Book reuses them), and h must not call
-// back into the Book that is calling it. It is Apply with a Listener that turns each lean
-// report into a record.Trade or record.Event; Tag is 0.
+// back into the Book that is calling it. It is Apply with a StatusListener
+// that turns each lean report into a record.Trade, record.Event or (a
+// phase change of a book with a session) record.Status; Tag is 0.
 //
 // The wire's REPLACE keeps the resting order's price when o.Price is 0 and
 // its open quantity when o.Quantity is 0; Submit turns that into the
-// explicit Ticks and Lots that Apply takes (Resting's: an iceberg keeps
-// its whole open quantity, shown and hidden). A CANCELLED by a rule
+// explicit Ticks and Lots that Apply takes (Resting's after the clock
+// advance, auctions and expiries included: an iceberg keeps its whole
+// open quantity, shown and hidden). A CANCELLED by a rule
 // carries the rule's reason code (SELF_TRADE, MASS_CANCEL). REJECTED reports echo o's own
 // decimal fields, and only here are their messages built.
 func (b *Book) Submit(o *record.Order, h record.Emitter) {
@@ -39,6 +41,15 @@ func (b *Book) Submit(o *record.Order, h record.Emitter) {
 	in.Display = o.DisplayLots
 	in.STP = STPMode(o.STP)
 	in.PostOnly = o.PostOnly
+	var l Listener = nop{}
+	if h != nil {
+		r := &b.rec
+		r.h, r.o = h, o
+		l = r
+	}
+	b.tick(in, l)
+	// "Keep" reads the order after the clock advance: an auction in it may
+	// have filled part of it.
 	if o.Action == record.Replace && (o.Price == 0 || o.Quantity == 0) {
 		if _, ticks, lots, ok := b.Resting(o.ID); ok {
 			if o.Price == 0 {
@@ -49,20 +60,17 @@ func (b *Book) Submit(o *record.Order, h record.Emitter) {
 			}
 		}
 	}
-	if h == nil {
-		b.apply(in, nop{})
-	} else {
-		r := &b.rec
-		r.h, r.o = h, o
-		b.apply(in, r)
-		r.reset()
+	b.act(in, l)
+	if h != nil {
+		b.rec.reset()
 	}
 	in.TraderID = ""
 }
 
-// records is the Listener behind Submit and CancelAll: it turns lean
+// records is the StatusListener behind Submit and CancelAll: it turns lean
 // reports into records for an Emitter, converting ticks and lots back to
-// Fixed as ticks×TickSize and lots×LotSize.
+// Fixed as ticks×TickSize and lots×LotSize, and phase changes into
+// record.Status, in the order the book reports them.
 type records struct {
 	b           *Book
 	h           record.Emitter
@@ -70,7 +78,16 @@ type records struct {
 	reason, msg string        // CancelAll's, copied to its CANCELLED events
 	tr          record.Trade
 	ev          record.Event
+	st          record.Status
 	buf         []byte // message scratch
+}
+
+func (r *records) OnStatus(s *Status) {
+	x := &r.st
+	x.Instrument = r.b.inst.Symbol
+	x.Phase = s.Phase.String()
+	x.Time = s.At
+	r.h.Emit(x)
 }
 
 // reset drops the references to the caller's handler and order.
@@ -151,8 +168,8 @@ func (r *records) message(why Reason) string {
 		m = append(m, "expected side BUY or SELL, received side code "...)
 		m = strconv.AppendUint(m, uint64(o.Side), 10)
 	case ReasonBadKind:
-		if o.UsesRules() && o.Type <= record.Market && o.TIF <= record.FOK {
-			m = append(m, "expected display_quantity and post_only only on a LIMIT GTC order without stop_price, received "...)
+		if o.UsesRules() && o.Type <= record.Market && o.TIF <= record.DAY {
+			m = append(m, "expected display_quantity and post_only only on a LIMIT GTC or DAY order without stop_price, received "...)
 			m = append(m, o.Type.String()...)
 			m = append(m, ' ')
 			m = append(m, o.TIF.String()...)
@@ -161,7 +178,7 @@ func (r *records) message(why Reason) string {
 			}
 			break
 		}
-		m = append(m, "expected order type LIMIT or MARKET and time in force GTC, IOC or FOK, received codes "...)
+		m = append(m, "expected order type LIMIT or MARKET and time in force GTC, IOC, FOK or DAY, received codes "...)
 		m = strconv.AppendUint(m, uint64(o.Type), 10)
 		m = append(m, " and "...)
 		m = strconv.AppendUint(m, uint64(o.TIF), 10)

@@ -492,7 +492,7 @@ func msgSide(s record.Side) string {
 }
 
 func msgKind(o *record.Order) string {
-	return fmt.Sprintf("expected order type LIMIT or MARKET and time in force GTC, IOC or FOK, received codes %d and %d", uint8(o.Type), uint8(o.TIF))
+	return fmt.Sprintf("expected order type LIMIT or MARKET and time in force GTC, IOC, FOK or DAY, received codes %d and %d", uint8(o.Type), uint8(o.TIF))
 }
 
 func msgLots(lots int64) string {

@@ -72,8 +72,8 @@ const (
 	ReasonExpired             // ALREADY_EXPIRED: ExpiresAt before the clock
 	ReasonUnsupported         // UNSUPPORTED: not allowed under the Exact policy
 	ReasonNotOwner            // NOT_OWNER: TraderID differs from the resting order's
-	// The opt-in rules' reasons (rules.go). record has no constants for
-	// their wire codes yet; Code returns them.
+	// The opt-in rules' reasons (rules.go, phase.go); Code returns their
+	// wire codes (record.Reason*).
 	ReasonSelfTrade   // SELF_TRADE: CANCELLED by self-trade prevention
 	ReasonWouldTrade  // WOULD_TRADE: a POST_ONLY NEW or REPLACE would trade on arrival
 	ReasonMassCancel  // MASS_CANCEL: CANCELLED by a CANCEL_ALL of its trader
@@ -96,14 +96,14 @@ var reasonCodes = [...]string{
 	ReasonExpired:      record.ReasonExpired,
 	ReasonUnsupported:  record.ReasonUnsupported,
 	ReasonNotOwner:     record.ReasonNotOwner,
-	ReasonSelfTrade:    "SELF_TRADE",
-	ReasonWouldTrade:   "WOULD_TRADE",
-	ReasonMassCancel:   "MASS_CANCEL",
-	ReasonPriceBand:    "PRICE_BAND",
+	ReasonSelfTrade:    record.ReasonSelfTrade,
+	ReasonWouldTrade:   record.ReasonWouldTrade,
+	ReasonMassCancel:   record.ReasonMassCancel,
+	ReasonPriceBand:    record.ReasonPriceBand,
 	ReasonNoTrader:     record.ReasonBadTraderID,
 	ReasonStopReplace:  record.ReasonUnsupported,
-	ReasonClosed:       "CLOSED",
-	ReasonPreOpen:      "PRE_OPEN",
+	ReasonClosed:       record.ReasonClosed,
+	ReasonPreOpen:      record.ReasonPreOpen,
 }
 
 // Code returns the wire reason code (record.Reason*), "" for ReasonNone.

@@ -9,15 +9,15 @@ import (
 // MassCancel is the action of a CANCEL_ALL instruction (the kill switch):
 // every resting order and pending stop of Order.TraderID, on Order.Side
 // only when it is Buy or Sell (0: both sides), leaves the book with a
-// CANCELLED report each (ReasonMassCancel). record has no name for it
-// yet; the wire's "action": "CANCEL_ALL" is to decode to this value.
-const MassCancel record.Action = 3
+// CANCELLED report each (ReasonMassCancel). It is the wire's "action":
+// "CANCEL_ALL" (record.CancelAll).
+const MassCancel = record.CancelAll
 
 // Triggered is the event type of a stop order entering the book when the
 // last trade price reaches its trigger: Ticks and Lots are its limit price
-// (0 for STOP) and open quantity. record has no name for it yet; the wire
-// is to call it TRIGGERED.
-const Triggered record.EventType = 9
+// (0 for STOP) and open quantity. It is the wire's TRIGGERED
+// (record.Triggered).
+const Triggered = record.Triggered
 
 // STPMode is a self-trade prevention mode: what happens when an order
 // would trade with a resting order of the same non-empty trader id.

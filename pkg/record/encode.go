@@ -261,3 +261,12 @@ func AppendRejectJSON(b []byte, r *Reject) []byte {
 	b = appendOptString(b, "raw", r.Raw)
 	return append(b, '}')
 }
+
+// AppendStatusJSON appends s.
+func AppendStatusJSON(b []byte, s *Status) []byte {
+	b = append(b, `{"instrument":`...)
+	b = appendString(b, s.Instrument)
+	b = appendStringField(b, "phase", s.Phase)
+	b = appendTimeField(b, "time", s.Time)
+	return append(b, '}')
+}

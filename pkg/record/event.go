@@ -57,6 +57,8 @@ const (
 	ReasonWouldTrade = "WOULD_TRADE" // REJECTED: a post_only order would trade on arrival
 	ReasonMassCancel = "MASS_CANCEL" // CANCELLED: a CANCEL_ALL of its trader
 	ReasonPriceBand  = "PRICE_BAND"  // REJECTED: limit price outside the instrument's price band
+	ReasonPreOpen    = "PRE_OPEN"    // REJECTED: a MARKET, IOC, FOK or post_only order while nothing matches (PRE_OPEN, HALTED)
+	ReasonClosed     = "CLOSED"      // REJECTED: a NEW or REPLACE in phase BUFFER or CLOSED
 )
 
 // Event is an execution report: what happened to one order.

@@ -152,7 +152,7 @@ func orderTypeField[T any](name string, p func(*T) *OrderType) Field[T] {
 }
 
 func tifField[T any](name string, p func(*T) *TimeInForce) Field[T] {
-	return enumField(name, p, tifValue, GTC, IOC, FOK)
+	return enumField(name, p, tifValue, GTC, IOC, FOK, DAY)
 }
 
 // Names lists the names of fields in order.

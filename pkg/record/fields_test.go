@@ -168,7 +168,8 @@ func TestFieldTables(t *testing.T) {
 	tableCase[Profit]{name: "profit", fields: ProfitFields, encode: AppendProfitJSON, decode: DecodeProfit}.run(t)
 	tableCase[Reject]{name: "reject", fields: RejectFields, encode: AppendRejectJSON, decode: DecodeReject}.run(t)
 	tableCase[Instrument]{name: "instrument", fields: InstrumentFields, encode: AppendInstrumentJSON, decode: DecodeInstrument,
-		prepare: func(in *Instrument) { in.Symbol, in.TickSize, in.LotSize, in.RefPrice = "TCS", One/100, One, 100*One }}.run(t)
+		prepare: func(in *Instrument) { in.Symbol, in.TickSize, in.LotSize, in.RefPrice = "TCS", One/100, One, 100*One },
+		grouped: []string{"halt_pct", "halt_for"}}.run(t)
 	tableCase[BookUpdate]{name: "book update", fields: BookUpdateFields, encode: AppendBookUpdateJSON, decode: DecodeBookUpdate,
 		prepare: func(u *BookUpdate) { u.Levels, u.HasBid, u.HasAsk = []BookLevel{level}, true, true },
 		zero: func(u *BookUpdate, name string) {
@@ -182,6 +183,7 @@ func TestFieldTables(t *testing.T) {
 			l.Side = 0
 			s.Bids, s.Asks = []BookLevel{l}, []BookLevel{l}
 		}}.run(t)
+	tableCase[Status]{name: "status", fields: StatusFields, encode: AppendStatusJSON, decode: DecodeStatus}.run(t)
 }
 
 // TestBookLevelFields checks the levels inside book updates and snapshots
@@ -215,7 +217,7 @@ func TestContractListsTableFields(t *testing.T) {
 	want := map[string][]string{
 		"order (input)": append(Names(OrderFields), Names(OrderRuleFields)...), "trade": Names(TradeFields), "execution report": Names(EventFields),
 		"bar": Names(BarFields), "sma": Names(SMAFields), "profit": Names(ProfitFields), "reject": Names(RejectFields),
-		"book update": Names(BookUpdateFields), "book snapshot": Names(BookSnapshotFields),
+		"book update": Names(BookUpdateFields), "book snapshot": Names(BookSnapshotFields), "status": Names(StatusFields),
 	}
 	paren := regexp.MustCompile(`\([^()]*\)`)
 	name := regexp.MustCompile("`([^`]*)`")

@@ -12,10 +12,24 @@ type Instrument struct {
 	// (PRICE_BAND). 0 (absent) is no band; else 0.01-99.99, at most two
 	// decimals (whole basis points).
 	BandPct Fixed `json:"band_pct"`
+	// HaltPct and HaltFor are the volatility halts of the exchange rules
+	// (match --session): a trade more than HaltPct percent from the last
+	// call auction's price (ref_price before the first) halts the
+	// instrument for HaltFor seconds, ended by a call auction. 0 (absent)
+	// is no halts; else 0.01-99.99 with at most two decimals, for 1 to
+	// 86400 seconds.
+	HaltPct Fixed `json:"halt_pct"`
+	HaltFor int64 `json:"halt_for"`
 }
 
 // BandBP is BandPct in basis points.
 func (in *Instrument) BandBP() int64 { return int64(in.BandPct / (One / 100)) }
+
+// HaltBP is HaltPct in basis points.
+func (in *Instrument) HaltBP() int64 { return int64(in.HaltPct / (One / 100)) }
+
+// MaxHaltFor is the longest halt_for, in seconds: a day.
+const MaxHaltFor = 86_400
 
 // DefaultInstruments is the built-in reference used when no --instruments
 // file (or topic) is given.
@@ -37,4 +51,6 @@ var InstrumentFields = []Field[Instrument]{
 	fixedField("lot_size", func(in *Instrument) *Fixed { return &in.LotSize }).required(),
 	fixedField("ref_price", func(in *Instrument) *Fixed { return &in.RefPrice }).required(),
 	fixedField("band_pct", func(in *Instrument) *Fixed { return &in.BandPct }).omit(),
+	fixedField("halt_pct", func(in *Instrument) *Fixed { return &in.HaltPct }).omit(),
+	countField("halt_for", func(in *Instrument) *int64 { return &in.HaltFor }).omit(),
 }

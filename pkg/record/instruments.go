@@ -71,6 +71,17 @@ func checkInstrument(in *Instrument) *Error {
 	if in.BandPct < 0 || in.BandPct >= 100*One || in.BandPct%(One/100) != 0 {
 		return fieldError(ReasonBadField, "band_pct", "a percentage from 0.01 to 99.99 with at most two decimals, or 0 for no band", in.BandPct.String())
 	}
+	if in.HaltPct < 0 || in.HaltPct >= 100*One || in.HaltPct%(One/100) != 0 {
+		return fieldError(ReasonBadField, "halt_pct", "a percentage from 0.01 to 99.99 with at most two decimals, or 0 for no halts", in.HaltPct.String())
+	}
+	switch {
+	case in.HaltFor < 0 || in.HaltFor > MaxHaltFor:
+		return fieldError(ReasonBadField, "halt_for", "1 to "+strconv.Itoa(MaxHaltFor)+" seconds", strconv.FormatInt(in.HaltFor, 10))
+	case in.HaltPct != 0 && in.HaltFor == 0:
+		return missing("halt_for", "1 to "+strconv.Itoa(MaxHaltFor)+" seconds with halt_pct")
+	case in.HaltPct == 0 && in.HaltFor != 0:
+		return missing("halt_pct", "a percentage from 0.01 to 99.99 with halt_for")
+	}
 	return nil
 }
 
@@ -161,8 +172,8 @@ func LoadInstruments(path string) (*Instruments, error) {
 // ParseInstruments parses an instruments reference, choosing the format by
 // content: JSON when the first non-blank byte is '[' (an array of objects)
 // or '{' (one object per line), CSV otherwise. CSV needs a header naming
-// the columns symbol, tick_size, lot_size, ref_price and optionally name and
-// band_pct, in
+// the columns symbol, tick_size, lot_size, ref_price and optionally name,
+// band_pct, halt_pct and halt_for, in
 // any order (extra columns are ignored). JSON objects use the same keys.
 func ParseInstruments(data []byte) (*Instruments, error) {
 	list, err := parseInstruments(data)
@@ -278,6 +289,16 @@ func parseInstrumentsCSV(data []byte) ([]Instrument, error) {
 				return nil, fmt.Errorf("instruments csv line %d: %w", line, err)
 			}
 		}
+		if v, ok := get("halt_pct"); ok && v != "" {
+			if in.HaltPct, err = fixedValue("halt_pct", kString, []byte(v)); err != nil {
+				return nil, fmt.Errorf("instruments csv line %d: %w", line, err)
+			}
+		}
+		if v, ok := get("halt_for"); ok && v != "" {
+			if in.HaltFor, err = countValue("halt_for", kString, []byte(v)); err != nil {
+				return nil, fmt.Errorf("instruments csv line %d: %w", line, err)
+			}
+		}
 		for _, f := range []struct {
 			name string
 			dst  *Fixed
@@ -304,8 +325,8 @@ var instrumentDecoder = newDecoder(InstrumentFields)
 
 // DecodeInstrument decodes and validates one instrument object (a record of
 // the instruments topic, or a line of a JSON Lines reference): symbol,
-// tick_size, lot_size and ref_price are required, name and band_pct are
-// optional.
+// tick_size, lot_size and ref_price are required, name, band_pct,
+// halt_pct and halt_for are optional.
 func DecodeInstrument(line []byte, in *Instrument) error {
 	if len(line) > MaxLineBytes {
 		*in = Instrument{}
@@ -328,8 +349,8 @@ func decodeInstrument(s *scanner, scratch *[]byte, whole bool, in *Instrument) e
 }
 
 // AppendInstrumentJSON appends in as a JSON object with the keys symbol,
-// name (omitted when empty), tick_size, lot_size, ref_price and band_pct
-// (omitted when zero).
+// name (omitted when empty), tick_size, lot_size, ref_price, band_pct,
+// halt_pct and halt_for (each omitted when zero).
 func AppendInstrumentJSON(b []byte, in *Instrument) []byte {
 	b = append(b, `{"symbol":`...)
 	b = appendString(b, in.Symbol)
@@ -339,6 +360,12 @@ func AppendInstrumentJSON(b []byte, in *Instrument) []byte {
 	b = appendFixed(b, "ref_price", in.RefPrice)
 	if in.BandPct != 0 {
 		b = appendFixed(b, "band_pct", in.BandPct)
+	}
+	if in.HaltPct != 0 {
+		b = appendFixed(b, "halt_pct", in.HaltPct)
+	}
+	if in.HaltFor != 0 {
+		b = appendInt(b, "halt_for", in.HaltFor)
 	}
 	return append(b, '}')
 }

@@ -15,6 +15,8 @@ const (
 	// KindBook and KindBookSnapshot are match's market data feed.
 	KindBook
 	KindBookSnapshot
+	// KindStatus is match's trading phase changes (sessions and halts).
+	KindStatus
 	// NumKinds is the number of kinds: arrays indexed by Kind have this length.
 	NumKinds
 )
@@ -46,6 +48,7 @@ var kinds = [NumKinds]KindInfo{
 	KindReject:       {"reject", "rejects", "bourse-rejects", "rejects-topic", "rejected input records topic", "rejects"},
 	KindBook:         {"book", "book updates", "book", "book-topic", "book updates topic (match's market data feed)", "book"},
 	KindBookSnapshot: {"book_snapshot", "book snapshots", "book-snapshots", "book-snapshots-topic", "compacted book snapshots topic", ""},
+	KindStatus:       {"status", "statuses", "instrument-status", "status-topic", "trading phase changes topic (match with --session or halts)", ""},
 }
 
 // Info returns what k is.
@@ -60,7 +63,7 @@ func (k Kind) String() string {
 }
 
 // Record is an output record: one of *Trade, *Event, *Bar, *SMA, *Profit,
-// *Reject, *BookUpdate, *BookSnapshot.
+// *Reject, *BookUpdate, *BookSnapshot, *Status.
 type Record interface {
 	Kind() Kind
 	// Key is the record's Kafka key: its instrument, or "" for none.
@@ -103,3 +106,7 @@ func (u *BookUpdate) AppendJSON(b []byte) []byte { return AppendBookUpdateJSON(b
 func (s *BookSnapshot) Kind() Kind                 { return KindBookSnapshot }
 func (s *BookSnapshot) Key() string                { return s.Instrument }
 func (s *BookSnapshot) AppendJSON(b []byte) []byte { return AppendBookSnapshotJSON(b, s) }
+
+func (s *Status) Kind() Kind                 { return KindStatus }
+func (s *Status) Key() string                { return s.Instrument }
+func (s *Status) AppendJSON(b []byte) []byte { return AppendStatusJSON(b, s) }

@@ -40,6 +40,7 @@ func TestKinds(t *testing.T) {
 		{rej, KindReject, "", AppendRejectJSON(nil, rej)},
 		{&BookUpdate{Instrument: "TCS"}, KindBook, "TCS", AppendBookUpdateJSON(nil, &BookUpdate{Instrument: "TCS"})},
 		{&BookSnapshot{Instrument: "TCS"}, KindBookSnapshot, "TCS", AppendBookSnapshotJSON(nil, &BookSnapshot{Instrument: "TCS"})},
+		{&Status{Instrument: "TCS"}, KindStatus, "TCS", AppendStatusJSON(nil, &Status{Instrument: "TCS"})},
 	}
 	if len(recs) != int(NumKinds) {
 		t.Fatalf("%d record types for %d kinds", len(recs), NumKinds)

@@ -40,7 +40,7 @@ func (t OrderType) String() string {
 	return "LIMIT"
 }
 
-// TimeInForce says how long an order may rest: GTC, IOC or FOK.
+// TimeInForce says how long an order may rest: GTC, IOC, FOK or DAY.
 type TimeInForce uint8
 
 // Times in force.
@@ -48,15 +48,21 @@ const (
 	GTC TimeInForce = 0
 	IOC TimeInForce = 1
 	FOK TimeInForce = 2
+	// DAY rests like GTC until its instrument's phase becomes CLOSED
+	// (match --session), when it is EXPIRED; without a session it never
+	// expires. It is pkg/book's DAY.
+	DAY TimeInForce = 3
 )
 
-// String returns "GTC", "IOC" or "FOK".
+// String returns "GTC", "IOC", "FOK" or "DAY".
 func (t TimeInForce) String() string {
 	switch t {
 	case IOC:
 		return "IOC"
 	case FOK:
 		return "FOK"
+	case DAY:
+		return "DAY"
 	}
 	return "GTC"
 }

@@ -22,7 +22,7 @@ const (
 func OrderReplays(o *Order) bool {
 	return validID(o.ID) && replayString(o.Instrument) && o.Instrument != "" && replayString(o.TraderID) &&
 		(o.Side == Buy || o.Side == Sell || o.Side == 0 && o.Action == Cancel) &&
-		o.Type <= Market && o.TIF <= FOK && o.Action <= Replace &&
+		o.Type <= Market && o.TIF <= DAY && o.Action <= Replace &&
 		replayAmount(o.Quantity, o.Action != New) &&
 		replayAmount(o.Price, o.Action != New || o.Type != Limit) &&
 		replayTime(o.Time) && (o.ExpiresAt == 0 || replayTime(o.ExpiresAt)) &&

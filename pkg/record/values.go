@@ -117,9 +117,11 @@ func tifValue(field string, k kind, v []byte) (TimeInForce, error) {
 			return IOC, nil
 		case eqFold(v, "FOK"):
 			return FOK, nil
+		case eqFold(v, "DAY"):
+			return DAY, nil
 		}
 	}
-	return 0, fieldError(ReasonBadField, field, "GTC, IOC or FOK", gotText(k, v))
+	return 0, fieldError(ReasonBadField, field, "GTC, IOC, FOK or DAY", gotText(k, v))
 }
 
 func actionValue(field string, k kind, v []byte) (Action, error) {
