@@ -232,21 +232,63 @@ func (p *Processor) setRules(b *book.Book, in *record.Instrument) {
 	if p.policy != book.PriceTime {
 		return
 	}
-	ref := int64(in.RefPrice / in.TickSize)
 	r := book.Rules{STP: p.opt.STP}
 	if bp := in.BandBP(); bp != 0 {
-		r.BandRef, r.BandBP = ref, bp
+		r.BandRef, r.BandBP = int64(in.RefPrice/in.TickSize), bp
 	}
 	// The reference was validated (0 < band_pct < 100, ref_price > 0), so
 	// SetRules accepts it.
 	_ = b.SetRules(r)
-	if s := p.opt.Session; s != (book.Session{}) {
-		s.Ref = ref
-		s.HaltBP, s.HaltFor = in.HaltBP(), in.HaltFor*1000
+	if s := p.session(in); s != (book.Session{}) {
 		// Validated too (ParseSession, halt_for 1-86400 s with halt_pct);
 		// every caller gives it an empty book.
 		_ = b.SetSession(s)
 	}
+}
+
+// session is in's book session under --session (none when it is off).
+func (p *Processor) session(in *record.Instrument) book.Session {
+	s := p.opt.Session
+	if s == (book.Session{}) || p.policy != book.PriceTime {
+		return book.Session{}
+	}
+	s.Ref = int64(in.RefPrice / in.TickSize)
+	s.HaltBP, s.HaltFor = in.HaltBP(), in.HaltFor*1000
+	return s
+}
+
+// restoreBook restores body into b, which has the rules and session of
+// the current settings when same (the instrument is unchanged) and none
+// otherwise. A snapshot taken under another session (--session or the
+// instrument's halt settings changed between runs) is restored under its
+// own session, and the current one applied after, which the book refuses
+// while it is crossed (in PRE_OPEN or a halt): the run then fails with a
+// reason rather than guess how to end the old session's auction.
+func (p *Processor) restoreBook(b *book.Book, body []byte, in *record.Instrument, same bool) error {
+	was, err := book.SnapshotSession(body)
+	if err != nil {
+		return err
+	}
+	var want book.Session
+	if same {
+		want = p.session(in)
+	}
+	if was == want {
+		return b.Restore(body)
+	}
+	if err := b.SetSession(was); err != nil {
+		return err
+	}
+	if err := b.Restore(body); err != nil {
+		return err
+	}
+	if !same {
+		return nil
+	}
+	if err := b.SetSession(want); err != nil {
+		return fmt.Errorf("the snapshot was taken under another trading session (%+v) and the book cannot change session now: %w; restart with the previous --session and instrument halt settings until its phase is CONTINUOUS or CLOSED", was, err)
+	}
+	return nil
 }
 
 // rejectf emits a REJECTED report for an order that failed decoding or
@@ -426,7 +468,7 @@ func (p *Processor) Restore(src []byte) error {
 		if same {
 			p.setRules(b, in)
 		}
-		if err := b.Restore(body); err != nil {
+		if err := p.restoreBook(b, body, in, same); err != nil {
 			return fmt.Errorf("match snapshot: book %s: %w", sym, err)
 		}
 		switch {

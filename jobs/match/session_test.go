@@ -1,7 +1,9 @@
 package match
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/bourse/bourse/jobs/setup"
 	"github.com/bourse/bourse/pkg/book"
@@ -94,3 +96,66 @@ func TestSessionSettings(t *testing.T) {
 type discard struct{}
 
 func (discard) Emit(record.Record) {}
+
+// TestSessionChangedBetweenRuns: a snapshot taken under one session
+// restores under another when its books can change session (not crossed);
+// a book crossed in PRE_OPEN fails the restore with the reason instead.
+func TestSessionChangedBetweenRuns(t *testing.T) {
+	ins := record.DefaultInstruments()
+	list, err := record.NewInstruments(ins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nse, err := ParseSession("nse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := ParseSession("09:00-09:10/09:15-15:00@+05:30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	preOpen := time.Date(2023, 3, 13, 3, 31, 0, 0, time.UTC).UnixMilli() // 09:01 IST
+	rec := func(b []byte) *stream.Record { return &stream.Record{Value: b} }
+	snapshot := func(orders ...[]byte) []byte {
+		p := NewProcessorWith(list, book.PriceTime, Options{Session: nse})
+		for _, o := range orders {
+			events(p, rec(o))
+		}
+		return p.Snapshot(nil)
+	}
+
+	calm := snapshot(orderJSON(1, "TCS", "SELL", 1, "3600", preOpen, ``), orderJSON(2, "TCS", "BUY", 1, "3500", preOpen, ``))
+	for _, s := range []book.Session{other, {}} {
+		q := NewProcessorWith(list, book.PriceTime, Options{Session: s})
+		if err := q.Restore(calm); err != nil {
+			t.Fatalf("uncrossed book under session %+v: %v", s, err)
+		}
+		got := q.Books()["TCS"]
+		if want := q.session(&ins[indexOf(t, ins, "TCS")]); got.Session() != want {
+			t.Errorf("restored book: session %+v, want %+v", got.Session(), want)
+		}
+		if got.Len() != 2 {
+			t.Errorf("restored book holds %d orders, want 2", got.Len())
+		}
+	}
+
+	crossed := snapshot(orderJSON(1, "TCS", "SELL", 1, "3500", preOpen, ``), orderJSON(2, "TCS", "BUY", 1, "3600", preOpen, ``))
+	q := NewProcessorWith(list, book.PriceTime, Options{Session: other})
+	err = q.Restore(crossed)
+	if err == nil || !strings.Contains(err.Error(), "another trading session") {
+		t.Fatalf("crossed pre-open book under a changed session: got %v, want the reason", err)
+	}
+	if err := NewProcessorWith(list, book.PriceTime, Options{Session: nse}).Restore(crossed); err != nil {
+		t.Fatalf("crossed pre-open book under its own session: %v", err)
+	}
+}
+
+func indexOf(t *testing.T, ins []record.Instrument, sym string) int {
+	for i := range ins {
+		if ins[i].Symbol == sym {
+			return i
+		}
+	}
+	t.Fatalf("no instrument %s", sym)
+	return -1
+}

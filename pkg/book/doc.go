@@ -236,10 +236,8 @@
 // CANCELLED, is the reason of Submit's record.
 //
 // Not yet: a window re-anchoring the halt reference; self-trade
-// prevention in auctions. Snapshots do not hold the phase, a halt or the
-// last trade price (the caller sets the session again after Restore, which
-// refuses a crossed book, so a PRE_OPEN or HALTED book does not restore
-// yet).
+// prevention in auctions. Snapshots hold the session state (see
+// Snapshots).
 //
 // Reference changes. CancelAll takes every resting order out with a
 // CANCELLED report carrying a reason (INSTRUMENT_REMOVED,
