@@ -135,22 +135,7 @@ func (b *Book) settle(s int, li, ni int32) {
 // auctionTrade reports one auction execution of q lots at ticks between
 // the resting buy and sell (both already updated).
 func (b *Book) auctionTrade(h Listener, buy, sell *node, ticks, q int64) {
-	b.tradeSeq++
-	b.ss.last = ticks
-	if len(b.stops) != 0 {
-		b.traded(ticks)
-	}
-	t := &b.tr
-	t.Tag = b.tag
-	t.TradeID = b.tradeSeq
-	t.Ticks = ticks
-	t.Lots = q
-	t.BuyOrderID = buy.id
-	t.SellOrderID = sell.id
-	t.BuyTrader = buy.trader
-	t.SellTrader = sell.trader
-	t.Aggressor = 0
-	h.OnTrade(t)
+	b.printTrade(h, buy, sell, 0, ticks, q)
 	b.emitFill(h, buy, ticks, q)
 	b.emitFill(h, sell, ticks, q)
 }

@@ -55,14 +55,22 @@ func (b *Book) setEvent(typ record.EventType, n *node, ticks, lots, leaves int64
 // the resting order r (both already updated): the trade, then the
 // aggressor's fill, then the resting order's fill.
 func (b *Book) trade(h Listener, a, r *node, ticks, q int64) {
+	buy, sell := a, r
+	if a.side == record.Sell {
+		buy, sell = r, a
+	}
+	b.printTrade(h, buy, sell, a.side, ticks, q)
+	b.emitFill(h, a, ticks, q)
+	b.emitFill(h, r, ticks, q)
+}
+
+// printTrade numbers and reports a trade of q lots at ticks between buy
+// and sell (aggressor 0 in an auction), and lets it trigger stops.
+func (b *Book) printTrade(h Listener, buy, sell *node, aggressor record.Side, ticks, q int64) {
 	b.tradeSeq++
 	b.ss.last = ticks
 	if len(b.stops) != 0 {
 		b.traded(ticks)
-	}
-	buy, sell := a, r
-	if a.side == record.Sell {
-		buy, sell = r, a
 	}
 	t := &b.tr
 	t.Tag = b.tag
@@ -73,10 +81,8 @@ func (b *Book) trade(h Listener, a, r *node, ticks, q int64) {
 	t.SellOrderID = sell.id
 	t.BuyTrader = buy.trader
 	t.SellTrader = sell.trader
-	t.Aggressor = a.side
+	t.Aggressor = aggressor
 	h.OnTrade(t)
-	b.emitFill(h, a, ticks, q)
-	b.emitFill(h, r, ticks, q)
 }
 
 // reject reports a REJECTED event for the incoming order o, echoing its
