@@ -2,7 +2,6 @@ package book
 
 import (
 	"slices"
-	"sort"
 
 	"github.com/bourse/bourse/pkg/record"
 )
@@ -107,16 +106,7 @@ func (r *refBook) massCancel(o *record.Order) {
 			keep = append(keep, x)
 		}
 	}
-	sort.Slice(mine, func(i, j int) bool {
-		a, b := mine[i], mine[j]
-		switch {
-		case a.side != b.side:
-			return a.side == record.Buy
-		case a.ticks != b.ticks:
-			return (a.side == record.Buy) == (a.ticks > b.ticks)
-		}
-		return a.seq < b.seq
-	})
+	priority(mine)
 	var stops []refOrder
 	for _, x := range r.stops {
 		if x.trader == o.TraderID && (o.Side == 0 || x.side == o.Side) {
