@@ -33,16 +33,7 @@ func runDiffSession(t testing.TB, seed uint64, n int, sess Session) (stats map[s
 	g.rules = true
 	g.session = sess != Session{}
 	rules := rulesFor(seed)
-	b := New(testInst, PriceTime, 8)
-	if err := b.SetRules(rules); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.SetSession(sess); err != nil {
-		t.Fatal(err)
-	}
-	ref := newRef(testInst, PriceTime)
-	ref.rules = rules
-	ref.setSession(sess)
+	b, ref := newRuled(t, rules, sess, 8)
 	g.live = ref.liveIDs
 	stats = map[string]int{}
 	b.TrackChanges(true)
@@ -237,4 +228,20 @@ func hasRuleState(b *Book) bool {
 		}
 	}
 	return false
+}
+
+// newRuled is a price-time book of capacity n and its reference matcher,
+// both with rules and sess.
+func newRuled(t testing.TB, rules Rules, sess Session, n int) (*Book, *refBook) {
+	b := New(testInst, PriceTime, n)
+	if err := b.SetRules(rules); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SetSession(sess); err != nil {
+		t.Fatal(err)
+	}
+	ref := newRef(testInst, PriceTime)
+	ref.rules = rules
+	ref.setSession(sess)
+	return b, ref
 }

@@ -176,16 +176,7 @@ func FuzzBookRules(f *testing.F) {
 			}
 		}
 		roundTrips := data[0]&64 != 0
-		b := New(testInst, PriceTime, 2)
-		if err := b.SetRules(rules); err != nil {
-			t.Fatal(err)
-		}
-		if err := b.SetSession(sess); err != nil {
-			t.Fatal(err)
-		}
-		ref := newRef(testInst, PriceTime)
-		ref.rules = rules
-		ref.setSession(sess)
+		b, ref := newRuled(t, rules, sess, 2)
 		clock := int64(1_000)
 		for i, data := 0, data[1:]; len(data) >= 8; i, data = i+1, data[8:] {
 			if sess != (Session{}) && data[4] >= 0xf0 {
