@@ -340,6 +340,7 @@ func (r *runner) setup(ctx context.Context) error {
 		kgo.OnPartitionsAssigned(r.onAssigned),
 		kgo.OnPartitionsRevoked(r.onRevoked),
 		kgo.OnPartitionsLost(r.onRevoked),
+		kgo.WithLogger(clientLogger{r.log}),
 	)
 	if r.sess, err = kgo.NewGroupTransactSession(opts...); err != nil {
 		return fmt.Errorf("run %s: transactional session: %w", r.rc.Job, err)
