@@ -345,6 +345,9 @@ func (r *runner) setup(ctx context.Context) error {
 	if r.sess, err = kgo.NewGroupTransactSession(opts...); err != nil {
 		return fmt.Errorf("run %s: transactional session: %w", r.rc.Job, err)
 	}
+	if err := r.fence(ctx); err != nil {
+		return err
+	}
 	r.sink = NewSink(r.rc.Outputs, producerFunc(r.produce))
 	out := record.Fanout{r.sink}
 	if r.batches != nil {

@@ -346,6 +346,9 @@ func (r *runner) aborted() error {
 // emptied.
 func (r *runner) rollback() error {
 	r.txn = nil
+	if err := r.fence(context.Background()); err != nil {
+		return err
+	}
 	r.discard(nil)
 	r.snaps.rollback()
 	if err := r.states.rollback(); err != nil {
