@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -107,7 +108,7 @@ func (s *Server) cancelAll(w http.ResponseWriter, r *http.Request, trader string
 
 // cancelAllSide reads ?side=: BUY or SELL in any case, as the order
 // decoder reads enums; absent means both sides (0).
-func cancelAllSide(q map[string][]string) (record.Side, error) {
+func cancelAllSide(q url.Values) (record.Side, error) {
 	v, ok := q["side"]
 	if !ok {
 		return 0, nil
