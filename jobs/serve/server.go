@@ -80,8 +80,8 @@ func (s *Server) Handler() http.Handler { return s.mux }
 
 // Ingest decodes one record of kind k (a value of the trades, order-events,
 // bars, sma, profit, book, book-snapshots or instrument-status topic),
-// applies it to the view and publishes it on the stream. A record that does not decode is counted and reported, never
-// applied.
+// applies it to the view and publishes it on the stream. A record that
+// does not decode is counted and reported, never applied.
 func (s *Server) Ingest(k record.Kind, value []byte) error {
 	var (
 		payload            []byte
