@@ -18,13 +18,15 @@ func newServeCmd() *cobra.Command {
 		Use:   "serve",
 		Short: "Serve traders: JSON API, live event stream, order entry and the dashboard",
 		Long: `serve follows the committed output topics (trades, order-events, bars, sma,
-profit, book, book-snapshots) and keeps an in-memory view of the market:
-each book from match's book feed (resynchronised from a snapshot after a
-gap; SSE "book" and "book_snapshot" events), recent trades, bars, SMA and profit windows, the top-profit instrument, and each
-trader's orders. It serves a JSON API (/api/openapi.json), Server-Sent
-Events with resumable ids (/api/stream), order entry (POST /api/orders,
-validated with the match job's rules, produced to the orders topic) and a
-web dashboard at /. Every request needs a trader's bearer token (see
+profit, book, book-snapshots, instrument-status) and keeps an in-memory view
+of the market: each book from match's book feed (resynchronised from a
+snapshot after a gap; SSE "book" and "book_snapshot" events), each
+instrument's trading phase (SSE "status" events), recent trades, bars, SMA
+and profit windows, the top-profit instrument, and each trader's orders. It
+serves a JSON API (/api/openapi.json), Server-Sent Events with resumable ids
+(/api/stream), order entry (POST /api/orders, validated with the match job's
+rules, produced to the orders topic), a kill switch (DELETE /api/orders: a
+CANCEL_ALL of the trader per instrument) and a web dashboard at /. Every request needs a trader's bearer token (see
 "bourse serve token add").`,
 		Example: `  bourse serve token add T001 --tokens tokens.csv
   bourse serve --brokers 127.0.0.1:9092 --tokens tokens.csv --addr :8080`,

@@ -34,15 +34,23 @@ type exchange struct {
 
 func startExchange(t *testing.T) *exchange {
 	t.Helper()
+	return startExchangeWith(t, record.DefaultInstruments(), "")
+}
+
+// startExchangeWith starts an exchange whose instruments reference is
+// instruments and whose match job runs with --session session.
+func startExchangeWith(t *testing.T, instruments []record.Instrument, session string) *exchange {
+	t.Helper()
 	kcfg := kafka.Config{Brokers: kafkatest.Brokers(t, 3)}
 	run := fmt.Sprintf("t%d", time.Now().UnixNano())
-	topics := kafka.PrefixedTopics(run).Only(record.KindTrade, record.KindEvent, record.KindBar, record.KindSMA, record.KindProfit, record.KindBook, record.KindBookSnapshot)
+	topics := kafka.PrefixedTopics(run).Only(record.KindTrade, record.KindEvent, record.KindBar, record.KindSMA, record.KindProfit,
+		record.KindBook, record.KindBookSnapshot, record.KindStatus)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	if err := kafka.CreateTopics(ctx, kcfg, topics.Names(), 3, -1, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := kafka.PublishInstruments(ctx, kcfg, topics.Instruments, record.DefaultInstruments()); err != nil {
+	if err := kafka.PublishInstruments(ctx, kcfg, topics.Instruments, instruments); err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -57,6 +65,7 @@ func startExchange(t *testing.T) *exchange {
 	mc.StateTopic = run + "-match-state" // its own: the default may exist with another partition count
 	mc.Follow = true
 	mc.Quiet = true
+	mc.Session = session
 	mc.CommitInterval = 20 * time.Millisecond
 	matchDone := make(chan error, 1)
 	go func() { _, err := match.Run(ctx, mc, nil, log); matchDone <- err }()

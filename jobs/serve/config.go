@@ -12,7 +12,7 @@ import (
 // Config configures the serve job.
 type Config struct {
 	Kafka  kafka.Config
-	Topics kafka.Topics // reads Trades, Events, Bars, SMA, Profit; writes Orders
+	Topics kafka.Topics // reads the output topics of the kinds it streams (TopicKinds); writes Orders
 
 	Addr        string // listen address, e.g. ":8080"
 	Tokens      string // tokens file: trader_id,sha256 lines (a mounted Secret works)

@@ -21,6 +21,8 @@ type instrumentJSON struct {
 	LastTime   *stamp `json:"last_trade_timestamp,omitempty"`
 	TradeCount int64  `json:"trade_count"`
 	Volume     num    `json:"volume"`
+	Phase      string `json:"phase,omitempty"`
+	PhaseSince *stamp `json:"phase_since,omitempty"`
 }
 
 func optNum(f record.Fixed) *num {
@@ -43,6 +45,10 @@ func (s *Server) instruments(w http.ResponseWriter, r *http.Request, _ string) {
 		if in.TradeCount > 0 {
 			t := stamp(in.LastTime)
 			out[i].LastTime = &t
+		}
+		if in.Phase != "" {
+			t := stamp(in.PhaseSince)
+			out[i].Phase, out[i].PhaseSince = in.Phase, &t
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"instruments": out})

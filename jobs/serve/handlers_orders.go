@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/bourse/bourse/pkg/record"
 )
@@ -187,7 +186,7 @@ func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, trader strin
 		err = &record.Error{Reason: record.ReasonExpired, Message: "expires_at: expected a time after now, got " + string(record.AppendTime(nil, o.ExpiresAt))}
 	}
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, apiError{Error: strings.TrimPrefix(err.Error(), record.ReasonOf(err)+": "), Reason: record.ReasonOf(err)})
+		writeOrderError(w, err)
 		return
 	}
 	if !s.send(w, r, &o) {

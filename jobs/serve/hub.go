@@ -19,10 +19,11 @@ var streamNames = [record.NumKinds]struct{ filter, event string }{
 	record.KindProfit:       {"profit", "profit"},
 	record.KindBook:         {"book", "book"},
 	record.KindBookSnapshot: {"book", "book_snapshot"}, // a whole book, after a gap in the feed; filtered as "book"
+	record.KindStatus:       {"status", "status"},      // an instrument's trading phase change
 }
 
 // filterName returns the filter name of k: trades, orders, bars, sma,
-// profit, book.
+// profit, book, status.
 func filterName(k record.Kind) string {
 	if k < record.NumKinds && streamNames[k].filter != "" {
 		return streamNames[k].filter

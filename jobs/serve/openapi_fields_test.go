@@ -12,7 +12,7 @@ import (
 
 // TestOpenAPIRecordsMatchTables: the OpenAPI schemas of the records the
 // server passes through as they are (bars, SMA, profit, book updates and
-// snapshots) list the fields of their record tables, in order.
+// snapshots, status) list the fields of their record tables, in order.
 func TestOpenAPIRecordsMatchTables(t *testing.T) {
 	b, err := os.ReadFile("openapi.json")
 	if err != nil {
@@ -32,6 +32,7 @@ func TestOpenAPIRecordsMatchTables(t *testing.T) {
 	for schema, want := range map[string][]string{
 		"Bar": record.Names(record.BarFields), "SMA": record.Names(record.SMAFields), "Profit": record.Names(record.ProfitFields),
 		"BookUpdate": record.Names(record.BookUpdateFields), "BookSnapshot": record.Names(record.BookSnapshotFields),
+		"Status": record.Names(record.StatusFields),
 	} {
 		s, ok := doc.Components.Schemas[schema]
 		if !ok {

@@ -79,9 +79,9 @@ func New(cfg Config, ins *record.Instruments, tokens *Tokens, sink OrderSink, lo
 func (s *Server) Handler() http.Handler { return s.mux }
 
 // Ingest decodes one record of kind k (a value of the trades, order-events,
-// bars, sma, profit, book or book-snapshots topic), applies it to the view and publishes it on
-// the stream. A record that does not decode is counted and reported, never
-// applied.
+// bars, sma, profit, book, book-snapshots or instrument-status topic),
+// applies it to the view and publishes it on the stream. A record that
+// does not decode is counted and reported, never applied.
 func (s *Server) Ingest(k record.Kind, value []byte) error {
 	var (
 		payload            []byte
@@ -130,6 +130,13 @@ func (s *Server) Ingest(k record.Kind, value []byte) error {
 		}
 		payload, instrument = record.AppendProfitJSON(nil, &p), p.Instrument
 		apply = func(v *View) { v.ApplyProfit(&p) }
+	case record.KindStatus:
+		var st record.Status
+		if err := record.DecodeStatus(value, &st); err != nil {
+			return s.badRecord(k, err)
+		}
+		payload, instrument = record.AppendStatusJSON(nil, &st), st.Instrument
+		apply = func(v *View) { v.ApplyStatus(&st) }
 	case record.KindBook:
 		var u record.BookUpdate
 		if err := record.DecodeBookUpdate(value, &u); err != nil {

@@ -40,7 +40,7 @@ func (s *Server) parseFilter(r *http.Request, trader string) (filter, string) {
 		for _, k := range strings.Split(ks, ",") {
 			kind, ok := ParseKind(strings.TrimSpace(k))
 			if !ok {
-				return f, "kinds: expected a comma-separated list of trades, orders, bars, sma, profit, book; got " + strconv.Quote(k)
+				return f, "kinds: expected a comma-separated list of trades, orders, bars, sma, profit, book, status; got " + strconv.Quote(k)
 			}
 			f.kinds[kind] = true
 			if kind == record.KindBook {

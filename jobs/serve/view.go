@@ -32,7 +32,8 @@ type instView struct {
 	bars       series[record.Bar]
 	sma        series[record.SMA]
 	profit     series[record.Profit]
-	book       *bookState // from the book feed (view_book.go); nil until its first record
+	book       *bookState    // from the book feed (view_book.go); nil until its first record
+	phase      record.Status // the latest trading phase change; Phase "" until the first
 	last       record.Trade
 	tradeCount int64
 	volume     record.Fixed
@@ -173,6 +174,12 @@ func (v *View) ApplyProfit(p *record.Profit) {
 	if max := v.lim.Series; max > 0 && len(v.top) > max {
 		v.top = append(v.top[:0], v.top[len(v.top)-max:]...)
 	}
+}
+
+// ApplyStatus records an instrument's trading phase change. Match writes
+// an instrument's changes in order on one partition: the latest wins.
+func (v *View) ApplyStatus(st *record.Status) {
+	v.instrument(st.Instrument).phase = *st
 }
 
 // Submitted records an order accepted by this server's order entry as

@@ -14,6 +14,8 @@ type InstrumentInfo struct {
 	LastTime   int64
 	TradeCount int64
 	Volume     record.Fixed
+	Phase      string // trading phase from match's status records; "" until the first
+	PhaseSince int64  // when Phase began, Unix ms UTC
 }
 
 // Instruments lists the listed and seen instruments by symbol.
@@ -25,7 +27,7 @@ func (v *View) Instruments() []InstrumentInfo {
 			in = record.Instrument{Symbol: sym}
 		}
 		out = append(out, InstrumentInfo{Instrument: in, Listed: listed, LastPrice: iv.last.Price,
-			LastTime: iv.last.Time, TradeCount: iv.tradeCount, Volume: iv.volume})
+			LastTime: iv.last.Time, TradeCount: iv.tradeCount, Volume: iv.volume, Phase: iv.phase.Phase, PhaseSince: iv.phase.Time})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Symbol < out[j].Symbol })
 	return out

@@ -50,10 +50,13 @@ func chromium(t *testing.T) string {
 // windows sliding by 1 s) so that candles, the SMA line and the top-profit
 // windows close within seconds of wall-clock time (serve stamps orders with
 // it); profit does not wait for the instruments that never trade (--idle).
-func startExchange(t *testing.T) (url, alice, mm string) {
+// status writes a status record to the status topic, as match does with
+// --session.
+func startExchange(t *testing.T) (url, alice, mm string, status func(record.Status)) {
 	kcfg := kafka.Config{Brokers: kafkatest.Brokers(t, 3)}
 	run := fmt.Sprintf("b%d", time.Now().UnixNano())
-	topics := kafka.PrefixedTopics(run).Only(record.KindTrade, record.KindEvent, record.KindBar, record.KindSMA, record.KindProfit, record.KindBook, record.KindBookSnapshot)
+	topics := kafka.PrefixedTopics(run).Only(record.KindTrade, record.KindEvent, record.KindBar, record.KindSMA, record.KindProfit,
+		record.KindBook, record.KindBookSnapshot, record.KindStatus)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	if err := kafka.CreateTopics(ctx, kcfg, topics.Names(), 3, -1, nil); err != nil {
@@ -106,11 +109,21 @@ func startExchange(t *testing.T) (url, alice, mm string) {
 	sc.Rate, sc.Burst = 1000, 1000
 	errc := make(chan error, 1)
 	go func() { errc <- serve.Run(ctx, sc, log) }()
+	p, err := kafka.NewProducer(kcfg, kafka.ProducerConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	status = func(st record.Status) {
+		if err := p.ProduceSync(ctx, topics.Out[record.KindStatus], []byte(st.Instrument), record.AppendStatusJSON(nil, &st)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	url = "http://" + addr
 	for i := 0; ; i++ {
 		if resp, err := http.Get(url + "/healthz"); err == nil {
 			resp.Body.Close()
-			return url, alice, mm
+			return url, alice, mm, status
 		}
 		select {
 		case err := <-errc:
@@ -139,10 +152,11 @@ func post(t *testing.T, url, token, body string) {
 
 // TestDashboard signs in, watches the chart and the trade tape update as
 // trades flow, places an order from the ticket and finds it in the book,
-// checks the phone-sized layout, and saves screenshots.
+// shows a phase change, cancels the order with the kill switch, checks the
+// phone-sized layout, and saves screenshots.
 func TestDashboard(t *testing.T) {
 	exe := chromium(t)
-	url, alice, mm := startExchange(t)
+	url, alice, mm, status := startExchange(t)
 
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),
@@ -276,6 +290,23 @@ func TestDashboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	save(t, "dashboard.png", shot)
+
+	// the instrument's trading phase from a status record; the kill switch
+	// (armed by a first click) cancels the ticket's order.
+	status(record.Status{Instrument: "INFY", Phase: "CONTINUOUS", Time: time.Now().UnixMilli()})
+	if err := poll(`document.getElementById("phase").textContent === "CONTINUOUS"`, 20*time.Second); err != nil {
+		t.Fatalf("the phase badge shows %q, want CONTINUOUS", text(`document.getElementById("phase").textContent`))
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("#cancel-all"), chromedp.Click("#cancel-all")); err != nil {
+		t.Fatal(err)
+	}
+	if err := poll(`document.getElementById("ticket-status").textContent.includes("cancel all sent")`, 10*time.Second); err != nil {
+		t.Fatalf("kill switch: %v (status %q)", err, text(`document.getElementById("ticket-status").textContent`))
+	}
+	cancelled := `[...document.querySelectorAll("#orders tbody tr")].some(r => r.cells[5].textContent === "CANCELLED") && ![...document.querySelectorAll("#orders tbody tr")].some(r => r.cells[5].textContent === "ACCEPTED")`
+	if err := poll(cancelled+` && !(`+inBook+`)`, 20*time.Second); err != nil {
+		t.Fatalf("the kill switch did not cancel the ticket's order: %q; book %q", text(`document.getElementById("orders").innerText`), text(`document.getElementById("book").innerText`))
+	}
 
 	// phone-sized: one column, nothing wider than the screen.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {

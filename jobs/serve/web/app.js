@@ -60,6 +60,7 @@
     S.sym = sym;
     for (const b of $("instruments").children) b.classList.toggle("active", b.dataset.sym === sym);
     $("sym").textContent = sym;
+    renderPhase();
     await snapshot();
   }
 
@@ -67,14 +68,15 @@
   async function snapshot() {
     const sym = encodeURIComponent(S.sym);
     try {
-      const [t, b, m, top, o] = await Promise.all([
+      const [t, b, m, top, o, ins] = await Promise.all([
         api(`/api/instruments/${sym}/trades?limit=${MAX_TRADES}`), api(`/api/instruments/${sym}/bars?limit=200`),
-        api(`/api/instruments/${sym}/sma?limit=200`), api("/api/top-profit?windows=10"), api("/api/orders"),
+        api(`/api/instruments/${sym}/sma?limit=200`), api("/api/top-profit?windows=10"), api("/api/orders"), api("/api/instruments"),
       ]);
       S.trades = t.trades; S.bars = b.bars; S.sma = m.sma; S.top = top.windows;
       S.orders = new Map(o.orders.map((x) => [x.order_id, x]));
+      for (const x of ins.instruments) onStatus({ instrument: x.symbol, phase: x.phase, time: x.phase_since });
     } catch (e) { console.warn(e); }
-    renderTape(); renderTop(); renderOrders(); draw(); refreshBook();
+    renderTape(); renderTop(); renderOrders(); renderPhase(); draw(); refreshBook();
   }
 
   // ---- live stream ---------------------------------------------------
@@ -129,6 +131,7 @@
       case "order": onOrder(rec); break;
       case "book": if (rec.instrument === S.sym) onBook(rec); break;
       case "book_snapshot": if (rec.instrument === S.sym) setBook(rec, rec.bids, rec.asks); break;
+      case "status": onStatus(rec); if (rec.instrument === S.sym) renderPhase(); break;
     }
   }
 
@@ -148,6 +151,13 @@
     renderTape(); draw();
   }
 
+  // onStatus records an instrument's trading phase (a status event, or
+  // the phase GET /api/instruments reports).
+  function onStatus(s) {
+    const ins = S.instruments.find((x) => x.symbol === s.instrument);
+    if (ins) { ins.phase = s.phase; ins.phase_since = s.time; }
+  }
+
   function onOrder(e) {
     const o = S.orders.get(e.order_id) || { order_id: e.order_id };
     o.instrument = e.instrument; o.side = e.side; o.status = e.type;
@@ -160,6 +170,14 @@
   }
 
   // ---- rendering -----------------------------------------------------
+  function renderPhase() {
+    const ins = S.instruments.find((x) => x.symbol === S.sym) || {};
+    const e = $("phase");
+    e.textContent = ins.phase || "";
+    e.className = "phase " + (ins.phase || "").toLowerCase();
+    e.title = ins.phase_since ? "since " + time(ins.phase_since) : "";
+  }
+
   function renderTape() {
     const ol = $("tape");
     const items = S.trades.slice(-60).reverse().map((t) => {
@@ -328,6 +346,23 @@
       st.className = ""; st.textContent = `cancel of ${o.order_id} sent`;
     } catch (e) { st.className = "err"; st.textContent = e.message; }
   }
+
+  // the kill switch: a first click arms it for 3 s, a second one sends
+  // DELETE /api/orders (every instrument, both sides).
+  let armed = 0;
+  $("cancel-all").addEventListener("click", async () => {
+    const b = $("cancel-all"), st = $("ticket-status");
+    if (!armed) {
+      b.classList.add("armed"); b.textContent = "Confirm cancel all";
+      armed = setTimeout(() => { armed = 0; b.classList.remove("armed"); b.textContent = "Cancel all"; }, 3000);
+      return;
+    }
+    clearTimeout(armed); armed = 0; b.classList.remove("armed"); b.textContent = "Cancel all";
+    try {
+      const r = await api("/api/orders", { method: "DELETE" });
+      st.className = ""; st.textContent = `cancel all sent (${r.sent.length} instruments)`;
+    } catch (e) { st.className = "err"; st.textContent = e.message; }
+  });
 
   if (S.token) start();
 })();
