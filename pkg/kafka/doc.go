@@ -88,11 +88,16 @@
 // # Transactional ids, membership and crashes
 //
 // RunConfig.TransactionalID is also the member's static group instance id
-// (KIP-345). A restarted instance with the same id fences its crashed
-// predecessor's transaction and takes its partitions back at once, without
-// waiting for the session timeout; with another id the dead transaction
-// blocks read_committed readers until TransactionTimeout and a crashed
-// member keeps its partitions until SessionTimeout. A run that ends
+// (KIP-345). A restarted instance with the same id loads its producer id
+// before it joins (fence.go), which aborts the crashed predecessor's open
+// transaction at once, and takes its partitions back without waiting for
+// the session timeout; with another id the dead transaction keeps the
+// group's offsets unstable and blocks read_committed readers until
+// TransactionTimeout, and a crashed member keeps its partitions until
+// SessionTimeout. The runner loads the producer id again after every
+// transaction that did not commit, so that an abort the client deferred
+// to its next produce (after a broker outage) is not left open while the
+// rejoin waits for stable offsets. A run that ends
 // cleanly leaves the group explicitly (static members do not leave on
 // close), so that the next run's pod is not kept waiting.
 //
