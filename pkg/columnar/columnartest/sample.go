@@ -116,7 +116,7 @@ func setRules(o *record.Order, i int, big record.Fixed) {
 	case 3:
 		o.PostOnly = true
 	case 4:
-		o.STP = record.STP(1 + i%3)
+		o.STP = record.STP(1 + i/6%3)
 	case 5:
 		o.StopPrice, o.Display, o.PostOnly, o.STP = big, 1, true, record.STPCancelBoth
 	}
