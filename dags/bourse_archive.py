@@ -1,7 +1,9 @@
 """Daily archive: turn the previous day's Arrow micro-batches into Parquet.
 
 Runs ``bourse archive`` once a day at 00:30 UTC, half an hour after midnight
-so that the day's last micro-batch run has finished. In Airflow 3 a cron
+so that the day's last micro-batch run has finished. It archives every
+dataset the jobs keep (orders with their exchange-rule columns, trades,
+events, book, status, bars, sma, profit, rejects). In Airflow 3 a cron
 schedule triggers runs whose logical date is the moment they fire (a
 ``CronTriggerTimetable``; Airflow 2's data intervals put it one period
 earlier): the run of 2026-03-13 00:30 has ``ds`` = 2026-03-13, so the day to

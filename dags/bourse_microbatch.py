@@ -34,7 +34,8 @@ with DAG(
     # fence a crashed predecessor's open transaction at once instead of
     # waiting for it to time out (pod hostnames differ between runs).
     threads = ["--threads", str(S.threads)]
-    match = bs.bourse_task(S, "match", ["match", *common, *threads, "--txn-id", "bourse-match"], deadline_seconds=deadline)
+    session = ["--session", S.session] if S.session else []
+    match = bs.bourse_task(S, "match", ["match", *common, *threads, *session, "--txn-id", "bourse-match"], deadline_seconds=deadline)
     sma = bs.bourse_task(S, "sma", ["sma", *common, *threads, "--txn-id", "bourse-sma"], deadline_seconds=deadline)
     profit = bs.bourse_task(S, "profit", ["profit", *common, "--txn-id", "bourse-profit"], deadline_seconds=deadline)
 

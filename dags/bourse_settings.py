@@ -73,6 +73,10 @@ class Settings:
     # processing its share of the partitions on its own core: raise it with
     # ``cpu_limit`` (profit ranks across every partition and runs one).
     threads: int = 1
+    # The match pod's ``--session`` (trading phases, e.g. ``nse``); empty
+    # leaves match's default (off). With a session, match keeps its phase
+    # changes in the ``status`` dataset, which the archive DAG archives.
+    session: str = ""
     memory_request: str = "256Mi"
     memory_limit: str = "1Gi"
     retries: int = 2

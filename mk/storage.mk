@@ -2,7 +2,8 @@
 #
 #   make test-analytics   generate an archive with tests/analytics/genarchive
 #                         (go run), and archives of real bourse runs (sma,
-#                         book), and read them with pyarrow, pandas and DuckDB
+#                         book, exchange rules and status), and read them with
+#                         pyarrow, pandas and DuckDB
 #                         (pytest tests/analytics, in .venv)
 #   make bench-storage    the storage benchmarks (Arrow batch writer, Parquet
 #                         archive, pqarrow yardstick): rows/s and bytes/row

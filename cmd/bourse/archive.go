@@ -1,12 +1,15 @@
 package main
 
 import (
+	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bourse/bourse/jobs/archive"
 	"github.com/bourse/bourse/jobs/setup"
+	"github.com/bourse/bourse/pkg/columnar"
 )
 
 func newArchiveCmd() *cobra.Command {
@@ -37,8 +40,17 @@ gives the same files, and an interrupted run leaves the previous archive.`,
 	fs.StringVar(&cfg.BatchDir, "batch-dir", "", "micro-batch directory the jobs write (--batch-dir of match, sma, profit)")
 	fs.StringVar(&cfg.ArchiveDir, "archive-dir", "", "root of the Parquet archive")
 	fs.StringVar(&cfg.Date, "date", "", "the day to archive, YYYY-MM-DD (default: every day present)")
-	fs.StringSliceVar(&cfg.Datasets, "datasets", nil, "datasets to archive (default all: orders, trades, events, bars, sma, profit, rejects)")
+	fs.StringSliceVar(&cfg.Datasets, "datasets", nil, fmt.Sprintf("datasets to archive (default all: %s)", datasetList()))
 	fs.IntVar(&cfg.RowGroupRows, "row-group-rows", cfg.RowGroupRows, "rows per Parquet row group")
 	fs.BoolVar(&cfg.Snappy, "snappy", false, "compress with snappy instead of zstd")
 	return cmd
+}
+
+// datasetList is the datasets archive knows, comma-separated.
+func datasetList() string {
+	names := make([]string, len(columnar.AllDatasets))
+	for i, d := range columnar.AllDatasets {
+		names[i] = string(d)
+	}
+	return strings.Join(names, ", ")
 }

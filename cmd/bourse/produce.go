@@ -63,7 +63,7 @@ compacted instruments topic.`,
 	lf.IntVar(&cfg.Gen.Traders, "traders", cfg.Gen.Traders, "number of traders")
 	lf.Uint64Var(&cfg.Gen.FirstID, "first-id", cfg.Gen.FirstID, "id of the first order")
 	lf.IntVar(&cfg.Gen.ExpiringPct, "expiring-pct", cfg.Gen.ExpiringPct, "percent of GTC orders with an expires_at")
-	lf.StringVar(&cfg.Gen.Profile, "profile", "", "flow profile: empty (default) or exchange: also icebergs, post-only orders, stops, per-order self-trade prevention and CANCEL_ALL, with cancels and replaces aimed at orders still live under match's defaults (not with --batch-dir: the orders dataset has no columns for these fields)")
+	lf.StringVar(&cfg.Gen.Profile, "profile", "", "flow profile: empty (default) or exchange: also icebergs, post-only orders, stops, per-order self-trade prevention and CANCEL_ALL, with cancels and replaces aimed at orders still live under match's defaults")
 	m := &cfg.Gen.Mix
 	lf.IntVar(&m.Limit, "mix-limit", m.Limit, "weight of GTC limit orders")
 	lf.IntVar(&m.IOC, "mix-ioc", m.IOC, "weight of IOC limit orders")

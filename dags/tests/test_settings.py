@@ -106,3 +106,17 @@ def test_empty_secret_name_means_no_credentials(set_variables):
 def test_bourse_task_needs_a_subcommand():
     with pytest.raises(ValueError, match="want a bourse subcommand"):
         bs.bourse_task(bs.Settings(), "empty", [], deadline_seconds=1)
+
+
+def test_session_reaches_match_only(set_variables):
+    """``bourse_session`` turns on match's trading phases (and so the status
+    dataset the archive DAG keeps); sma and profit take no session."""
+    set_variables(session="nse")
+    bag = dagtools.load_dagbag()
+    assert bag.import_errors == {}
+    dag = bag.dags["bourse_microbatch"]
+    args = {job: podchecks.container(dagtools.pod_dict(dagtools.render_pod(dag.get_task(job), dagtools.run_context(dag))))["args"]
+            for job in ("match", "sma", "profit")}
+    assert args["match"] == ["match", "--brokers", "kafka:9092", "--batch-dir", "/data/batches", "--threads", "1",
+                             "--session", "nse", "--txn-id", "bourse-match"]
+    assert "--session" not in args["sma"] and "--session" not in args["profit"]

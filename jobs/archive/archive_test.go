@@ -112,6 +112,7 @@ func TestArchiveEveryDatasetDeduplicatedSortedIdempotent(t *testing.T) {
 	sameSet(t, "sma", readAll(t, parquet.ReadSMAs, p("sma")), s.SMAs)
 	sameSet(t, "profit", readAll(t, parquet.ReadProfits, p("profit")), s.Profits)
 	sameSet(t, "rejects", readAll(t, parquet.ReadRejects, p("rejects")), s.Rejects)
+	sameSet(t, "status", readAll(t, parquet.ReadStatuses, p("status")), s.Statuses)
 
 	// Each file is sorted by time then trade id, and holds one instrument.
 	files, _ := columnar.ListFiles(p("trades"), ".parquet")

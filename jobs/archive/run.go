@@ -61,6 +61,8 @@ func layoutOf(d columnar.Dataset) archiver {
 		return bind(parquet.RejectLayout)
 	case columnar.Book:
 		return bind(parquet.BookLayout)
+	case columnar.Statuses:
+		return bind(parquet.StatusLayout)
 	}
 	return nil
 }

@@ -43,9 +43,6 @@ func (c *Config) Validate() error {
 	if err := c.Gen.Validate(); err != nil {
 		return setup.Usage("", err)
 	}
-	if c.Gen.Profile == ProfileExchange && c.BatchDir != "" {
-		return setup.Usagef("--batch-dir", "cannot keep --profile exchange orders: the orders dataset has no columns for stop_price, display_quantity, post_only and stp yet")
-	}
 	if len(c.Kafka.Brokers) > 0 {
 		return setup.Usage("", c.Kafka.Validate())
 	}

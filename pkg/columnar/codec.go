@@ -1,9 +1,6 @@
 package columnar
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 
@@ -29,10 +26,17 @@ type Codec[T any] struct {
 	// Instrument returns the record's instrument; nil for rejects.
 	Instrument func(*T) string
 
+	base   int // the number of Fields the dataset had from its first files
 	check  func(*T) error
 	append func(bs []array.Builder, v *T)
 	decode func(c *cols) func(i int, v *T)
 }
+
+// Added reports whether Fields[i] is a column added to the dataset after
+// its first files were written (the orders' exchange-rule fields). Such a
+// column is nullable, and a file without it decodes as if every row held
+// null there.
+func (c *Codec[T]) Added(i int) bool { return i >= c.base }
 
 // Append adds v, produced by input offset srcOffset, as one row of b, which
 // must have been made from c.Schema. A price or quantity outside
@@ -49,8 +53,8 @@ func (c *Codec[T]) Append(b *array.RecordBuilder, v *T, srcOffset int64) error {
 
 // Decode calls fn for each row of rec with the row's record and source
 // offset (-1 when rec has no SrcOffsetColumn). The record passed to fn is
-// reused between calls. Columns are found by name; a missing column or a
-// column of the wrong type is an ErrSchema error.
+// reused between calls. Columns are found by name; a missing column (but
+// an Added one) or a column of the wrong type is an ErrSchema error.
 func (c *Codec[T]) Decode(rec arrow.Record, fn func(v *T, srcOffset int64) error) error {
 	cs := &cols{rec: rec, ds: c.Dataset}
 	row := c.decode(cs)
@@ -91,32 +95,17 @@ func (c *Codec[T]) Records(rec arrow.Record) ([]T, error) {
 	return out, err
 }
 
-// OrderCodec converts orders. Ticks and Lots are not stored: they are
-// derived again when the order is validated. ExpiresAt 0 (never) is null;
-// rows of one millisecond keep their input order, so replays match the
-// same way. The exchange rules' fields (record.OrderRuleFields) have no
-// columns yet: an order that sets one is refused (ErrRuleFields) rather
-// than archived as another order.
-var OrderCodec = refuseRuleFields(withKeys(newCodec(Orders, record.OrderFields),
+// OrderCodec converts orders. Ticks, Lots, StopTicks and DisplayLots are
+// not stored: they are derived again when the order is validated.
+// ExpiresAt 0 (never) is null; the exchange rules' fields
+// (record.OrderRuleFields) are the last columns, null when the order does
+// not set them, and were added later: batches written before them read as
+// orders that set none. Rows of one millisecond keep their input order, so
+// replays match the same way.
+var OrderCodec = withKeys(newCodec(Orders, record.OrderFields, record.OrderRuleFields...),
 	func(o *record.Order) int64 { return o.Time },
 	func(*record.Order) uint64 { return 0 },
-	func(o *record.Order) string { return o.Instrument }))
-
-// ErrRuleFields reports an order whose exchange-rule fields the orders
-// dataset cannot hold.
-var ErrRuleFields = errors.New("order uses exchange-rule fields (stop_price, display_quantity, post_only, stp), which the orders dataset has no columns for")
-
-// refuseRuleFields makes c refuse orders that set a rule field.
-func refuseRuleFields(c *Codec[record.Order]) *Codec[record.Order] {
-	check := c.check
-	c.check = func(o *record.Order) error {
-		if o.UsesRules() {
-			return fmt.Errorf("%s: order %d: %w", c.Dataset, o.ID, ErrRuleFields)
-		}
-		return check(o)
-	}
-	return c
-}
+	func(o *record.Order) string { return o.Instrument })
 
 // TradeCodec converts trades.
 var TradeCodec = withKeys(newCodec(Trades, record.TradeFields),
@@ -148,6 +137,13 @@ var ProfitCodec = withKeys(newCodec(Profits, record.ProfitFields),
 	func(p *record.Profit) int64 { return p.WindowStart },
 	func(p *record.Profit) uint64 { return uint64(p.Rank) },
 	func(p *record.Profit) string { return p.Instrument })
+
+// StatusCodec converts trading phase changes; the day is that of time,
+// and rows of one millisecond keep their emission order.
+var StatusCodec = withKeys(newCodec(Statuses, record.StatusFields),
+	func(s *record.Status) int64 { return s.Time },
+	func(*record.Status) uint64 { return 0 },
+	func(s *record.Status) string { return s.Instrument })
 
 // RejectCodec converts rejects. Rejects carry no event time: the writer
 // files them under the day of the latest event time it has seen (see

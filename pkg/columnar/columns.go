@@ -48,6 +48,9 @@ type cols struct {
 	err error
 }
 
+// has reports whether the record has a column name.
+func (c *cols) has(name string) bool { return len(c.rec.Schema().FieldIndices(name)) > 0 }
+
 func (c *cols) col(name string) arrow.Array {
 	idx := c.rec.Schema().FieldIndices(name)
 	if len(idx) == 0 {
@@ -105,6 +108,7 @@ func (c *cols) ts(name string) func(int) int64 {
 	}
 }
 
+// dec reads decimal128(18, 8); nulls read as 0.
 func (c *cols) dec(name string) func(int) record.Fixed {
 	a := c.col(name)
 	v, ok := a.(*array.Decimal128)
@@ -115,6 +119,9 @@ func (c *cols) dec(name string) func(int) record.Fixed {
 		return nil
 	}
 	return func(i int) record.Fixed {
+		if v.IsNull(i) {
+			return 0
+		}
 		f, ok := fixedOf(v.Value(i))
 		if !ok && c.err == nil {
 			c.err = fmt.Errorf("%s: column %q row %d: %w", c.ds, name, i, ErrDecimalRange)
@@ -123,11 +130,31 @@ func (c *cols) dec(name string) func(int) record.Fixed {
 	}
 }
 
-// str reads a string column, plain or dictionary-encoded.
+// bool reads a bool column; nulls read as false.
+func (c *cols) bool(name string) func(int) bool {
+	a := c.col(name)
+	if v, ok := a.(*array.Boolean); ok {
+		return func(i int) bool { return v.IsValid(i) && v.Value(i) }
+	}
+	if a != nil {
+		c.typeErr(name, a, "bool")
+	}
+	return nil
+}
+
+// str reads a string column, plain or dictionary-encoded; nulls read as "".
 func (c *cols) str(name string) func(int) string {
 	a := c.col(name)
 	switch v := a.(type) {
 	case *array.String:
+		if v.NullN() > 0 {
+			return func(i int) string {
+				if v.IsNull(i) {
+					return ""
+				}
+				return v.Value(i)
+			}
+		}
 		return v.Value
 	case *array.Dictionary:
 		if d, ok := v.Dictionary().(*array.String); ok {
@@ -154,6 +181,7 @@ func appendDec(b array.Builder, v record.Fixed) {
 	b.(*array.Decimal128Builder).Append(decimal128.FromI64(int64(v)))
 }
 func appendStr(b array.Builder, v string) { b.(*array.StringBuilder).Append(v) }
+func appendBool(b array.Builder, v bool)  { b.(*array.BooleanBuilder).Append(v) }
 func appendDict(b array.Builder, v string) {
 	// The memo table copies new values, so the string's bytes can be lent
 	// without a copy. Append only fails on a type mismatch, which the

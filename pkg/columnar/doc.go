@@ -3,10 +3,10 @@
 //
 // # Schemas
 //
-// Each dataset (orders, trades, events, bars, sma, profit, rejects, book) has one
-// Arrow schema, built (table.go) from its record type's field table
-// (record.TradeFields, ...), with the column names of the wire contract
-// (docs/CONTRACT.md):
+// Each dataset (orders, trades, events, bars, sma, profit, rejects, book,
+// status) has one Arrow schema, built (table.go) from its record type's
+// field table (record.TradeFields, ...), with the column names of the wire
+// contract (docs/CONTRACT.md):
 //
 //   - timestamps are timestamp[ms, tz=UTC]: the records carry Unix
 //     milliseconds in UTC, so the values are stored as they are;
@@ -19,8 +19,13 @@
 //     magnitude reaches 10^10 (10^18 units) do not fit; the writer reports
 //     them as an error rather than storing a wrong number;
 //   - the instrument and the enums (side, order type, time in force, event
-//     type, action) are dictionary-encoded strings; ids are uint64 (order,
-//     trade ids) or int64 (counts, ranks).
+//     type, action, stp) are dictionary-encoded strings; ids are uint64
+//     (order, trade ids) or int64 (counts, ranks); post_only is bool;
+//   - a field that stores zero as null (record.Field.Null: the orders'
+//     expires_at and exchange-rule fields) is a nullable column, and the
+//     other columns are never null. Columns added to a dataset after its
+//     first files (Codec.Added: the orders' rule fields, last) may be
+//     missing from a file; its rows then read as zero there.
 //
 // Codec values (TradeCodec, OrderCodec, ...) convert both ways between the
 // record types and Arrow: Append adds one record to a RecordBuilder, Decode
@@ -35,8 +40,9 @@
 //	DIR/<dataset>/dt=YYYY-MM-DD/<prefix><r.String()>.arrow
 //
 // The day comes from the record's event time (trade_timestamp,
-// order_timestamp, timestamp, bar_start, window_start); the prefix is the
-// job's name ("sma."), so two jobs writing one dataset never collide.
+// order_timestamp, timestamp, bar_start, window_start, time); the prefix
+// is the job's name ("sma."), so two jobs writing one dataset never
+// collide.
 // Files are written atomically (temporary dot-file in the same directory,
 // fsync, rename, fsync of the directory).
 //

@@ -20,10 +20,12 @@ const (
 	Profits Dataset = "profit"
 	Rejects Dataset = "rejects"
 	Book    Dataset = "book" // match's book updates, one row per level change
+	// Statuses is match's trading phase changes (record.Status).
+	Statuses Dataset = "status"
 )
 
 // AllDatasets lists every dataset in a fixed order.
-var AllDatasets = []Dataset{Orders, Trades, Events, Bars, SMAs, Profits, Rejects, Book}
+var AllDatasets = []Dataset{Orders, Trades, Events, Bars, SMAs, Profits, Rejects, Book, Statuses}
 
 // ParseDataset checks that s names a dataset.
 func ParseDataset(s string) (Dataset, error) {
@@ -71,4 +73,5 @@ var (
 	ProfitSchema = ProfitCodec.Schema
 	RejectSchema = RejectCodec.Schema
 	BookSchema   = BookCodec.Schema
+	StatusSchema = StatusCodec.Schema
 )

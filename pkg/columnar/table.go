@@ -10,27 +10,32 @@ import (
 )
 
 // The Arrow form of the record field tables (record.OrderFields, ...): a
-// FieldID is uint64, FieldCount int64, FieldTime timestamp[ms, UTC]
-// (nullable when the field stores zero as null), FieldFixed
-// decimal(18, 8), FieldSymbol a dictionary string, FieldName and FieldText
-// plain strings.
+// FieldID is uint64, FieldCount int64, FieldTime timestamp[ms, UTC],
+// FieldFixed decimal(18, 8), FieldSymbol a dictionary string, FieldName
+// and FieldText plain strings, FieldBool bool. A field that stores zero
+// as null (Field.Null) is a nullable column.
 
 func arrowField[T any](f *record.Field[T]) arrow.Field {
+	var typ arrow.DataType
 	switch f.Type {
 	case record.FieldID:
-		return u64(f.Name)
+		typ = arrow.PrimitiveTypes.Uint64
 	case record.FieldCount:
-		return i64(f.Name)
+		typ = arrow.PrimitiveTypes.Int64
 	case record.FieldTime:
-		return arrow.Field{Name: f.Name, Type: TimestampType, Nullable: f.Null}
+		typ = TimestampType
 	case record.FieldFixed:
-		return dec(f.Name)
+		typ = DecimalType
 	case record.FieldSymbol:
-		return dict(f.Name)
+		typ = DictStringType
 	case record.FieldName, record.FieldText:
-		return str(f.Name)
+		typ = arrow.BinaryTypes.String
+	case record.FieldBool:
+		typ = arrow.FixedWidthTypes.Boolean
+	default:
+		panic(fmt.Sprintf("columnar: field %s has no column type", f.Name))
 	}
-	panic(fmt.Sprintf("columnar: field %s has no column type", f.Name))
+	return arrow.Field{Name: f.Name, Type: typ, Nullable: f.Null}
 }
 
 // schemaFrom is the micro-batch schema of a field table.
@@ -42,9 +47,18 @@ func schemaFrom[T any](fields []record.Field[T]) *arrow.Schema {
 	return schemaOf(fs...)
 }
 
-// newCodec builds the codec of dataset ds from its field table.
-func newCodec[T any](ds Dataset, fields []record.Field[T]) *Codec[T] {
-	c := &Codec[T]{Dataset: ds, Fields: fields, Schema: schemaFrom(fields)}
+// newCodec builds the codec of dataset ds from its field table, then the
+// columns added to the dataset later (see Codec.Added), which must store
+// zero as null.
+func newCodec[T any](ds Dataset, fields []record.Field[T], added ...record.Field[T]) *Codec[T] {
+	for _, f := range added {
+		if !f.Null {
+			panic(fmt.Sprintf("columnar: %s: added column %s must be nullable", ds, f.Name))
+		}
+	}
+	base := len(fields)
+	fields = append(fields[:base:base], added...)
+	c := &Codec[T]{Dataset: ds, Fields: fields, Schema: schemaFrom(fields), base: base}
 	var fixed []func(*T) int64
 	appends := make([]func(array.Builder, *T), len(fields))
 	for i := range fields {
@@ -57,22 +71,18 @@ func newCodec[T any](ds Dataset, fields []record.Field[T]) *Codec[T] {
 			appends[i] = func(b array.Builder, v *T) { appendI64(b, get(v)) }
 		case record.FieldTime:
 			appends[i] = func(b array.Builder, v *T) { appendTS(b, get(v)) }
-			if f.Null {
-				appends[i] = func(b array.Builder, v *T) {
-					if t := get(v); t != 0 {
-						appendTS(b, t)
-					} else {
-						b.AppendNull()
-					}
-				}
-			}
 		case record.FieldFixed:
 			appends[i] = func(b array.Builder, v *T) { appendDec(b, record.Fixed(get(v))) }
 			fixed = append(fixed, get)
 		case record.FieldSymbol:
 			appends[i] = func(b array.Builder, v *T) { appendDict(b, str(v)) }
+		case record.FieldBool:
+			appends[i] = func(b array.Builder, v *T) { appendBool(b, get(v) != 0) }
 		default:
 			appends[i] = func(b array.Builder, v *T) { appendStr(b, str(v)) }
+		}
+		if f.Null {
+			appends[i] = nullWhenZero(f, appends[i])
 		}
 	}
 	c.check = func(v *T) error {
@@ -89,9 +99,12 @@ func newCodec[T any](ds Dataset, fields []record.Field[T]) *Codec[T] {
 		}
 	}
 	c.decode = func(cs *cols) func(int, *T) {
-		sets := make([]func(int, *T), len(fields))
+		sets := make([]func(int, *T), 0, len(fields))
 		for i := range fields {
-			sets[i] = setter(cs, &fields[i])
+			if c.Added(i) && !cs.has(fields[i].Name) {
+				continue // a file written before the column was added: zero
+			}
+			sets = append(sets, setter(cs, &fields[i]))
 		}
 		return func(row int, v *T) {
 			for _, set := range sets {
@@ -102,7 +115,24 @@ func newCodec[T any](ds Dataset, fields []record.Field[T]) *Codec[T] {
 	return c
 }
 
-// setter reads field f of a row from its column in cs.
+// nullWhenZero wraps the appender of field f to append a null for a zero
+// value.
+func nullWhenZero[T any](f *record.Field[T], appendValue func(array.Builder, *T)) func(array.Builder, *T) {
+	zero := func(v *T) bool { return f.Int(v) == 0 }
+	if f.Int == nil {
+		zero = func(v *T) bool { return f.Str(v) == "" }
+	}
+	return func(b array.Builder, v *T) {
+		if zero(v) {
+			b.AppendNull()
+		} else {
+			appendValue(b, v)
+		}
+	}
+}
+
+// setter reads field f of a row from its column in cs; a null reads as
+// zero.
 func setter[T any](cs *cols, f *record.Field[T]) func(int, *T) {
 	set, setStr := f.SetInt, f.SetStr
 	switch f.Type {
@@ -118,6 +148,15 @@ func setter[T any](cs *cols, f *record.Field[T]) func(int, *T) {
 	case record.FieldFixed:
 		get := cs.dec(f.Name)
 		return func(i int, v *T) { set(v, int64(get(i))) }
+	case record.FieldBool:
+		get := cs.bool(f.Name)
+		return func(i int, v *T) {
+			if get(i) {
+				set(v, 1)
+			} else {
+				set(v, 0)
+			}
+		}
 	default:
 		get := cs.str(f.Name)
 		return func(i int, v *T) { setStr(v, get(i)) }

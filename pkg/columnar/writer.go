@@ -64,6 +64,7 @@ type partBuffers struct {
 	profits *buffer[record.Profit]
 	rejects *buffer[record.Reject]
 	book    *buffer[BookRow]
+	status  *buffer[record.Status]
 }
 
 var _ stream.BatchSink = (*BatchWriter)(nil)
@@ -119,6 +120,8 @@ func (w *BatchWriter) part(p int32) *partBuffers {
 			pb.rejects = addBuffer(pb, RejectCodec)
 		case Book:
 			pb.book = addBuffer(pb, BookCodec)
+		case Statuses:
+			pb.status = addBuffer(pb, StatusCodec)
 		}
 	}
 	w.parts[p] = pb
@@ -188,6 +191,8 @@ func (w *BatchWriter) Emit(r record.Record) {
 		pb.profits.add(w, r, w.see(r.WindowStart))
 	case *record.Reject:
 		pb.rejects.add(w, r, w.watermark)
+	case *record.Status:
+		pb.status.add(w, r, w.see(r.Time))
 	case *record.BookUpdate:
 		if pb.book == nil {
 			return

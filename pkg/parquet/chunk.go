@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"io"
 	"math/bits"
+	"slices"
 	"sync"
 
 	"github.com/apache/thrift/lib/go/thrift"
@@ -26,9 +27,9 @@ type fileWriter struct {
 
 	intCols [][]int64  // the row group's integer columns, by column
 	strCols [][]string // the row group's string columns, by column
-	ints    []int64    // the current column's values (0 for a null optional value)
+	ints    []int64    // the current column's values (an optional column's non-null ones)
 	strs    []string   // the current column's values, for string kinds
-	levels  []uint64   // definition levels of an optional column
+	defs    []uint64   // definition levels of an optional column, by row
 	buf     []byte     // a page before compression
 	scratch []uint64
 	ranks   []uint32 // each dictionary word's place in sorted order
@@ -100,42 +101,84 @@ func (f *fileWriter) page(h *pq.PageHeader, raw []byte) (comp, uncomp int64) {
 }
 
 func physical(k kind) pq.Type {
-	if k.isString() {
+	switch {
+	case k.isString():
 		return pq.Type_BYTE_ARRAY
+	case k == kBool:
+		return pq.Type_BOOLEAN
 	}
 	return pq.Type_INT64
 }
 
-// pageEnd is where the page starting at lo ends: after about pageBytes
-// bytes of PLAIN values.
-func (f *fileWriter) pageEnd(k kind, lo, n int) int {
-	if !k.isString() {
-		return min(n, lo+max(1, f.pageBytes/8))
+// pageEnd is where the page starting at row lo (value v) ends, row hi and
+// value vhi: after about pageBytes bytes of PLAIN values.
+func (f *fileWriter) pageEnd(k kind, opt bool, lo, v, n int) (hi, vhi int) {
+	if !k.isString() && !opt {
+		hi = min(n, lo+max(1, f.pageBytes/8))
+		return hi, hi
 	}
-	size, hi := 0, lo
+	size := 0
+	hi, vhi = lo, v
 	for hi < n && (hi == lo || size < f.pageBytes) {
-		size += 4 + len(f.strs[hi])
+		if !opt || f.defs[hi] == 1 {
+			if k.isString() {
+				size += 4 + len(f.strs[vhi])
+			} else {
+				size += 8
+			}
+			vhi++
+		}
 		hi++
 	}
-	return hi
+	return hi, vhi
 }
 
-// chunk writes the column chunk of the first n values of f.ints or f.strs.
-func (f *fileWriter) chunk(k kind, name string, n int) *pq.ColumnChunk {
+// define sets the definition levels of the first n values of an optional
+// column (0 for a zero value, which is null) and moves the non-null values
+// to the front of f.ints or f.strs; it returns their number.
+func (f *fileWriter) define(k kind, n int) int {
+	f.defs = slices.Grow(f.defs[:0], n)[:n]
+	nv := 0
+	for i := range n {
+		var null bool
+		if k.isString() {
+			null = f.strs[i] == ""
+			f.strs[nv] = f.strs[i]
+		} else {
+			null = f.ints[i] == 0
+			f.ints[nv] = f.ints[i]
+		}
+		f.defs[i] = uint64(boolBit(!null))
+		if !null {
+			nv++
+		}
+	}
+	return nv
+}
+
+// chunk writes the column chunk of the first n values of f.ints or f.strs
+// (rows of an optional column whose zero values are null when opt).
+func (f *fileWriter) chunk(k kind, opt bool, name string, n int) *pq.ColumnChunk {
 	md := &pq.ColumnMetaData{Type: physical(k), PathInSchema: []string{name}, Codec: f.codec,
 		NumValues: int64(n), DataPageOffset: f.off}
 	cc := &pq.ColumnChunk{FileOffset: f.off, MetaData: md}
+	nv := n
+	if opt {
+		nv = f.define(k, n)
+	}
 	enc := pq.Encoding_PLAIN
 	switch k {
 	case kU64, kI64, kTS:
-		enc = pq.Encoding_DELTA_BINARY_PACKED
+		if !opt {
+			enc = pq.Encoding_DELTA_BINARY_PACKED
+		}
 	case kDec:
-		if f.i64s.build(f.ints[:n], func(int64) int { return 8 }, f.pageBytes) {
+		if nv > 0 && f.i64s.build(f.ints[:nv], func(int64) int { return 8 }, f.pageBytes) {
 			f.buf = appendPlainInt64s(f.buf[:0], f.i64s.values)
 			enc = f.dictPage(md, len(f.i64s.values))
 		}
 	case kStr:
-		if f.words.build(f.strs[:n], func(s string) int { return 4 + len(s) }, f.pageBytes) {
+		if nv > 0 && f.words.build(f.strs[:nv], func(s string) int { return 4 + len(s) }, f.pageBytes) {
 			f.buf = appendPlainStrings(f.buf[:0], f.words.values)
 			enc = f.dictPage(md, len(f.words.values))
 			f.rankWords()
@@ -146,21 +189,22 @@ func (f *fileWriter) chunk(k kind, name string, n int) *pq.ColumnChunk {
 		md.Encodings = []pq.Encoding{pq.Encoding_PLAIN, pq.Encoding_RLE, enc}
 	}
 	var all stat
-	for lo := 0; lo < n; {
-		hi := f.pageEnd(k, lo, n)
+	for lo, v := 0, 0; lo < n; {
+		hi, vhi := f.pageEnd(k, opt, lo, v, n)
 		var st stat
 		if k == kStr && enc == pq.Encoding_PLAIN_DICTIONARY {
-			st = f.wordStat(lo, hi)
+			st = f.wordStat(v, vhi)
 		} else {
-			st = f.stat(k, lo, hi)
+			st = f.stat(k, v, vhi)
 		}
+		st.nulls = int64(hi - lo - (vhi - v))
 		f.buf = f.buf[:0]
-		if k == kTSOpt {
+		if opt {
 			f.buf = f.appendLevels(f.buf, lo, hi)
 		}
 		switch enc {
 		case pq.Encoding_DELTA_BINARY_PACKED:
-			f.buf = appendDelta(f.buf, f.ints[lo:hi])
+			f.buf = appendDelta(f.buf, f.ints[v:vhi])
 		case pq.Encoding_PLAIN_DICTIONARY:
 			ids, size := f.i64s.ids, len(f.i64s.values)
 			if k == kStr {
@@ -168,16 +212,15 @@ func (f *fileWriter) chunk(k kind, name string, n int) *pq.ColumnChunk {
 			}
 			w := uint(max(1, bits.Len(uint(size-1))))
 			f.buf = append(f.buf, byte(w))
-			f.buf, f.scratch = appendHybrid(f.buf, ids[lo:hi], w, f.scratch)
+			f.buf, f.scratch = appendHybrid(f.buf, ids[v:vhi], w, f.scratch)
 		default:
-			if k.isString() {
-				f.buf = appendPlainStrings(f.buf, f.strs[lo:hi])
-			} else {
-				for _, v := range f.ints[lo:hi] {
-					if v != 0 || k != kTSOpt {
-						f.buf = binary.LittleEndian.AppendUint64(f.buf, uint64(v))
-					}
-				}
+			switch {
+			case k.isString():
+				f.buf = appendPlainStrings(f.buf, f.strs[v:vhi])
+			case k == kBool:
+				f.buf = appendPlainBools(f.buf, f.ints[v:vhi])
+			default:
+				f.buf = appendPlainInt64s(f.buf, f.ints[v:vhi])
 			}
 		}
 		h := &pq.PageHeader{Type: pq.PageType_DATA_PAGE, DataPageHeader: &pq.DataPageHeader{
@@ -188,7 +231,7 @@ func (f *fileWriter) chunk(k kind, name string, n int) *pq.ColumnChunk {
 		md.TotalCompressedSize += c
 		md.TotalUncompressedSize += u
 		all.merge(k, st)
-		lo = hi
+		lo, v = hi, vhi
 	}
 	md.Statistics = all.thrift(k)
 	return cc
@@ -208,16 +251,12 @@ func (f *fileWriter) dictPage(md *pq.ColumnMetaData, size int) pq.Encoding {
 	return pq.Encoding_PLAIN_DICTIONARY
 }
 
-// appendLevels appends the definition levels of values lo..hi of an
+// appendLevels appends the definition levels of rows lo..hi of an
 // optional column (0 is null): a 4-byte length, then the hybrid runs.
 func (f *fileWriter) appendLevels(dst []byte, lo, hi int) []byte {
-	f.levels = f.levels[:0]
-	for _, v := range f.ints[lo:hi] {
-		f.levels = append(f.levels, uint64(boolBit(v != 0)))
-	}
 	at := len(dst)
 	dst = append(dst, 0, 0, 0, 0)
-	dst, f.scratch = appendHybrid(dst, f.levels, 1, f.scratch)
+	dst, f.scratch = appendHybrid(dst, f.defs[lo:hi], 1, f.scratch)
 	binary.LittleEndian.PutUint32(dst[at:], uint32(len(dst)-at-4))
 	return dst
 }

@@ -15,11 +15,15 @@
 //
 // Column types: timestamps INT64 TIMESTAMP(MILLIS, isAdjustedToUTC=true);
 // prices and quantities INT64 DECIMAL(18,8) holding record.Fixed unchanged;
-// strings BYTE_ARRAY STRING; ids INT64 UINT_64. Ids and timestamps are
-// DELTA_BINARY_PACKED; prices, quantities and short strings
-// dictionary-encoded (PLAIN when a chunk's dictionary would pass
-// Options.PageBytes); free text and optional timestamps PLAIN; pages
-// zstd-compressed (or snappy). Every page and column chunk carries
+// strings BYTE_ARRAY STRING; ids INT64 UINT_64; flags BOOLEAN. Columns are
+// REQUIRED but for the fields that store zero as null (record.Field.Null),
+// which are OPTIONAL: a zero value is a null, only the non-null values are
+// encoded. Ids and timestamps are DELTA_BINARY_PACKED; prices, quantities
+// and short strings dictionary-encoded (PLAIN when a chunk's dictionary
+// would pass Options.PageBytes, or when it has no non-null value); free
+// text, flags and optional timestamps PLAIN; pages zstd-compressed (or
+// snappy). A file without a column added to its dataset later
+// (columnar.Codec.Added) reads as null there. Every page and column chunk carries
 // statistics in the column's type-defined order (column_orders is set, so
 // readers use min_value/max_value, unsigned for UINT_64). Files are
 // deterministic: the same rows give the same bytes (created_by is fixed,

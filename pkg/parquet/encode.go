@@ -150,3 +150,20 @@ func appendPlainStrings(dst []byte, vals []string) []byte {
 	}
 	return dst
 }
+
+// appendPlainBools appends vals (0 or 1) in PLAIN: bit-packed, LSB first,
+// the last byte zero-padded.
+func appendPlainBools(dst []byte, vals []int64) []byte {
+	var b byte
+	for i, v := range vals {
+		b |= byte(v&1) << (i % 8)
+		if i%8 == 7 {
+			dst = append(dst, b)
+			b = 0
+		}
+	}
+	if len(vals)%8 != 0 {
+		dst = append(dst, b)
+	}
+	return dst
+}

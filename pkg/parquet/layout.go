@@ -15,53 +15,78 @@ import (
 type kind uint8
 
 const (
-	kU64   kind = iota // INT64 UINT_64, delta-encoded
-	kI64               // INT64
-	kTS                // INT64 TIMESTAMP(MILLIS, UTC), delta-encoded
-	kTSOpt             // kTS, OPTIONAL: 0 is stored as null
-	kDec               // INT64 DECIMAL(18,8), dictionary-encoded
-	kStr               // BYTE_ARRAY STRING, dictionary-encoded
-	kText              // BYTE_ARRAY STRING, plain (free text)
+	kU64  kind = iota // INT64 UINT_64, delta-encoded
+	kI64              // INT64
+	kTS               // INT64 TIMESTAMP(MILLIS, UTC), delta-encoded
+	kDec              // INT64 DECIMAL(18,8), dictionary-encoded
+	kStr              // BYTE_ARRAY STRING, dictionary-encoded
+	kText             // BYTE_ARRAY STRING, plain (free text)
+	kBool             // BOOLEAN, plain
 )
 
-func (k kind) tag() string {
+// tag is the parquet-go schema tag of a column of kind k; opt makes it
+// OPTIONAL (a zero value is stored as null).
+func (k kind) tag(opt bool) string {
+	rep := "REQUIRED"
+	if opt {
+		rep = "OPTIONAL"
+	}
+	var t string
 	switch k {
 	case kU64:
-		return "type=INT64, convertedtype=UINT_64, encoding=DELTA_BINARY_PACKED, repetitiontype=REQUIRED"
+		t = "type=INT64, convertedtype=UINT_64, encoding=DELTA_BINARY_PACKED"
 	case kI64:
-		return "type=INT64, convertedtype=INT_64, encoding=DELTA_BINARY_PACKED, repetitiontype=REQUIRED"
+		t = "type=INT64, convertedtype=INT_64, encoding=DELTA_BINARY_PACKED"
 	case kTS:
-		return "type=INT64, convertedtype=TIMESTAMP_MILLIS, logicaltype=TIMESTAMP, logicaltype.isadjustedtoutc=true, logicaltype.unit=MILLIS, encoding=DELTA_BINARY_PACKED, repetitiontype=REQUIRED"
-	case kTSOpt:
-		// PLAIN: parquet-go writes an unreadable DELTA_BINARY_PACKED page
-		// when every value of the page is null.
-		return "type=INT64, convertedtype=TIMESTAMP_MILLIS, logicaltype=TIMESTAMP, logicaltype.isadjustedtoutc=true, logicaltype.unit=MILLIS, encoding=PLAIN, repetitiontype=OPTIONAL"
+		t = "type=INT64, convertedtype=TIMESTAMP_MILLIS, logicaltype=TIMESTAMP, logicaltype.isadjustedtoutc=true, logicaltype.unit=MILLIS, encoding=DELTA_BINARY_PACKED"
+		if opt {
+			// PLAIN: parquet-go writes an unreadable DELTA_BINARY_PACKED
+			// page when every value of the page is null.
+			t = strings.Replace(t, "DELTA_BINARY_PACKED", "PLAIN", 1)
+		}
 	case kDec:
-		return "type=INT64, convertedtype=DECIMAL, scale=8, precision=18, encoding=PLAIN_DICTIONARY, repetitiontype=REQUIRED"
+		t = "type=INT64, convertedtype=DECIMAL, scale=8, precision=18, encoding=PLAIN_DICTIONARY"
 	case kStr:
-		return "type=BYTE_ARRAY, convertedtype=UTF8, encoding=PLAIN_DICTIONARY, repetitiontype=REQUIRED"
+		t = "type=BYTE_ARRAY, convertedtype=UTF8, encoding=PLAIN_DICTIONARY"
+	case kBool:
+		t = "type=BOOLEAN, encoding=PLAIN"
 	default:
-		return "type=BYTE_ARRAY, convertedtype=UTF8, encoding=PLAIN, repetitiontype=REQUIRED"
+		t = "type=BYTE_ARRAY, convertedtype=UTF8, encoding=PLAIN"
 	}
+	return t + ", repetitiontype=" + rep
 }
 
 func (k kind) isString() bool { return k == kStr || k == kText }
 
 // column is one Parquet column of a record type: how to get and set it.
 type column[T any] struct {
-	name   string
-	kind   kind
+	name string
+	kind kind
+	// opt: OPTIONAL, a zero value is stored as null (record.Field.Null).
+	opt bool
+	// added: a column added to the dataset later (columnar.Codec.Added):
+	// files written before it lack it, and read as null there.
+	added  bool
 	i64    func(*T) int64
 	str    func(*T) string
 	setI64 func(*T, int64)
 	setStr func(*T, string)
 }
 
+// zero reports whether row holds the column's zero value (null when opt).
+func (c *column[T]) zero(row *T) bool {
+	if c.str != nil {
+		return c.str(row) == ""
+	}
+	return c.i64(row) == 0
+}
+
 // columnOf is the Parquet column of one record table field: FieldID is
-// kU64, FieldCount kI64, FieldTime kTS (kTSOpt when zero is null),
-// FieldFixed kDec, FieldSymbol and FieldName kStr, FieldText kText.
-func columnOf[T any](f *record.Field[T]) column[T] {
-	c := column[T]{name: f.Name, i64: f.Int, str: f.Str, setI64: f.SetInt, setStr: f.SetStr}
+// kU64, FieldCount kI64, FieldTime kTS, FieldFixed kDec, FieldSymbol and
+// FieldName kStr, FieldText kText, FieldBool kBool; OPTIONAL when the
+// field stores zero as null.
+func columnOf[T any](f *record.Field[T], added bool) column[T] {
+	c := column[T]{name: f.Name, opt: f.Null, added: added, i64: f.Int, str: f.Str, setI64: f.SetInt, setStr: f.SetStr}
 	switch f.Type {
 	case record.FieldID:
 		c.kind = kU64
@@ -69,15 +94,14 @@ func columnOf[T any](f *record.Field[T]) column[T] {
 		c.kind = kI64
 	case record.FieldTime:
 		c.kind = kTS
-		if f.Null {
-			c.kind = kTSOpt
-		}
 	case record.FieldFixed:
 		c.kind = kDec
 	case record.FieldSymbol, record.FieldName:
 		c.kind = kStr
 	case record.FieldText:
 		c.kind = kText
+	case record.FieldBool:
+		c.kind = kBool
 	default:
 		panic(fmt.Sprintf("parquet: field %s has no column type", f.Name))
 	}
@@ -109,7 +133,7 @@ func newLayout[T any](c *columnar.Codec[T], setIns func(*T, string)) *Layout[T] 
 		if setIns != nil && c.Fields[i].Name == "instrument" {
 			continue
 		}
-		cols = append(cols, columnOf(&c.Fields[i]))
+		cols = append(cols, columnOf(&c.Fields[i], c.Added(i)))
 	}
 	var b strings.Builder
 	b.WriteString(`{"Tag":"name=bourse, repetitiontype=REQUIRED","Fields":[`)
@@ -117,7 +141,7 @@ func newLayout[T any](c *columnar.Codec[T], setIns func(*T, string)) *Layout[T] 
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, `{"Tag":"name=%s, %s"}`, col.name, col.kind.tag())
+		fmt.Fprintf(&b, `{"Tag":"name=%s, %s"}`, col.name, col.kind.tag(col.opt))
 	}
 	b.WriteString(`]}`)
 	l := &Layout[T]{Codec: c, SetInstrument: setIns, cols: cols, schema: b.String()}
@@ -159,7 +183,8 @@ type trade = record.Trade
 
 // The layouts of the datasets, built from the record field tables.
 var (
-	// OrderLayout stores orders; expires_at 0 (never) is null.
+	// OrderLayout stores orders; expires_at 0 (never) is null, and so are
+	// the exchange-rule fields an order does not set (post_only false).
 	OrderLayout = newLayout(columnar.OrderCodec, func(o *record.Order, s string) { o.Instrument = s })
 	// TradeLayout stores trades.
 	TradeLayout = newLayout(columnar.TradeCodec, func(t *record.Trade, s string) { t.Instrument = s })
@@ -176,4 +201,6 @@ var (
 	// BookLayout stores book rows: one price level change per row (see
 	// record.BookRow); bid* and ask* are 0 when that side is empty.
 	BookLayout = newLayout(columnar.BookCodec, func(r *record.BookRow, s string) { r.Instrument = s })
+	// StatusLayout stores trading phase changes.
+	StatusLayout = newLayout(columnar.StatusCodec, func(r *record.Status, s string) { r.Instrument = s })
 )

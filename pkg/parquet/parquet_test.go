@@ -93,6 +93,7 @@ func TestRoundTripEveryLayout(t *testing.T) {
 	check(t, parquet.SMALayout, s.SMAs)
 	check(t, parquet.ProfitLayout, s.Profits)
 	check(t, parquet.RejectLayout, s.Rejects)
+	check(t, parquet.StatusLayout, s.Statuses)
 }
 
 func TestReadMixedDirectory(t *testing.T) {

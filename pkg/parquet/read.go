@@ -20,7 +20,9 @@ const readBatchRows = 64 * 1024
 
 // ReadFile calls fn for each row of the Parquet file at path. The
 // instrument, which is a partition key, is taken from an "instrument=..."
-// directory of the path. The record passed to fn is reused between calls.
+// directory of the path. A file without a column added to the dataset
+// after it was written (the orders' exchange-rule fields) reads as null
+// (zero) there; any other missing column is an ErrFile error. The record passed to fn is reused between calls.
 func (l *Layout[T]) ReadFile(path string, fn func(*T) error) (err error) {
 	instrument, err := InstrumentOf(path)
 	if err != nil {
@@ -43,11 +45,16 @@ func (l *Layout[T]) ReadFile(path string, fn func(*T) error) (err error) {
 	}
 	defer pr.ReadStop()
 	root := pr.SchemaHandler.GetRootExName()
+	cols := make([]column[T], 0, len(l.cols))
 	for _, c := range l.cols {
 		p := common.ReformPathStr(root + "." + c.name)
 		if _, err := pr.SchemaHandler.ConvertToInPathStr(p); err != nil {
+			if c.added {
+				continue // a file written before the column was added: null
+			}
 			return fmt.Errorf("%s: %w: no column %q", path, ErrFile, c.name)
 		}
+		cols = append(cols, c)
 	}
 	total := pr.GetNumRows()
 	rows := make([]T, 0, min(total, readBatchRows))
@@ -55,7 +62,7 @@ func (l *Layout[T]) ReadFile(path string, fn func(*T) error) (err error) {
 		n := min(total-done, readBatchRows)
 		rows = rows[:n]
 		clear(rows)
-		for _, c := range l.cols {
+		for _, c := range cols {
 			vals, _, defs, err := pr.ReadColumnByPath(common.ReformPathStr(root+"."+c.name), n)
 			if err != nil {
 				return fmt.Errorf("%s: column %s: %w", path, c.name, err)
@@ -64,7 +71,7 @@ func (l *Layout[T]) ReadFile(path string, fn func(*T) error) (err error) {
 				return fmt.Errorf("%s: column %s: %w: %d values, want %d", path, c.name, ErrFile, len(vals), n)
 			}
 			for i, v := range vals {
-				if v == nil || (len(defs) > i && c.kind == kTSOpt && defs[i] == 0) {
+				if v == nil || (len(defs) > i && c.opt && defs[i] == 0) {
 					continue
 				}
 				if err := set(&rows[i], c, v); err != nil {
@@ -92,6 +99,10 @@ func set[T any](row *T, c column[T], v interface{}) error {
 			return fmt.Errorf("%w: value %T, want string", ErrFile, v)
 		}
 		c.setStr(row, s)
+		return nil
+	}
+	if b, ok := v.(bool); ok && c.kind == kBool {
+		c.setI64(row, boolBit(b))
 		return nil
 	}
 	x, ok := v.(int64)

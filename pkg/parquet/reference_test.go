@@ -61,17 +61,22 @@ func (m *refMarshaller[T]) marshal(src []interface{}, sh *schema.SchemaHandler) 
 		t.RepetitionLevels = make([]int32, n)
 		t.DefinitionLevels = make([]int32, n)
 		vals := make([]interface{}, n)
+		if col.opt {
+			t.MaxDefinitionLevel = 1
+		}
 		for i := range m.rows {
+			r := &m.rows[i]
+			if col.opt && col.zero(r) {
+				continue
+			}
+			t.DefinitionLevels[i] = t.MaxDefinitionLevel
 			switch {
 			case col.kind.isString():
-				vals[i] = col.str(&m.rows[i])
-			case col.kind == kTSOpt:
-				t.MaxDefinitionLevel = 1
-				if v := col.i64(&m.rows[i]); v != 0 {
-					vals[i], t.DefinitionLevels[i] = v, 1
-				}
+				vals[i] = col.str(r)
+			case col.kind == kBool:
+				vals[i] = col.i64(r) != 0
 			default:
-				vals[i] = col.i64(&m.rows[i])
+				vals[i] = col.i64(r)
 			}
 		}
 		t.Values = vals

@@ -94,3 +94,8 @@ func ReadProfits(path string, fn func(*record.Profit) error) error {
 func ReadRejects(path string, fn func(*record.Reject) error) error {
 	return Read(RejectLayout, path, fn)
 }
+
+// ReadStatuses replays trading phase changes from path (see Read).
+func ReadStatuses(path string, fn func(*record.Status) error) error {
+	return Read(StatusLayout, path, fn)
+}

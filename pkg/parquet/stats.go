@@ -25,9 +25,13 @@ func less(k kind, a, b int64) bool {
 	return a < b
 }
 
-// stat computes the statistics of values lo..hi of the current column.
+// stat computes the statistics of values lo..hi of the current column
+// (nulls excluded: the caller counts them).
 func (f *fileWriter) stat(k kind, lo, hi int) stat {
 	var s stat
+	if lo == hi {
+		return s
+	}
 	if k.isString() {
 		vals := f.strs[lo:hi]
 		s.has, s.minS, s.maxS = true, vals[0], vals[0]
@@ -42,8 +46,6 @@ func (f *fileWriter) stat(k kind, lo, hi int) stat {
 	}
 	for _, v := range f.ints[lo:hi] {
 		switch {
-		case k == kTSOpt && v == 0:
-			s.nulls++
 		case !s.has:
 			s.has, s.minI, s.maxI = true, v, v
 		case less(k, v, s.minI):
@@ -83,8 +85,13 @@ func (s stat) thrift(k kind) *pq.Statistics {
 	if !s.has {
 		return t
 	}
-	if k.isString() {
+	switch {
+	case k.isString():
 		t.MinValue, t.MaxValue = []byte(s.minS), []byte(s.maxS)
+		return t
+	case k == kBool:
+		t.MinValue, t.MaxValue = []byte{byte(s.minI)}, []byte{byte(s.maxI)}
+		t.Min, t.Max = t.MinValue, t.MaxValue
 		return t
 	}
 	t.MinValue = binary.LittleEndian.AppendUint64(nil, uint64(s.minI))
@@ -112,6 +119,9 @@ func (f *fileWriter) rankWords() {
 
 // wordStat is stat for values lo..hi of a dictionary-encoded string column.
 func (f *fileWriter) wordStat(lo, hi int) stat {
+	if lo == hi {
+		return stat{}
+	}
 	ids := f.words.ids[lo:hi]
 	lo, hi = int(f.ranks[ids[0]]), int(f.ranks[ids[0]])
 	for _, id := range ids[1:] {

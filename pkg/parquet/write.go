@@ -62,7 +62,7 @@ func (l *Layout[T]) Write(w io.Writer, rows []T, opt Options) error {
 		rg := &pq.RowGroup{NumRows: int64(len(group))}
 		for ci, col := range l.cols {
 			f.ints, f.strs = f.intCols[ci], f.strCols[ci]
-			cc := f.chunk(col.kind, col.name, len(group))
+			cc := f.chunk(col.kind, col.opt, col.name, len(group))
 			rg.Columns = append(rg.Columns, cc)
 			rg.TotalByteSize += cc.MetaData.TotalUncompressedSize
 		}

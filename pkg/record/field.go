@@ -29,8 +29,8 @@ const (
 	FieldText
 	// FieldLevels is a JSON array of book levels; it has no column.
 	FieldLevels
-	// FieldBool is a JSON true or false (Int 1 or 0); no dataset has a
-	// column of it yet.
+	// FieldBool is a JSON true or false (Int 1 or 0): Arrow bool, Parquet
+	// BOOLEAN.
 	FieldBool
 )
 
@@ -49,7 +49,8 @@ type Field[T any] struct {
 	// Omit: the JSON encoder leaves the field out when it is zero (0, "",
 	// an unset side).
 	Omit bool
-	// Null: Arrow and Parquet store a zero value as null.
+	// Null: Arrow and Parquet store a zero value (0, "", false) as null,
+	// and read a null as zero.
 	Null bool
 	// Required: the decoders reject a record without the field
 	// (MISSING_FIELD). Order fields required only for some actions are

@@ -48,7 +48,7 @@ var kinds = [NumKinds]KindInfo{
 	KindReject:       {"reject", "rejects", "bourse-rejects", "rejects-topic", "rejected input records topic", "rejects"},
 	KindBook:         {"book", "book updates", "book", "book-topic", "book updates topic (match's market data feed)", "book"},
 	KindBookSnapshot: {"book_snapshot", "book snapshots", "book-snapshots", "book-snapshots-topic", "compacted book snapshots topic", ""},
-	KindStatus:       {"status", "statuses", "instrument-status", "status-topic", "trading phase changes topic (match with --session or halts)", ""},
+	KindStatus:       {"status", "statuses", "instrument-status", "status-topic", "trading phase changes topic (match with --session or halts)", "status"},
 }
 
 // Info returns what k is.

@@ -125,8 +125,8 @@ type Order struct {
 }
 
 // OrderFields is the table of Order (the order input format) and the
-// columns of the orders dataset. Ticks and Lots are derived, not fields.
-// The rules' fields follow in OrderRuleFields.
+// first columns of the orders dataset. Ticks and Lots are derived, not
+// fields. The rules' fields follow in OrderRuleFields.
 var OrderFields = []Field[Order]{
 	idField("id", func(o *Order) *uint64 { return &o.ID }).required(),
 	stringField("instrument", FieldSymbol, func(o *Order) *string { return &o.Instrument }).required(),

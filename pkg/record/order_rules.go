@@ -31,13 +31,14 @@ func (s STP) String() string {
 // OrderRuleFields is the table of the order fields of the opt-in exchange
 // rules (docs/CONTRACT.md, "Exchange rules"), written after OrderFields'
 // and omitted when zero, so that an order that uses no rule encodes as
-// before. They are not columns of the orders dataset (pkg/columnar
-// refuses to archive an order that sets them rather than drop them).
+// before. They are the last columns of the orders dataset, null when zero
+// (false for post_only); archives written before they were columns lack
+// them, and read as orders that use no rule.
 var OrderRuleFields = []Field[Order]{
-	fixedField("stop_price", func(o *Order) *Fixed { return &o.StopPrice }).omit(),
-	fixedField("display_quantity", func(o *Order) *Fixed { return &o.Display }).omit(),
-	boolField("post_only", func(o *Order) *bool { return &o.PostOnly }).omit(),
-	enumField("stp", func(o *Order) *STP { return &o.STP }, stpValue, STPCancelNewest, STPCancelOldest, STPCancelBoth).omit(),
+	fixedField("stop_price", func(o *Order) *Fixed { return &o.StopPrice }).omit().null(),
+	fixedField("display_quantity", func(o *Order) *Fixed { return &o.Display }).omit().null(),
+	boolField("post_only", func(o *Order) *bool { return &o.PostOnly }).omit().null(),
+	enumField("stp", func(o *Order) *STP { return &o.STP }, stpValue, STPCancelNewest, STPCancelOldest, STPCancelBoth).omit().null(),
 }
 
 // UsesRules reports whether o sets any of OrderRuleFields.

@@ -18,7 +18,8 @@ const (
 )
 
 // OrderReplays reports whether OrderDecoder decodes AppendOrderJSON(o)
-// back to o (with Ticks and Lots zero) without an error.
+// back to o (with Ticks, Lots, StopTicks and DisplayLots zero) without an
+// error.
 func OrderReplays(o *Order) bool {
 	return validID(o.ID) && replayString(o.Instrument) && o.Instrument != "" && replayString(o.TraderID) &&
 		(o.Side == Buy || o.Side == Sell || o.Side == 0 && o.Action == Cancel) &&
@@ -26,7 +27,8 @@ func OrderReplays(o *Order) bool {
 		replayAmount(o.Quantity, o.Action != New) &&
 		replayAmount(o.Price, o.Action != New || o.Type != Limit) &&
 		replayTime(o.Time) && (o.ExpiresAt == 0 || replayTime(o.ExpiresAt)) &&
-		o.Ticks == 0 && o.Lots == 0
+		replayAmount(o.StopPrice, true) && replayAmount(o.Display, true) && o.STP <= STPCancelBoth &&
+		o.Ticks == 0 && o.Lots == 0 && o.StopTicks == 0 && o.DisplayLots == 0
 }
 
 // TradeReplays reports whether TradeDecoder decodes AppendTradeJSON(t)

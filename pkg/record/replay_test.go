@@ -21,6 +21,10 @@ func TestReplaysMatchRoundTrip(t *testing.T) {
 		o := Order{ID: ids[pick(len(ids))], Instrument: strs[pick(len(strs))], Side: Side(pick(4)), Type: OrderType(pick(3)),
 			TIF: TimeInForce(pick(4)), Action: Action(pick(4)), Price: amounts[pick(len(amounts))], Quantity: amounts[pick(len(amounts))],
 			Time: times[pick(len(times))], ExpiresAt: times[pick(len(times))], TraderID: strs[pick(len(strs))]}
+		if pick(2) == 0 {
+			o.StopPrice, o.Display = amounts[pick(len(amounts))], amounts[pick(len(amounts))]
+			o.PostOnly, o.STP = pick(2) == 0, STP(pick(5))
+		}
 		var back Order
 		err := DecodeOrder(AppendOrderJSON(nil, &o), &back)
 		if OrderReplays(&o) {

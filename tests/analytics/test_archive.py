@@ -4,7 +4,9 @@ tests/analytics/genarchive (Go) writes edge-value records as overlapping
 micro-batches, archives them with the archive job, and lists the rows it
 wrote in expected.json. These tests read the archive with pyarrow.dataset
 (Hive partitioning), pandas.read_parquet and DuckDB read_parquet(...,
-hive_partitioning=1), and check column types and every value.
+hive_partitioning=1), and check column types and every value, nulls
+included (the orders' exchange-rule columns are null where an order does
+not set the rule).
 """
 
 import datetime as dt
@@ -18,10 +20,16 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-DATASETS = ["orders", "trades", "events", "bars", "sma", "profit", "rejects"]
+DATASETS = ["orders", "trades", "events", "bars", "sma", "profit", "rejects", "status"]
+#: The orders' columns in file order; the exchange-rule ones, last, are
+#: nullable (OPTIONAL), as is expires_at.
+ORDER_COLUMNS = ["id", "txn_type", "quantity", "price", "order_timestamp", "order_type", "time_in_force",
+                 "expires_at", "trader_id", "action", "stop_price", "display_quantity", "post_only", "stp"]
+RULE_COLUMNS = ["stop_price", "display_quantity", "post_only", "stp"]
 UTC = dt.timezone.utc
 
 
@@ -77,6 +85,7 @@ ARROW_TYPE = {
     "str": pa.string(),
     "u64": pa.uint64(),
     "i64": pa.int64(),
+    "bool": pa.bool_(),
 }
 
 
@@ -106,7 +115,7 @@ def test_pandas(gen, name):
             assert isinstance(df[col].dtype, pd.DatetimeTZDtype), (col, df[col].dtype)
             assert str(df[col].dtype.tz) == "UTC"
         if kind == "dec":
-            assert all(isinstance(v, Decimal) for v in df[col]), col
+            assert all(isinstance(v, Decimal) for v in df[col] if v is not None), col
     cols = list(kinds)
     records = df.astype(object).where(df.notna(), None).to_dict("records")
     assert got_rows(records, cols) == expected_rows(exp, name, cols)
@@ -118,6 +127,7 @@ DUCK_TYPE = {
     "str": "VARCHAR",
     "u64": "UBIGINT",
     "i64": "BIGINT",
+    "bool": "BOOLEAN",
 }
 
 
@@ -173,3 +183,33 @@ def test_day_partitions_follow_event_time(gen):
         f"SELECT count(*) FROM {src} WHERE CAST(trade_timestamp AS DATE) <> dt"
     ).fetchone()[0]
     assert bad == 0
+
+
+def test_order_rule_columns(gen):
+    """The rule columns come last, OPTIONAL, null exactly where unset."""
+    root, exp = gen
+    files = sorted((root / "orders").rglob("*.parquet"))
+    assert files
+    for f in files:
+        schema = pq.read_schema(f)
+        assert schema.names == ORDER_COLUMNS, f
+        for field in schema:
+            assert field.nullable == (field.name in RULE_COLUMNS + ["expires_at"]), (f, field)
+    table = ds.dataset(root / "orders", format="parquet", partitioning="hive").to_table()
+    rows = exp["orders"]["rows"]
+    for col in RULE_COLUMNS:
+        want_nulls = sum(r[col] is None for r in rows)
+        assert 0 < want_nulls < len(rows), col  # the sample has both
+        assert table.column(col).null_count == want_nulls, col
+    assert set(table.column("stp").drop_null().to_pylist()) == {"CANCEL_NEWEST", "CANCEL_OLDEST", "CANCEL_BOTH"}
+    assert set(table.column("post_only").drop_null().to_pylist()) == {True}
+    con, src = duck(root, "orders")
+    got = con.execute(
+        f"SELECT count(*) FILTER (WHERE stop_price IS NOT NULL), count(*) FILTER (WHERE post_only), "
+        f"max(display_quantity) FROM {src}"
+    ).fetchone()
+    assert got == (
+        sum(r["stop_price"] is not None for r in rows),
+        sum(r["post_only"] is True for r in rows),
+        max(Decimal(r["display_quantity"]) for r in rows if r["display_quantity"] is not None),
+    )

@@ -17,18 +17,19 @@ const Day0 int64 = 1678579200000
 
 // Set is one record slice per dataset.
 type Set struct {
-	Orders  []record.Order
-	Trades  []record.Trade
-	Events  []record.Event
-	Bars    []record.Bar
-	SMAs    []record.SMA
-	Profits []record.Profit
-	Rejects []record.Reject
+	Orders   []record.Order
+	Trades   []record.Trade
+	Events   []record.Event
+	Bars     []record.Bar
+	SMAs     []record.SMA
+	Profits  []record.Profit
+	Rejects  []record.Reject
+	Statuses []record.Status
 }
 
 // Len is the total number of records.
 func (s *Set) Len() int {
-	return len(s.Orders) + len(s.Trades) + len(s.Events) + len(s.Bars) + len(s.SMAs) + len(s.Profits) + len(s.Rejects)
+	return len(s.Orders) + len(s.Trades) + len(s.Events) + len(s.Bars) + len(s.SMAs) + len(s.Profits) + len(s.Rejects) + len(s.Statuses)
 }
 
 // Instruments used by the samples.
@@ -39,8 +40,11 @@ var EdgeTimes = []int64{Day0 - 1, Day0, Day0 + 86_400_000 - 1, Day0 + 86_400_000
 
 var traders = []string{"T1", "trader-ü-日本", "", "Ωmega 🚀"}
 
+var phases = []string{"PRE_OPEN", "BUFFER", "CONTINUOUS", "HALTED", "CLOSED"}
+
 // Edge returns a small set with n records per dataset that covers the edge
-// values, spread over Day0-1 .. Day0+1.
+// values, spread over Day0-1 .. Day0+1. Orders set the exchange-rule
+// fields in turns (each alone, all at once, none), with edge values too.
 func Edge(n int) *Set {
 	s := &Set{}
 	big := record.MaxValue
@@ -65,6 +69,7 @@ func Edge(n int) *Set {
 			TIF: record.TimeInForce(i % 3), Action: record.Action(i % 3), Price: px, Quantity: qty,
 			Time: t, ExpiresAt: exp, TraderID: tr,
 		})
+		setRules(&s.Orders[i], i, big)
 		s.Trades = append(s.Trades, record.Trade{
 			TradeID: uint64(i + 1), Instrument: ins, Price: px, Quantity: qty,
 			BuyOrderID: uint64(2*i + 1), SellOrderID: ^uint64(i), BuyTrader: tr,
@@ -90,12 +95,31 @@ func Edge(n int) *Set {
 			Instrument: ins, WindowStart: t, WindowEnd: t + 300_000, AvgOpen: px, AvgClose: px / 2,
 			Profit: px/2 - px, Rank: int64(i%len(Instruments) + 1), Bars: int64(i%5 + 1),
 		})
+		s.Statuses = append(s.Statuses, record.Status{Instrument: ins, Phase: phases[i%len(phases)], Time: t})
 		s.Rejects = append(s.Rejects, record.Reject{
 			Source: fmt.Sprintf("trades/0@%d", i), Reason: record.ReasonBadField,
 			Message: traders[i%len(traders)], Raw: fmt.Sprintf(`{"n":%d}`, i),
 		})
 	}
 	return s
+}
+
+// setRules sets the exchange-rule fields of the i-th edge order: none for
+// i%6 == 0 (and so for most flows), one of them for 1..4, every one at
+// its edge value (big, the smallest unit) for 5.
+func setRules(o *record.Order, i int, big record.Fixed) {
+	switch i % 6 {
+	case 1:
+		o.StopPrice = o.Price + record.One
+	case 2:
+		o.Display = record.One
+	case 3:
+		o.PostOnly = true
+	case 4:
+		o.STP = record.STP(1 + i/6%3)
+	case 5:
+		o.StopPrice, o.Display, o.PostOnly, o.STP = big, 1, true, record.STPCancelBoth
+	}
 }
 
 // BulkTrades returns n trades over the instruments in trade-id order from
@@ -175,6 +199,9 @@ func Write(w *columnar.BatchWriter, s *Set, source string, first int64, perBatch
 	}
 	for i := range s.Rejects {
 		err = firstErr(err, step(func() { w.Emit(&s.Rejects[i]) }))
+	}
+	for i := range s.Statuses {
+		err = firstErr(err, step(func() { w.Emit(&s.Statuses[i]) }))
 	}
 	if err == nil && off > start {
 		err = w.Flush(stream.Range{Source: source, First: start, Last: off - 1})

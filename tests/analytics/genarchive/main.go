@@ -5,8 +5,9 @@
 // expected rows as OUT/expected.json.
 //
 // expected.json maps each dataset to {"columns": {name: kind}, "rows":
-// [...]}, kinds being ts (Unix ms), dec (decimal text), str, u64, i64;
-// the instrument is included, "" for the null partition.
+// [...]}, kinds being ts (Unix ms), dec (decimal text), str, u64, i64,
+// bool; null (JSON null) where the archive stores null; the instrument is
+// included, "" for the null partition.
 package main
 
 import (
@@ -71,6 +72,7 @@ func run(out string, n int) error {
 		"sma":     conv(s.SMAs, smaRow),
 		"profit":  conv(s.Profits, profitRow),
 		"rejects": conv(s.Rejects, rejectRow),
+		"status":  conv(s.Statuses, statusRow),
 	}
 	f, err := os.Create(filepath.Join(out, "expected.json"))
 	if err != nil {
@@ -108,15 +110,26 @@ func conv[T any](rows []T, row func(*T) []col) dataset {
 	return d
 }
 
-func orderRow(o *record.Order) []col {
-	var exp any
-	if o.ExpiresAt != 0 {
-		exp = o.ExpiresAt
+// orNull is v, or nil (null) when v is its type's zero value.
+func orNull[V comparable](v V) any {
+	var zero V
+	if v == zero {
+		return nil
 	}
+	return v
+}
+
+func orderRow(o *record.Order) []col {
 	return []col{{"id", "u64", o.ID}, {"instrument", "str", o.Instrument}, {"txn_type", "str", o.Side.String()},
 		{"quantity", "dec", o.Quantity}, {"price", "dec", o.Price}, {"order_timestamp", "ts", o.Time},
 		{"order_type", "str", o.Type.String()}, {"time_in_force", "str", o.TIF.String()},
-		{"expires_at", "ts", exp}, {"trader_id", "str", o.TraderID}, {"action", "str", o.Action.String()}}
+		{"expires_at", "ts", orNull(o.ExpiresAt)}, {"trader_id", "str", o.TraderID}, {"action", "str", o.Action.String()},
+		{"stop_price", "dec", orNull(o.StopPrice)}, {"display_quantity", "dec", orNull(o.Display)},
+		{"post_only", "bool", orNull(o.PostOnly)}, {"stp", "str", orNull(o.STP.String())}}
+}
+
+func statusRow(s *record.Status) []col {
+	return []col{{"instrument", "str", s.Instrument}, {"phase", "str", s.Phase}, {"time", "ts", s.Time}}
 }
 
 func tradeRow(t *record.Trade) []col {
