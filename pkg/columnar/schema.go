@@ -51,11 +51,7 @@ var (
 	DictStringType = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
 )
 
-func dec(name string) arrow.Field  { return arrow.Field{Name: name, Type: DecimalType} }
-func dict(name string) arrow.Field { return arrow.Field{Name: name, Type: DictStringType} }
-func str(name string) arrow.Field  { return arrow.Field{Name: name, Type: arrow.BinaryTypes.String} }
-func u64(name string) arrow.Field  { return arrow.Field{Name: name, Type: arrow.PrimitiveTypes.Uint64} }
-func i64(name string) arrow.Field  { return arrow.Field{Name: name, Type: arrow.PrimitiveTypes.Int64} }
+func i64(name string) arrow.Field { return arrow.Field{Name: name, Type: arrow.PrimitiveTypes.Int64} }
 
 func schemaOf(fields ...arrow.Field) *arrow.Schema {
 	fields = append(fields, i64(SrcOffsetColumn))
