@@ -108,9 +108,10 @@ type sessionState struct {
 // book is Continuous). The phase is the schedule's at the clock, with no
 // report; a book whose clock is 0 takes it from its first instruction.
 // The halt reference is a price the book keeps: only one that is still
-// the previous session's Ref (or none) becomes s.Ref. The halt window's
-// start is kept too when both sessions have one, and is the clock when
-// only s has. It refuses a schedule out of order, a book under the exact
+// the previous session's Ref (or none) becomes s.Ref, and none is kept
+// without a session (snapshots of such a book hold none). The halt
+// window's start is kept too when both sessions have one, and is the
+// clock when only s has. It refuses a schedule out of order, a book under the exact
 // policy, and a crossed book (call it outside PRE_OPEN).
 func (b *Book) SetSession(s Session) error {
 	switch {
@@ -131,7 +132,7 @@ func (b *Book) SetSession(s Session) error {
 	b.ss.sess = s
 	b.ss.on = s != Session{}
 	b.ss.phase, b.ss.at, b.ss.haltEnd = Continuous, math.MaxInt64, 0
-	if b.ss.href == 0 || b.ss.href == old.Ref {
+	if !b.ss.on || b.ss.href == 0 || b.ss.href == old.Ref {
 		b.ss.href = s.Ref
 	}
 	switch {
