@@ -33,7 +33,9 @@ func TestHaltReferenceAcrossSessionChange(t *testing.T) {
 		return ins
 	}
 	rec := func(b []byte) *stream.Record { return &stream.Record{Value: b} }
-	ist := func(h, m, s int) int64 { return time.Date(2023, 3, 13, h, m, s, 0, time.FixedZone("IST", 19_800)).UnixMilli() }
+	ist := func(h, m, s int) int64 {
+		return time.Date(2023, 3, 13, h, m, s, 0, time.FixedZone("IST", 19_800)).UnixMilli()
+	}
 
 	p := NewProcessorWith(instruments(0), book.PriceTime, Options{Session: nse})
 	events(p, rec(orderJSON(1, "TCS", "BUY", 1, "3600", ist(9, 1, 0), ``)), rec(orderJSON(2, "TCS", "SELL", 1, "3600", ist(9, 1, 1), ``)),

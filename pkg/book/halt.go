@@ -19,20 +19,20 @@ package book
 // The halt window (Session.HaltWindow W ms; 0: none, the reference
 // changes only at auctions). The window starts at the last call auction
 // that traded, or at the last re-base; before either, at time 0 (Unix
-// epoch), or at the clock where SetSession turned the window on. Each
-// time event time (the instrument clock, or a boundary of the schedule)
-// reaches start+W, before anything else happens at that time, the start
-// moves on by the whole windows elapsed (to the last start+k·W at or
-// before it) and the reference is re-based to the last trade price
-// (kept while the book has never traded). The instruction at that time
-// and its trades belong to the new window. So the reference of a window
-// is the last price before it began, and a halt needs a move of more than
-// HaltBP within one window: a move spread over two does not halt. The
-// windows tumble, in any phase, rather than slide: a sliding window would
-// need the history of prices in it (memory per trade, a minimum and
-// maximum kept up to date), while a tumbling re-base is two numbers of
-// state (start, reference) that a snapshot carries, one comparison per
-// instruction, and a function of the event times alone.
+// epoch), or at the clock where SetSession turned the window on. Each time
+// event time (the instrument clock, or the time of a boundary or a halt's
+// end being run) reaches start+W, before anything else happens at that
+// time, the start moves on by the whole windows elapsed (to the last
+// start+k·W at or before it) and the reference is re-based to the last
+// trade price (kept while the book has never traded). The instruction at
+// that time and its trades belong to the new window. So the reference of
+// a window is the last price before it began, and a halt needs a move of
+// more than HaltBP within one window: a move spread over two does not
+// halt. The windows tumble, in any phase, rather than slide: a sliding
+// window would need the history of prices in it (memory per trade, a
+// minimum and maximum kept up to date), while a tumbling re-base is two
+// numbers of state (start, reference) that a snapshot carries, one
+// comparison per instruction, and a function of the event times alone.
 
 // breaches reports whether a trade at ticks would move the price more
 // than HaltBP from the reference.
