@@ -49,9 +49,10 @@ price, ref_price before the first); BUFFER until the open and CLOSED after the c
 REPLACE (CLOSED); the close EXPIRES every DAY order (time_in_force "DAY").
 halt_pct and halt_for in the reference halt an instrument (HALTED) for
 halt_for seconds when a trade would move the price more than halt_pct %
-from the last auction price (ref_price before the first); a call auction
-ends the halt. Each phase change is a status record: --status FILE, or the
-instrument-status topic.
+from the last auction price (ref_price before the first; with halt_window,
+from the last trade price before the current window of halt_window seconds
+began); a call auction ends the halt. Each phase change is a status
+record: --status FILE, or the instrument-status topic.
 
 The book feed (market data): after each order that changed a book, one
 update with the changed price levels (new total quantity and order count; 0 =
@@ -79,7 +80,7 @@ off), in the same transaction as the trades; with --batch-dir also the Arrow
 	addRunnerFlags(fs, &cfg.Config)
 	fs.StringVar(&cfg.Files[record.KindTrade], "out", cfg.Files[record.KindTrade], "trades output (- = stdout)")
 	fs.StringVar(&cfg.Files[record.KindEvent], "events", "", "execution reports output")
-	fs.StringVar(&cfg.Instruments, "instruments", "", "instruments reference: CSV (symbol,name,tick_size,lot_size,ref_price, optional band_pct: reject limit prices more than band_pct % from ref_price, PRICE_BAND; optional halt_pct and halt_for: with --session, halt for halt_for seconds on a move of more than halt_pct %) or JSON; default: the instruments topic or the built-in RIL, INFY, ONGC, TCS")
+	fs.StringVar(&cfg.Instruments, "instruments", "", "instruments reference: CSV (symbol,name,tick_size,lot_size,ref_price, optional band_pct: reject limit prices more than band_pct % from ref_price, PRICE_BAND; optional halt_pct and halt_for: with --session, halt for halt_for seconds on a move of more than halt_pct %; optional halt_window: within halt_window seconds) or JSON; default: the instruments topic or the built-in RIL, INFY, ONGC, TCS")
 	fs.StringVar(&cfg.Policy, "policy", cfg.Policy, "matching policy: price-time, or exact (the original rule: equal price and quantity only)")
 	fs.StringVar(&cfg.STP, "stp", "off", "self-trade prevention for orders without their own \"stp\" field: off, cancel-newest, cancel-oldest or cancel-both (price-time only; CANCELLED, reason SELF_TRADE)")
 	fs.StringVar(&cfg.Session, "session", "off", "trading day of every instrument: "+match.SessionSyntax+" (pre-open with a call auction at its end, buffer, continuous, closed; price-time only)")

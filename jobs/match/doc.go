@@ -13,9 +13,9 @@
 // made, restored or given new sizes: Options.STP (--stp), the static
 // price band of its instrument's band_pct around ref_price, and
 // Options.Session (--session, ParseSession) with ref_price as the
-// auctions' reference and the instrument's halt_pct and halt_for; the
-// orders' own rule fields go through book.Submit, which also emits a
-// record.Status per phase change.
+// auctions' reference and the instrument's halt_pct, halt_for and
+// halt_window; the orders' own rule fields go through book.Submit, which
+// also emits a record.Status per phase change.
 // With the feed on (feed.go) it also emits the books as market data: an
 // update of the changed price levels per record that changed a book, with
 // a gap-free per-instrument seq kept in its snapshot, and book snapshots.

@@ -225,8 +225,8 @@ func (p *Processor) book(symbol string) *book.Book {
 // setRules gives b the exchange rules of its instrument in: the --stp
 // mode, the static price band of band_pct around ref_price, and the
 // --session schedule with ref_price as the auctions' reference and the
-// instrument's halt_pct and halt_for (halts need a session: without one
-// they are not applied). Under the exact policy a book has no rules
+// instrument's halt_pct, halt_for and halt_window (halts need a session:
+// without one they are not applied). Under the exact policy a book has no rules
 // (--stp and --session are refused there, band_pct is not applied).
 func (p *Processor) setRules(b *book.Book, in *record.Instrument) {
 	if p.policy != book.PriceTime {
@@ -240,7 +240,8 @@ func (p *Processor) setRules(b *book.Book, in *record.Instrument) {
 	// SetRules accepts it.
 	_ = b.SetRules(r)
 	if s := p.session(in); s != (book.Session{}) {
-		// Validated too (ParseSession, halt_for 1-86400 s with halt_pct);
+		// Validated too (ParseSession; halt_for and halt_window 1-86400 s,
+		// with halt_pct);
 		// every caller gives it an empty book.
 		_ = b.SetSession(s)
 	}
@@ -253,7 +254,7 @@ func (p *Processor) session(in *record.Instrument) book.Session {
 		return book.Session{}
 	}
 	s.Ref = int64(in.RefPrice / in.TickSize)
-	s.HaltBP, s.HaltFor = in.HaltBP(), in.HaltFor*1000
+	s.HaltBP, s.HaltFor, s.HaltWindow = in.HaltBP(), in.HaltFor*1000, in.HaltWindow*1000
 	return s
 }
 

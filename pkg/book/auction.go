@@ -86,13 +86,16 @@ func abs(x int64) int64 {
 	return x
 }
 
-// uncross runs the call auction on the book.
-func (b *Book) uncross(h Listener) {
+// uncross runs the call auction on the book at time at.
+func (b *Book) uncross(h Listener, at int64) {
 	if !b.crossed() {
 		return
 	}
 	p := b.auctionPrice()
 	b.ss.href = p
+	if b.ss.sess.HaltWindow != 0 {
+		b.ss.hbase = at
+	}
 	bids, asks := &b.sides[0], &b.sides[1]
 	for len(bids.lvls) > 0 && len(asks.lvls) > 0 {
 		bli, ali := bids.lvls[len(bids.lvls)-1], asks.lvls[len(asks.lvls)-1]

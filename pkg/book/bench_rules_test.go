@@ -143,15 +143,27 @@ func benchWorkloadRules(tb testing.TB) (seed []byte, stream []Order) {
 	return seed, stream
 }
 
+// benchWindowSession keeps BenchmarkBookMixRules' stream in CONTINUOUS
+// (from 1 ms after midnight UTC) with volatility halts too wide to halt,
+// re-based every second: the halt checks and the window's re-bases cost
+// what they cost, and nothing else changes.
+var benchWindowSession = Session{PreOpen: 0, Auction: 1, Open: 1, Close: Day, HaltBP: 9_999, HaltFor: 1, HaltWindow: 1_000}
+
 // BenchmarkBookMixRules is BenchmarkBookMix's lean modes on the mix with
-// the rules in use (benchWorkloadRules).
+// the rules in use (benchWorkloadRules); lean-window is lean-nop on a book
+// with benchWindowSession.
 func BenchmarkBookMixRules(b *testing.B) {
 	seed, stream := benchWorkloadRules(b)
-	for _, mode := range []string{"lean-nop", "lean-count"} {
+	for _, mode := range []string{"lean-nop", "lean-count", "lean-window"} {
 		b.Run(mode, func(b *testing.B) {
 			bk := New(benchInst, PriceTime, benchResting)
 			if err := bk.SetRules(benchRules); err != nil {
 				b.Fatal(err)
+			}
+			if mode == "lean-window" {
+				if err := bk.SetSession(benchWindowSession); err != nil {
+					b.Fatal(err)
+				}
 			}
 			if err := bk.Restore(seed); err != nil {
 				b.Fatal(err)

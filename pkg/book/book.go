@@ -179,7 +179,8 @@ func (b *Book) apply(o *Order, h Listener) {
 }
 
 // tick advances the clock to o.Time: the session's boundaries up to it
-// (auctions, phase changes), then the expiries before it.
+// (auctions, phase changes), the halt window's re-base, then the expiries
+// before it.
 func (b *Book) tick(o *Order, h Listener) {
 	b.tag = o.Tag
 	if o.Time > b.clock {
@@ -188,6 +189,7 @@ func (b *Book) tick(o *Order, h Listener) {
 	if b.clock >= b.ss.at {
 		b.advance(h)
 	}
+	b.rebase(b.clock)
 	if len(b.heap) != 0 {
 		b.expire(h)
 	}

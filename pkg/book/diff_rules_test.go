@@ -3,6 +3,7 @@ package book
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"testing"
 
 	"github.com/bourse/bourse/pkg/record"
@@ -42,9 +43,16 @@ func runDiffSession(t testing.TB, seed uint64, n int, sess Session) (stats map[s
 	for i := range n {
 		o, s := g.orderRules()
 		lo := leanOf(b, o, s, uint64(i+1))
+		hbase, href := b.ss.hbase, b.ss.href
 		got, err := applyChecked(b, o, lo)
 		if err != nil {
 			t.Fatalf("seed %d order %d %+v %+v: %v\n%s", seed, i, *o, *lo, err, dump(got))
+		}
+		if b.ss.hbase != hbase && !slices.ContainsFunc(got, func(x out) bool { return x.trade && x.t.Aggressor == 0 }) {
+			stats["window re-base"]++
+			if b.ss.href != href {
+				stats["window re-base, new reference"]++
+			}
 		}
 		want := ref.submitRules(o, lo)
 		for j := range want {
@@ -76,6 +84,9 @@ func runDiffSession(t testing.TB, seed uint64, n int, sess Session) (stats map[s
 			switch {
 			case x.status:
 				stats["STATUS "+x.s.Phase.String()]++
+				if x.s.Phase == Halted && sess.HaltWindow != 0 {
+					stats["STATUS HALTED in a window"]++
+				}
 			case x.trade && x.t.Aggressor == 0:
 				stats["auction trade"]++
 			case x.trade:
@@ -121,7 +132,7 @@ func TestDifferentialRules(t *testing.T) {
 // pre-open, so that auctions have orders to uncross; for odd seeds the
 // auction opens continuous trading, for even ones a buffer follows it;
 // half the seeds halt for 200 ms on a trade more than 0.4% (4 ticks) from
-// the last auction price.
+// the last auction price, half of those with a halt window of 30 ms.
 func diffSession(seed uint64) Session {
 	const hour = 3_600_000
 	s := Session{PreOpen: 2 * hour, Auction: 6 * hour, Open: 7 * hour, Close: 16 * hour, Ref: 1000}
@@ -131,12 +142,16 @@ func diffSession(seed uint64) Session {
 	if seed%4 >= 2 {
 		s.HaltBP, s.HaltFor = 40, 200
 	}
+	if seed%8 >= 6 {
+		s.HaltWindow = 30
+	}
 	return s
 }
 
 // TestDifferentialPhases runs 120 seeds of 1500 orders using every rule,
 // on a book with a session whose generator jumps through the day, against
-// the reference, and requires each phase, auction trades and DAY expiries.
+// the reference, and requires each phase, auction trades, DAY expiries,
+// and halt windows re-basing the reference and halting.
 func TestDifferentialPhases(t *testing.T) {
 	seeds := 120
 	if testing.Short() {
@@ -149,7 +164,8 @@ func TestDifferentialPhases(t *testing.T) {
 		}
 	}
 	for _, k := range []string{"trade", "auction trade", "TRIGGERED", "iceberg", "STATUS PRE_OPEN", "STATUS BUFFER", "STATUS HALTED",
-		"STATUS CONTINUOUS", "STATUS CLOSED", "REJECTED CLOSED", "REJECTED PRE_OPEN", "EXPIRED", "CANCELLED MASS_CANCEL"} {
+		"STATUS CONTINUOUS", "STATUS CLOSED", "REJECTED CLOSED", "REJECTED PRE_OPEN", "EXPIRED", "CANCELLED MASS_CANCEL",
+		"window re-base", "window re-base, new reference", "STATUS HALTED in a window"} {
 		if total[k] < 50 {
 			t.Errorf("only %d %q over %d seeds", total[k], k, seeds)
 		}

@@ -195,12 +195,13 @@
 //     (also as an iceberg, post-only or stop) and is EXPIRED when the phase
 //     becomes CLOSED, in CANCEL_ALL's order. Without a session it never
 //     expires.
-//   - Volatility halt (Session.HaltBP, HaltFor; halt.go): in CONTINUOUS,
-//     an aggressor about to trade at a level more than HaltBP basis points
-//     from the last auction price (Session.Ref before it) stops its sweep
-//     before that level; the phase becomes HALTED (reported at the clock)
-//     and its remainder rests (LIMIT GTC or DAY, the book may be crossed)
-//     or is CANCELLED. A FOK that would need that level is KILLED instead.
+//   - Volatility halt (Session.HaltBP, HaltFor, HaltWindow; halt.go): in
+//     CONTINUOUS, an aggressor about to trade at a level more than HaltBP
+//     basis points from the last auction price (Session.Ref before it;
+//     with a HaltWindow, re-based to the last trade price at the start of
+//     each window, halt.go) stops its sweep before that level; the phase
+//     becomes HALTED (reported at the clock) and its remainder rests
+//     (LIMIT GTC or DAY, the book may be crossed) or is CANCELLED. A FOK that would need that level is KILLED instead.
 //     HALTED takes orders as PRE_OPEN does; HaltFor ms later, or at the
 //     close if sooner, a call auction ends it (its price the new
 //     reference), then CONTINUOUS (not at the close). Stops triggered
@@ -235,9 +236,8 @@
 // record.CancelAll) are the wire's; Event.Reason, set on a rule's
 // CANCELLED, is the reason of Submit's record.
 //
-// Not yet: a window re-anchoring the halt reference; self-trade
-// prevention in auctions. Snapshots hold the session state (see
-// Snapshots).
+// Not yet: self-trade prevention in auctions. Snapshots hold the session
+// state (see Snapshots).
 //
 // Reference changes. CancelAll takes every resting order out with a
 // CANCELLED report carrying a reason (INSTRUMENT_REMOVED,
@@ -324,14 +324,17 @@
 // which pending stops have triggered and wait for CONTINUOUS, so that
 // restore + the rest of the input gives exactly the reports of the
 // uninterrupted book, also in PRE_OPEN or HALTED with the book crossed.
-// A book without a session writes version 1 or 2 exactly as before, and
-// every version restores. The book's Rules and Session are settings, not
+// Version 4 adds the halt window and its start, and is written instead of
+// version 3 only by a book whose session has a halt window. A book without
+// a session writes version 1 or 2 exactly as before, one without a halt
+// window version 3, and every version restores. The book's Rules and Session are settings, not
 // state: the caller sets them again (SetRules, SetSession) on the fresh
-// book before Restore. A version 3 snapshot carries its session and
+// book before Restore. A version 3 or 4 snapshot carries its session and
 // restores only into a book with that same session; a version 1 or 2
 // snapshot restored into a book with a session takes its phase from the
 // clock, as SetSession does. To change the session of a restored book,
-// call SetSession after Restore (it refuses a crossed book).
+// call SetSession after Restore (it refuses a crossed book; it keeps the
+// halt reference the book printed and the halt window's start).
 // Restore validates everything — checksum, bounds, positive prices and
 // quantities, unique ids, expiries not before the clock, an uncrossed book
 // under PriceTime unless the restored phase is PRE_OPEN or HALTED, a

@@ -141,7 +141,8 @@ func FuzzRestore(f *testing.F) {
 // post-only, both), own prevention mode, or a CANCEL_ALL. Bit 3 of the
 // first byte gives the book a session around the stream's start (bit 4:
 // the auction opens continuous trading; bit 5: halts 3% from 100 ticks
-// for 7 ms), whose orders are DAY when their
+// for 7 ms, with bit 7 in a halt window of 20 ms), whose orders are DAY
+// when their
 // kind byte has bit 3 and no display, and whose clock jumps to the next
 // day's pre-open when an order's fifth byte is 0xf0 or more. After each
 // order: invariants (no crossed book outside PRE_OPEN), conservation, no
@@ -157,6 +158,8 @@ func FuzzBookRules(f *testing.F) {
 	f.Add(append([]byte{0x19}, bytes.Repeat([]byte{0x00, 1, 3, 4, 7, 1, 0, 3, 0x04, 2, 1, 3, 7, 0, 1, 1, 0x00, 3, 5, 2, 0xf3, 0, 2, 8}, 8)...))
 	f.Add(append([]byte{0x69}, bytes.Repeat([]byte{0x00, 1, 5, 4, 2, 1, 0, 0, 0x04, 2, 0, 3, 2, 0, 1, 0, 0x00, 3, 16, 2, 3, 0, 2, 8, 0x04, 4, 16, 6, 2, 0, 1, 0}, 8)...))
 	f.Add(append([]byte{0x59}, bytes.Repeat([]byte{0x00, 1, 3, 4, 7, 1, 0, 3, 0x04, 2, 1, 3, 7, 0, 1, 1, 0x00, 3, 5, 2, 0xf3, 0, 2, 8}, 8)...))
+	f.Add(append([]byte{0xa9}, bytes.Repeat([]byte{0x00, 1, 5, 4, 2, 1, 0, 0, 0x04, 2, 0, 3, 2, 0, 1, 0, 0x00, 3, 16, 2, 3, 0, 2, 8, 0x04, 4, 16, 6, 2, 0, 1, 0}, 8)...))
+	f.Add(append([]byte{0xe9}, bytes.Repeat([]byte{0x00, 1, 5, 4, 7, 1, 0, 0, 0x04, 2, 9, 3, 6, 0, 1, 0, 0x00, 3, 13, 2, 7, 0, 2, 8, 0x04, 4, 1, 6, 5, 0, 1, 0}, 8)...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) == 0 {
 			return
@@ -173,6 +176,9 @@ func FuzzBookRules(f *testing.F) {
 			}
 			if data[0]&32 != 0 {
 				sess.Ref, sess.HaltBP, sess.HaltFor = 100, 300, 7
+				if data[0]&128 != 0 {
+					sess.HaltWindow = 20
+				}
 			}
 		}
 		roundTrips := data[0]&64 != 0

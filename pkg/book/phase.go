@@ -57,12 +57,15 @@ const Day int64 = 86_400_000
 // before the book's first trade (0: none); after it, the last trade price
 // is.
 //
-// HaltBP and HaltFor set volatility halts (halt.go; HaltBP 0: none).
+// HaltBP and HaltFor set volatility halts, HaltWindow (ms, 0: none; only
+// with halts) the window their reference is re-based in (halt.go; HaltBP
+// 0: none).
 type Session struct {
 	Offset                        int64
 	PreOpen, Auction, Open, Close int64
 	Ref                           int64
 	HaltBP, HaltFor               int64
+	HaltWindow                    int64
 }
 
 // StatusListener is a Listener that is also told of phase changes. A
@@ -95,6 +98,7 @@ type sessionState struct {
 	which   int
 	haltEnd int64 // the end of the current halt; 0: none
 	href    int64 // the halt reference price, 0: none yet
+	hbase   int64 // the start of the halt window (halt.go); 0 without one
 	last    int64 // the last trade price in ticks, 0 before the first trade
 	hasDays bool  // a DAY order was accepted since the last close
 	sts     Status
@@ -103,8 +107,12 @@ type sessionState struct {
 // SetSession gives the book a daily schedule (the zero Session: none, the
 // book is Continuous). The phase is the schedule's at the clock, with no
 // report; a book whose clock is 0 takes it from its first instruction.
-// It refuses a schedule out of order, a book under the exact policy, and
-// a crossed book (call it outside PRE_OPEN).
+// The halt reference is a price the book keeps: only one that is still
+// the previous session's Ref (or none) becomes s.Ref, and none is kept
+// without a session (snapshots of such a book hold none). The halt
+// window's start is kept too when both sessions have one, and is the
+// clock when only s has. It refuses a schedule out of order, a book under the exact
+// policy, and a crossed book (call it outside PRE_OPEN).
 func (b *Book) SetSession(s Session) error {
 	switch {
 	case s == Session{}:
@@ -112,16 +120,27 @@ func (b *Book) SetSession(s Session) error {
 		return fmt.Errorf("book: expected a session 0 <= pre-open < auction <= open < close <= %d ms, received %+v", Day, s)
 	case s.HaltBP < 0 || s.HaltBP >= 10_000 || (s.HaltBP != 0 && s.HaltFor <= 0):
 		return fmt.Errorf("book: expected a halt of 1-9999 basis points for a positive time (or none), received %+v", s)
+	case s.HaltWindow < 0 || (s.HaltWindow != 0 && s.HaltBP == 0):
+		return fmt.Errorf("book: expected a positive halt window with halts (or none), received %+v", s)
 	case b.policy == Exact:
 		return fmt.Errorf("book: expected no session under the exact policy, received %+v", s)
 	}
 	if b.crossed() {
 		return fmt.Errorf("book: expected an uncrossed book to set a session on")
 	}
+	old := b.ss.sess
 	b.ss.sess = s
 	b.ss.on = s != Session{}
 	b.ss.phase, b.ss.at, b.ss.haltEnd = Continuous, math.MaxInt64, 0
-	b.ss.href = s.Ref
+	if !b.ss.on || b.ss.href == 0 || b.ss.href == old.Ref {
+		b.ss.href = s.Ref
+	}
+	switch {
+	case s.HaltWindow == 0:
+		b.ss.hbase = 0
+	case old.HaltWindow == 0:
+		b.ss.hbase = b.clock
+	}
 	if b.ss.on {
 		b.ss.at = math.MinInt64
 		if b.clock != 0 {
@@ -194,12 +213,13 @@ func (b *Book) advance(h Listener) {
 	s := &b.ss.sess
 	for b.ss.at <= b.clock {
 		at := b.ss.at
+		b.rebase(at)
 		if len(b.heap) != 0 {
 			b.expireBefore(h, at)
 		}
 		if b.ss.haltEnd != 0 {
 			b.ss.haltEnd = 0
-			b.uncross(h)
+			b.uncross(h, at)
 			if at < b.ss.sched { // the halt's end
 				b.ss.at = b.ss.sched
 				b.enter(h, Continuous, at) // its stops may halt again
@@ -211,7 +231,7 @@ func (b *Book) advance(h Listener) {
 		case 0:
 			b.enter(h, PreOpen, at)
 		case 1:
-			b.uncross(h)
+			b.uncross(h, at)
 			if s.Auction == s.Open {
 				b.enter(h, Continuous, at)
 			} else {

@@ -10,7 +10,9 @@ import (
 // instruction it lists every boundary of every day between the previous
 // clock and the new one, runs them in time order (after a close, skipping
 // to the last pre-open), tries every crossed price for the auction and
-// sorts the orders to expire at the close.
+// sorts the orders to expire at the close. Its halt window keeps every
+// trade's price and event time and looks up, at each check, the last
+// price printed before the current window began.
 
 type refPhases struct {
 	sess   Session
@@ -22,7 +24,14 @@ type refPhases struct {
 	haltEnd int64 // 0: not halted
 	href    int64
 	tag     uint64 // the instruction's
+	// halt windows
+	now    int64      // the event time: a boundary's, a halt end's, or the clock
+	anchor int64      // the time of the last auction that traded
+	prints []refPrint // every trade
 }
+
+// refPrint is a trade's price and event time.
+type refPrint struct{ t, ticks int64 }
 
 type refBoundary struct {
 	t, day int64
@@ -90,6 +99,7 @@ func (r *refBook) runSession(prev int64, tag uint64) {
 			continue
 		}
 		r.endHalts(b.t - 1)
+		p.now = b.t
 		r.expireBefore(b.t)
 		if p.haltEnd != 0 { // a halt still on at the close
 			p.haltEnd = 0
@@ -124,6 +134,7 @@ func (r *refBook) runSession(prev int64, tag uint64) {
 func (r *refBook) endHalts(t int64) {
 	for p := &r.ph; p.haltEnd != 0 && p.haltEnd <= t; {
 		at := p.haltEnd
+		p.now = at
 		r.expireBefore(at)
 		p.haltEnd = 0
 		r.auction()
@@ -135,14 +146,34 @@ func (r *refBook) endHalts(t int64) {
 // breaches reports whether a trade at ticks is beyond the halt limit.
 func (r *refBook) breaches(ticks int64) bool {
 	p := &r.ph
-	if p.sess.HaltBP == 0 || p.href == 0 {
+	ref := r.haltRef()
+	if p.sess.HaltBP == 0 || ref == 0 {
 		return false
 	}
-	d := ticks - p.href
+	d := ticks - ref
 	if d < 0 {
 		d = -d
 	}
-	return d*10_000 > p.href*p.sess.HaltBP
+	return d*10_000 > ref*p.sess.HaltBP
+}
+
+// haltRef is the halt reference now: with a window, the last price
+// printed before the window now is in began (windows of HaltWindow from
+// the last auction that traded, or from 0), if any.
+func (r *refBook) haltRef() int64 {
+	p := &r.ph
+	w := p.sess.HaltWindow
+	if w == 0 || p.now-p.anchor < w {
+		return p.href
+	}
+	start := p.anchor + (p.now-p.anchor)/w*w
+	ref := p.href
+	for _, x := range p.prints {
+		if x.t < start {
+			ref = x.ticks
+		}
+	}
+	return ref
 }
 
 func (r *refBook) halt() {
@@ -274,6 +305,8 @@ func (r *refBook) auction() {
 		q := min(bx.lots, sx.lots)
 		r.tradeSeq++
 		r.ph.last = p
+		r.ph.anchor = r.ph.now
+		r.ph.prints = append(r.ph.prints, refPrint{r.ph.now, p})
 		for i := range r.stops {
 			if s := &r.stops[i]; (s.side == record.Buy && p >= s.stop) || (s.side == record.Sell && p <= s.stop) {
 				s.fired = true

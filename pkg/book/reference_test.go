@@ -97,6 +97,7 @@ func (r *refBook) submitRules(o *record.Order, x *Order) []out {
 		tag = x.Tag
 	}
 	r.runSession(prev, tag)
+	r.ph.now = r.clock
 	r.expireBefore(r.clock)
 	return r.handle(o, x)
 }
@@ -340,6 +341,7 @@ func (r *refBook) fill(a *refOrder, i int) {
 	x.filled += q
 	r.tradeSeq++
 	r.ph.last = x.ticks
+	r.ph.prints = append(r.ph.prints, refPrint{r.ph.now, x.ticks})
 	for i := range r.stops {
 		if s := &r.stops[i]; (s.side == record.Buy && x.ticks >= s.stop) || (s.side == record.Sell && x.ticks <= s.stop) {
 			s.fired = true

@@ -20,6 +20,7 @@ const (
 	snapVersion = 1 // a book without the rules' state
 	snapRules   = 2 // a book with icebergs, pending stops or order flags
 	snapSession = 3 // a book with a session: version 2 and the session state
+	snapWindow  = 4 // a book with a halt window: version 3 and the window
 	// minOrderBytes is the smallest encoding of one order: id, ticks,
 	// lots, filled, expires and trader length, one byte each.
 	minOrderBytes = 6
@@ -57,7 +58,16 @@ const (
 //	session = offset preOpen auction open close ref haltBP haltFor (varints)
 //	state   = phase:u8 which:u8 at:varint sched:varint haltEnd:varint
 //	          haltRef:varint lastTrade:varint hasDays:u8
+//
+// Version 4, written only by a book whose session has a halt window
+// (Session.HaltWindow), is version 3 with haltWindow:varint after the
+// session's haltFor and the window's start, haltBase:varint, after the
+// state's haltRef.
 func (b *Book) Snapshot(dst []byte) []byte {
+	if b.ss.sess.HaltWindow != 0 {
+		out, _ := b.snapshot(dst, snapWindow)
+		return out
+	}
 	if b.ss.on {
 		out, _ := b.snapshot(dst, snapSession)
 		return out
@@ -83,8 +93,8 @@ func (b *Book) snapshot(dst []byte, version byte) ([]byte, bool) {
 	dst = append(dst, byte(b.policy))
 	dst = binary.AppendVarint(dst, b.clock)
 	dst = binary.AppendUvarint(dst, b.tradeSeq)
-	if version == snapSession {
-		dst = appendSession(dst, &b.ss.sess)
+	if version >= snapSession {
+		dst = appendSession(dst, &b.ss.sess, version)
 	}
 	for s := range b.sides {
 		l := &b.sides[s]
@@ -124,13 +134,13 @@ func (b *Book) snapshot(dst []byte, version byte) ([]byte, bool) {
 			dst = appendString(dst, n.trader)
 			dst = b.appendRuleFields(dst, n)
 			dst = binary.AppendVarint(dst, e.trigger)
-			if version == snapSession {
+			if version >= snapSession {
 				dst = append(dst, b2u(e.fired))
 			}
 		}
 	}
-	if version == snapSession {
-		dst = b.appendSessionState(dst)
+	if version >= snapSession {
+		dst = b.appendSessionState(dst, version)
 	}
 	return binary.LittleEndian.AppendUint32(dst, crc32.ChecksumIEEE(dst[start:])), true
 }
@@ -167,8 +177,8 @@ func openSnapshot(src []byte) (decoder, error) {
 		return decoder{}, fmt.Errorf("%w: expected magic %q, received %q", ErrBadSnapshot, snapMagic, src[:len(snapMagic)])
 	}
 	v := src[len(snapMagic)]
-	if v < snapVersion || v > snapSession {
-		return decoder{}, fmt.Errorf("%w: expected version %d to %d, received %d", ErrBadSnapshot, snapVersion, snapSession, v)
+	if v < snapVersion || v > snapWindow {
+		return decoder{}, fmt.Errorf("%w: expected version %d to %d, received %d", ErrBadSnapshot, snapVersion, snapWindow, v)
 	}
 	body := src[:len(src)-4]
 	if want, got := binary.LittleEndian.Uint32(src[len(body):]), crc32.ChecksumIEEE(body); want != got {
@@ -217,7 +227,7 @@ type snapOrder struct {
 // Restore replaces the book's state with the one encoded in src by
 // Snapshot. The snapshot must be for the same instrument (symbol, tick and
 // lot size) and policy, and list the orders in the order Snapshot writes
-// them. Set the book's rules and session first: a version 3 snapshot
+// them. Set the book's rules and session first: a version 3 or 4 snapshot
 // (a book with a session) restores only into a book with the same
 // session, and then may be crossed in PRE_OPEN or HALTED; an older one
 // into a book with a session takes its phase from the clock. It costs O(n log n) at most in the number of orders n. On any
@@ -248,7 +258,7 @@ func (b *Book) Restore(src []byte) error {
 	if policy == Exact && d.version >= snapRules {
 		return fmt.Errorf("%w: expected version %d under the exact policy, which has no rules, received %d", ErrBadSnapshot, snapVersion, d.version)
 	}
-	if d.version == snapSession && (!b.ss.on || sess != b.ss.sess) {
+	if d.version >= snapSession && (!b.ss.on || sess != b.ss.sess) {
 		return fmt.Errorf("%w: expected the book's session %+v (SetSession before Restore), received %+v", ErrBadSnapshot, b.ss.sess, sess)
 	}
 	// Decode into scratch space kept on the Book, so that restoring a
@@ -312,7 +322,7 @@ func (b *Book) Restore(src []byte) error {
 			o.filled, o.expire, o.trader = d.varint("filled quantity"), d.varint("expiry"), d.intern("trader id", traders)
 			d.ruleFields(&o)
 			o.trigger = d.varint("stop trigger")
-			if d.version == snapSession {
+			if d.version >= snapSession {
 				o.fired = d.flag("stop fired")
 			}
 			if d.err != nil {
@@ -335,7 +345,7 @@ func (b *Book) Restore(src []byte) error {
 	if len(d.buf) != 0 {
 		return fmt.Errorf("%w: expected end of snapshot, received %d trailing bytes", ErrBadSnapshot, len(d.buf))
 	}
-	crossable := d.version == snapSession && (st.phase == PreOpen || st.phase == Halted)
+	crossable := d.version >= snapSession && (st.phase == PreOpen || st.phase == Halted)
 	if bid, ask := bestTicks[0], bestTicks[1]; b.policy == PriceTime && !crossable && bid != 0 && ask != 0 && bid >= ask {
 		return fmt.Errorf("%w: expected an uncrossed book outside PRE_OPEN and HALTED, received best bid %d ticks >= best ask %d ticks", ErrBadSnapshot, bid, ask)
 	}
@@ -343,7 +353,7 @@ func (b *Book) Restore(src []byte) error {
 		return err
 	}
 	b.load(clock, seq, orders, nLevels, nStops)
-	b.restoreSession(d.version == snapSession, &st)
+	b.restoreSession(d.version >= snapSession, &st)
 	b.index, b.restoreSeen = b.restoreSeen, b.index
 	clear(orders) // drop the trader strings
 	b.restoreBuf = orders[:0]

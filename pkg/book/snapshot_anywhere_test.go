@@ -120,40 +120,57 @@ func TestSnapshotAnywhere(t *testing.T) {
 }
 
 // fuzzSession is the session of FuzzRestore's version 3 snapshots:
-// FuzzBookRules' with halts.
-var fuzzSession = Session{PreOpen: 1_010, Auction: 1_060, Open: 1_080, Close: 1_150, Ref: 100, HaltBP: 300, HaltFor: 7}
+// FuzzBookRules' with halts; fuzzWindowSession, of its version 4 ones,
+// adds FuzzBookRules' halt window.
+var (
+	fuzzSession       = Session{PreOpen: 1_010, Auction: 1_060, Open: 1_080, Close: 1_150, Ref: 100, HaltBP: 300, HaltFor: 7}
+	fuzzWindowSession = func() Session { s := fuzzSession; s.HaltWindow = 20; return s }()
+)
 
 // restoreTarget is the book FuzzRestore restores data into: with
-// fuzzSession for a version 3 snapshot.
+// fuzzSession for a version 3 snapshot, fuzzWindowSession for a version 4.
 func restoreTarget(t testing.TB, data []byte) *Book {
 	b := New(testInst, PriceTime, 2)
-	if len(data) > len(snapMagic) && data[len(snapMagic)] == snapSession {
-		if err := b.SetSession(fuzzSession); err != nil {
-			t.Fatal(err)
-		}
+	if len(data) <= len(snapMagic) {
+		return b
+	}
+	var s Session
+	switch data[len(snapMagic)] {
+	case snapSession:
+		s = fuzzSession
+	case snapWindow:
+		s = fuzzWindowSession
+	}
+	if err := b.SetSession(s); err != nil {
+		t.Fatal(err)
 	}
 	return b
 }
 
-// sessionSnapshots returns version 3 snapshots of books with fuzzSession:
-// crossed in PRE_OPEN, and crossed in a halt with a pending stop it
-// triggered and a DAY order.
+// sessionSnapshots returns version 3 snapshots of books with fuzzSession,
+// and version 4 ones of books with fuzzWindowSession: crossed in
+// PRE_OPEN, and crossed in a halt with a pending stop it triggered and a
+// DAY order.
 func sessionSnapshots(t testing.TB) [][]byte {
-	b := restoreTarget(t, []byte(snapMagic+"\x03"))
-	for i, o := range []ord{buy(1, 101, 3).day().at(1_020), sell(2, 99, 2).at(1_021), sell(3, 90, 1).stopAt(98).at(1_022)} {
-		b.Apply(o.lean(uint64(i+1)), nil)
+	var out [][]byte
+	for _, v := range []string{"\x03", "\x04"} {
+		b := restoreTarget(t, []byte(snapMagic+v))
+		for i, o := range []ord{buy(1, 101, 3).day().at(1_020), sell(2, 99, 2).at(1_021), sell(3, 90, 1).stopAt(98).at(1_022)} {
+			b.Apply(o.lean(uint64(i+1)), nil)
+		}
+		if b.Phase() != PreOpen || !b.crossed() {
+			t.Fatalf("pre-open seed: %s, crossed %v", b.Phase(), b.crossed())
+		}
+		out = append(out, b.Snapshot(nil))
+		for i, o := range []ord{sell(4, 104, 1).at(1_081), buy(5, 104, 1).at(1_082), buy(6, 104, 2).at(1_083), sell(7, 95, 2).at(1_084)} {
+			b.Apply(o.lean(uint64(i+10)), nil)
+		}
+		if b.Phase() != Halted || !b.crossed() {
+			t.Fatalf("halt seed: %s, crossed %v\n%v %v", b.Phase(), b.crossed(), b.Depth(1, 9, nil), b.Depth(2, 9, nil))
+		}
+		out = append(out, b.Snapshot(nil))
 	}
-	if b.Phase() != PreOpen || !b.crossed() {
-		t.Fatalf("pre-open seed: %s, crossed %v", b.Phase(), b.crossed())
-	}
-	out := [][]byte{b.Snapshot(nil)}
-	for i, o := range []ord{sell(4, 104, 1).at(1_081), buy(5, 104, 1).at(1_082), buy(6, 104, 2).at(1_083), sell(7, 95, 2).at(1_084)} {
-		b.Apply(o.lean(uint64(i+10)), nil)
-	}
-	if b.Phase() != Halted || !b.crossed() {
-		t.Fatalf("halt seed: %s, crossed %v\n%v %v", b.Phase(), b.crossed(), b.Depth(1, 9, nil), b.Depth(2, 9, nil))
-	}
-	return append(out, b.Snapshot(nil))
+	return out
 }
 
 // TestRestoreSessionSeeds: the fuzz seeds restore, the crossed ones only
@@ -162,6 +179,7 @@ func sessionSnapshots(t testing.TB) [][]byte {
 func TestRestoreSessionSeeds(t *testing.T) {
 	for _, snap := range sessionSnapshots(t) {
 		b := restoreTarget(t, snap)
+		sess := b.Session()
 		if err := b.Restore(snap); err != nil {
 			t.Fatal(err)
 		}
@@ -172,7 +190,7 @@ func TestRestoreSessionSeeds(t *testing.T) {
 			t.Fatal("a session's snapshot restored into a book without one")
 		}
 		c := New(testInst, PriceTime, 2)
-		other := fuzzSession
+		other := sess
 		other.HaltFor++
 		if err := c.SetSession(other); err != nil {
 			t.Fatal(err)
@@ -180,7 +198,7 @@ func TestRestoreSessionSeeds(t *testing.T) {
 		if err := c.Restore(snap); err == nil {
 			t.Fatal("a session's snapshot restored into a book with another")
 		}
-		if got, err := SnapshotSession(snap); err != nil || got != fuzzSession {
+		if got, err := SnapshotSession(snap); err != nil || got != sess {
 			t.Fatalf("SnapshotSession: %+v, %v", got, err)
 		}
 		if err := b.SetSession(other); err == nil {

@@ -6,37 +6,49 @@ import (
 	"math"
 )
 
-// appendSession appends version 3's session.
-func appendSession(dst []byte, s *Session) []byte {
+// appendSession appends the session of version 3 or 4.
+func appendSession(dst []byte, s *Session, version byte) []byte {
 	for _, v := range [...]int64{s.Offset, s.PreOpen, s.Auction, s.Open, s.Close, s.Ref, s.HaltBP, s.HaltFor} {
 		dst = binary.AppendVarint(dst, v)
+	}
+	if version >= snapWindow {
+		dst = binary.AppendVarint(dst, s.HaltWindow)
 	}
 	return dst
 }
 
-// appendSessionState appends version 3's session state.
-func (b *Book) appendSessionState(dst []byte) []byte {
+// appendSessionState appends the session state of version 3 or 4.
+func (b *Book) appendSessionState(dst []byte, version byte) []byte {
 	ss := &b.ss
 	dst = append(dst, byte(ss.phase), byte(ss.which))
-	for _, v := range [...]int64{ss.at, ss.sched, ss.haltEnd, ss.href, ss.last} {
+	for _, v := range [...]int64{ss.at, ss.sched, ss.haltEnd, ss.href} {
 		dst = binary.AppendVarint(dst, v)
 	}
+	if version >= snapWindow {
+		dst = binary.AppendVarint(dst, ss.hbase)
+	}
+	dst = binary.AppendVarint(dst, ss.last)
 	return append(dst, b2u(ss.hasDays))
 }
 
-// session reads version 3's session; the zero Session for older versions.
+// session reads the session of version 3 or 4; the zero Session for older
+// versions.
 func (d *decoder) session() Session {
 	var s Session
-	if d.version == snapSession {
+	if d.version >= snapSession {
 		for _, f := range [...]*int64{&s.Offset, &s.PreOpen, &s.Auction, &s.Open, &s.Close, &s.Ref, &s.HaltBP, &s.HaltFor} {
 			*f = d.varint("session")
 		}
+	}
+	if d.version >= snapWindow {
+		s.HaltWindow = d.varint("halt window")
 	}
 	return s
 }
 
 // SnapshotSession returns the session of the book a snapshot was taken of
-// (the zero Session for a book without one, and for versions 1 and 2). A
+// (the zero Session for a book without one, and for versions 1 and 2; its
+// HaltWindow is 0 for version 3). A
 // caller whose session setting changed restores the snapshot into a book
 // given this session, then calls SetSession with the new one.
 func SnapshotSession(src []byte) (Session, error) {
@@ -59,20 +71,24 @@ func SnapshotSession(src []byte) (Session, error) {
 // CONTINUOUS and HALTED at the close, CLOSED at the pre-open.
 var phaseWhich = [...]int{Continuous: 3, PreOpen: 1, Buffer: 2, Closed: 0, Halted: 3}
 
-// decodeSession reads and checks version 3's session state, under the
-// book's session (Restore has checked that it is the snapshot's), for a
-// book whose clock will be clock and whose orders are orders; it returns
-// the zero state for older versions.
+// decodeSession reads and checks the session state of version 3 or 4,
+// under the book's session (Restore has checked that it is the
+// snapshot's), for a book whose clock will be clock and whose orders are
+// orders; it returns the zero state for older versions.
 func (b *Book) decodeSession(d *decoder, clock int64, orders []snapOrder) (sessionState, error) {
 	var st sessionState
-	if d.version != snapSession {
+	if d.version < snapSession {
 		return st, nil
 	}
 	s := &b.ss.sess
 	st.phase, st.which = Phase(d.byte("phase")), int(d.byte("next boundary"))
-	for _, f := range [...]*int64{&st.at, &st.sched, &st.haltEnd, &st.href, &st.last} {
+	for _, f := range [...]*int64{&st.at, &st.sched, &st.haltEnd, &st.href} {
 		*f = d.varint("session state")
 	}
+	if d.version >= snapWindow {
+		st.hbase = d.varint("halt window start")
+	}
+	st.last = d.varint("session state")
 	st.hasDays = d.flag("DAY orders flag")
 	switch {
 	case d.err != nil:
@@ -81,6 +97,11 @@ func (b *Book) decodeSession(d *decoder, clock int64, orders []snapOrder) (sessi
 		return st, fmt.Errorf("%w: expected a phase 0-4 and its next boundary, received phase %d, boundary %d", ErrBadSnapshot, st.phase, st.which)
 	case st.href < 0 || st.last < 0:
 		return st, fmt.Errorf("%w: expected non-negative reference and last trade prices, received %d and %d", ErrBadSnapshot, st.href, st.last)
+	case (d.version >= snapWindow) != (s.HaltWindow != 0):
+		return st, fmt.Errorf("%w: expected version %d exactly for a session with a halt window, received version %d for a window of %d ms",
+			ErrBadSnapshot, snapWindow, d.version, s.HaltWindow)
+	case st.hbase < 0 || st.hbase > clock:
+		return st, fmt.Errorf("%w: expected a halt window start from 0 to the clock %d, received %d", ErrBadSnapshot, clock, st.hbase)
 	}
 	if st.at == math.MinInt64 { // SetSession, then no instruction yet
 		if clock != 0 || st.phase != Continuous || st.haltEnd != 0 {
@@ -115,16 +136,20 @@ func (b *Book) decodeSession(d *decoder, clock int64, orders []snapOrder) (sessi
 }
 
 // restoreSession sets the session state after load: the decoded one st
-// (v3), or, for an older snapshot, the state SetSession would give the
-// book at its clock. load has set hasDays from the orders.
-func (b *Book) restoreSession(v3 bool, st *sessionState) {
+// (version 3 or 4), or, for an older snapshot, the state SetSession would
+// give the book at its clock. load has set hasDays from the orders.
+func (b *Book) restoreSession(decoded bool, st *sessionState) {
 	ss := &b.ss
-	if v3 {
+	if decoded {
 		ss.phase, ss.which, ss.at, ss.sched = st.phase, st.which, st.at, st.sched
-		ss.haltEnd, ss.href, ss.last, ss.hasDays = st.haltEnd, st.href, st.last, st.hasDays
+		ss.haltEnd, ss.href, ss.hbase, ss.last, ss.hasDays = st.haltEnd, st.href, st.hbase, st.last, st.hasDays
 		return
 	}
 	ss.phase, ss.at, ss.haltEnd, ss.href, ss.last = Continuous, math.MaxInt64, 0, ss.sess.Ref, 0
+	ss.hbase = 0
+	if ss.sess.HaltWindow != 0 {
+		ss.hbase = b.clock
+	}
 	if ss.on {
 		ss.at = math.MinInt64
 		if b.clock != 0 {

@@ -20,6 +20,12 @@ type Instrument struct {
 	// 86400 seconds.
 	HaltPct Fixed `json:"halt_pct"`
 	HaltFor int64 `json:"halt_for"`
+	// HaltWindow, in seconds (1 to 86400; 0, absent: none; only with
+	// HaltPct and HaltFor), re-bases the halts' reference to the last
+	// trade price every HaltWindow seconds of event time since the last
+	// re-base or call auction, so that a halt needs a move of more than
+	// HaltPct within one window (docs/CONTRACT.md, Volatility halts).
+	HaltWindow int64 `json:"halt_window"`
 }
 
 // BandBP is BandPct in basis points.
@@ -30,6 +36,9 @@ func (in *Instrument) HaltBP() int64 { return int64(in.HaltPct / (One / 100)) }
 
 // MaxHaltFor is the longest halt_for, in seconds: a day.
 const MaxHaltFor = 86_400
+
+// MaxHaltWindow is the longest halt_window, in seconds: a day.
+const MaxHaltWindow = 86_400
 
 // DefaultInstruments is the built-in reference used when no --instruments
 // file (or topic) is given.
@@ -53,4 +62,5 @@ var InstrumentFields = []Field[Instrument]{
 	fixedField("band_pct", func(in *Instrument) *Fixed { return &in.BandPct }).omit(),
 	fixedField("halt_pct", func(in *Instrument) *Fixed { return &in.HaltPct }).omit(),
 	countField("halt_for", func(in *Instrument) *int64 { return &in.HaltFor }).omit(),
+	countField("halt_window", func(in *Instrument) *int64 { return &in.HaltWindow }).omit(),
 }

@@ -81,6 +81,10 @@ func checkInstrument(in *Instrument) *Error {
 		return missing("halt_for", "1 to "+strconv.Itoa(MaxHaltFor)+" seconds with halt_pct")
 	case in.HaltPct == 0 && in.HaltFor != 0:
 		return missing("halt_pct", "a percentage from 0.01 to 99.99 with halt_for")
+	case in.HaltWindow < 0 || in.HaltWindow > MaxHaltWindow:
+		return fieldError(ReasonBadField, "halt_window", "1 to "+strconv.Itoa(MaxHaltWindow)+" seconds", strconv.FormatInt(in.HaltWindow, 10))
+	case in.HaltWindow != 0 && in.HaltPct == 0:
+		return missing("halt_pct", "a percentage from 0.01 to 99.99 with halt_window")
 	}
 	return nil
 }
@@ -173,8 +177,8 @@ func LoadInstruments(path string) (*Instruments, error) {
 // content: JSON when the first non-blank byte is '[' (an array of objects)
 // or '{' (one object per line), CSV otherwise. CSV needs a header naming
 // the columns symbol, tick_size, lot_size, ref_price and optionally name,
-// band_pct, halt_pct and halt_for, in
-// any order (extra columns are ignored). JSON objects use the same keys.
+// band_pct, halt_pct, halt_for and halt_window, in any order (extra
+// columns are ignored). JSON objects use the same keys.
 func ParseInstruments(data []byte) (*Instruments, error) {
 	list, err := parseInstruments(data)
 	if err != nil {
@@ -299,6 +303,11 @@ func parseInstrumentsCSV(data []byte) ([]Instrument, error) {
 				return nil, fmt.Errorf("instruments csv line %d: %w", line, err)
 			}
 		}
+		if v, ok := get("halt_window"); ok && v != "" {
+			if in.HaltWindow, err = countValue("halt_window", kString, []byte(v)); err != nil {
+				return nil, fmt.Errorf("instruments csv line %d: %w", line, err)
+			}
+		}
 		for _, f := range []struct {
 			name string
 			dst  *Fixed
@@ -326,7 +335,7 @@ var instrumentDecoder = newDecoder(InstrumentFields)
 // DecodeInstrument decodes and validates one instrument object (a record of
 // the instruments topic, or a line of a JSON Lines reference): symbol,
 // tick_size, lot_size and ref_price are required, name, band_pct,
-// halt_pct and halt_for are optional.
+// halt_pct, halt_for and halt_window are optional.
 func DecodeInstrument(line []byte, in *Instrument) error {
 	if len(line) > MaxLineBytes {
 		*in = Instrument{}
@@ -350,7 +359,7 @@ func decodeInstrument(s *scanner, scratch *[]byte, whole bool, in *Instrument) e
 
 // AppendInstrumentJSON appends in as a JSON object with the keys symbol,
 // name (omitted when empty), tick_size, lot_size, ref_price, band_pct,
-// halt_pct and halt_for (each omitted when zero).
+// halt_pct, halt_for and halt_window (each omitted when zero).
 func AppendInstrumentJSON(b []byte, in *Instrument) []byte {
 	b = append(b, `{"symbol":`...)
 	b = appendString(b, in.Symbol)
@@ -366,6 +375,9 @@ func AppendInstrumentJSON(b []byte, in *Instrument) []byte {
 	}
 	if in.HaltFor != 0 {
 		b = appendInt(b, "halt_for", in.HaltFor)
+	}
+	if in.HaltWindow != 0 {
+		b = appendInt(b, "halt_window", in.HaltWindow)
 	}
 	return append(b, '}')
 }
