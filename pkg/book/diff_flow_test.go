@@ -15,12 +15,14 @@ import (
 // settings of `bourse match`, one book per instrument as match keeps them.
 
 const (
-	flowOrders      = 2000 // per seed, over the four instruments
-	flowStep        = 200  // ms between orders on average: the flow spans about 400 s
-	flowSeeds       = 100
-	flowShortSeeds  = 12
-	flowSessionFrom = 1678698900000 % book.Day // the flow's start, 09:15:00 UTC, as a time of day
+	flowOrders     = 2000 // per seed, over the four instruments
+	flowStep       = 200  // ms between orders on average: the flow spans about 400 s
+	flowSeeds      = 100
+	flowShortSeeds = 12
 )
+
+// flowFrom is the time of day of the flows' first order (09:15 UTC).
+var flowFrom = flow.DefaultConfig().Start % book.Day
 
 // flowSetting is one way of running `bourse match`: --stp, band_pct in
 // the instruments reference, and --session with halt_pct and halt_for.
@@ -62,10 +64,9 @@ func (s flowSetting) instruments() []record.Instrument {
 // even seeds a 20 s buffer, continuous trading, the close 340 s in; the
 // rest is closed.
 func daySession(seed uint64) book.Session {
-	const s = 4000
-	j := int64(seed%5) * 2000 // move the boundaries with the seed
-	sess := book.Session{PreOpen: flowSessionFrom + 5*s + j, Auction: flowSessionFrom + 30*s + j,
-		Open: flowSessionFrom + 35*s + j, Close: flowSessionFrom + 85*s + j}
+	const sec = 1000
+	from := flowFrom + int64(seed%5)*2*sec // the boundaries move with the seed
+	sess := book.Session{PreOpen: from + 20*sec, Auction: from + 120*sec, Open: from + 140*sec, Close: from + 340*sec}
 	if seed%2 == 1 {
 		sess.Open = sess.Auction
 	}
