@@ -6,8 +6,8 @@ import (
 	"io"
 	"testing"
 
-	"github.com/bourse/bourse/jobs/produce"
 	"github.com/bourse/bourse/pkg/book"
+	"github.com/bourse/bourse/pkg/flow"
 	"github.com/bourse/bourse/pkg/record"
 	"github.com/bourse/bourse/pkg/stream"
 )
@@ -18,7 +18,7 @@ import (
 // encoded too), over 100,000 generator orders. It reports orders/s; the
 // difference is the feed's cost per order.
 func BenchmarkMatchFile(b *testing.B) {
-	g, err := produce.NewGenerator(produce.DefaultGenConfig(), record.DefaultInstruments())
+	g, err := flow.NewGenerator(flow.DefaultConfig(), record.DefaultInstruments())
 	if err != nil {
 		b.Fatal(err)
 	}

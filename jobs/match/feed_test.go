@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bourse/bourse/jobs/produce"
 	"github.com/bourse/bourse/pkg/book"
+	"github.com/bourse/bourse/pkg/flow"
 	"github.com/bourse/bourse/pkg/record"
 	"github.com/bourse/bourse/pkg/stream"
 )
@@ -177,10 +177,10 @@ func TestFeedDifferential(t *testing.T) {
 	var updates, snapshots, restarts, joins int
 	for f := range flows {
 		rng := rand.New(rand.NewPCG(seed, uint64(f)))
-		gc := produce.DefaultGenConfig()
+		gc := flow.DefaultConfig()
 		gc.Seed = seed + uint64(f)
 		gc.Step = 1 + rng.Int64N(100)
-		g, err := produce.NewGenerator(gc, record.DefaultInstruments())
+		g, err := flow.NewGenerator(gc, record.DefaultInstruments())
 		if err != nil {
 			t.Fatal(err)
 		}

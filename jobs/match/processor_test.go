@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bourse/bourse/jobs/produce"
 	"github.com/bourse/bourse/pkg/book"
+	"github.com/bourse/bourse/pkg/flow"
 	"github.com/bourse/bourse/pkg/record"
 	"github.com/bourse/bourse/pkg/stream"
 )
@@ -14,7 +14,7 @@ import (
 func orderLines(t *testing.T, n int) [][]byte {
 	t.Helper()
 	ins := record.DefaultInstruments()
-	g, err := produce.NewGenerator(produce.DefaultGenConfig(), ins)
+	g, err := flow.NewGenerator(flow.DefaultConfig(), ins)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/bourse/bourse/jobs/match"
-	"github.com/bourse/bourse/jobs/produce"
 	"github.com/bourse/bourse/pkg/book"
+	"github.com/bourse/bourse/pkg/flow"
 	"github.com/bourse/bourse/pkg/record"
 	"github.com/bourse/bourse/pkg/stream"
 )
@@ -30,9 +30,9 @@ func TestRunOnEmbeddedBroker(t *testing.T) {
 
 	// The same orders through the core directly.
 	ins, _ := record.NewInstruments(record.DefaultInstruments())
-	gc := produce.DefaultGenConfig()
+	gc := flow.DefaultConfig()
 	gc.Seed = cfg.Seed
-	gen, err := produce.NewGenerator(gc, ins.List())
+	gen, err := flow.NewGenerator(gc, ins.List())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/bourse/bourse/jobs/setup"
+	"github.com/bourse/bourse/pkg/flow"
 	"github.com/bourse/bourse/pkg/kafka"
 )
 
@@ -15,7 +16,7 @@ type Config struct {
 	Instruments string
 	Count       int
 	Rate        float64 // orders per second; 0 = as fast as possible
-	Gen         GenConfig
+	Gen         flow.Config
 	Quiet       bool
 	// BatchDir, when set, also keeps the orders as Arrow micro-batches
 	// (dataset orders), BatchSize orders a file.
@@ -27,7 +28,7 @@ type Config struct {
 
 // DefaultConfig: 1000 orders to stdout as fast as possible, seed 1.
 func DefaultConfig() Config {
-	return Config{Out: "-", Topics: kafka.DefaultTopics(), Count: 1000, Gen: DefaultGenConfig(), BatchSize: 100_000,
+	return Config{Out: "-", Topics: kafka.DefaultTopics(), Count: 1000, Gen: flow.DefaultConfig(), BatchSize: 100_000,
 		Compression: kafka.DefaultCompression}
 }
 

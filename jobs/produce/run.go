@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bourse/bourse/jobs/setup"
+	"github.com/bourse/bourse/pkg/flow"
 	"github.com/bourse/bourse/pkg/kafka"
 	"github.com/bourse/bourse/pkg/record"
 )
@@ -44,7 +45,7 @@ func Run(ctx context.Context, cfg Config, human io.Writer, log *slog.Logger) (Su
 	if err != nil {
 		return Summary{}, err
 	}
-	gen, err := NewGenerator(cfg.Gen, ins.List())
+	gen, err := flow.NewGenerator(cfg.Gen, ins.List())
 	if err != nil {
 		return Summary{}, setup.Usage("", err)
 	}

@@ -21,8 +21,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bourse/bourse/jobs/produce"
 	"github.com/bourse/bourse/pkg/book"
+	"github.com/bourse/bourse/pkg/flow"
 	"github.com/bourse/bourse/pkg/record"
 )
 
@@ -55,7 +55,7 @@ func (c *collector) Emit(r record.Record) {
 func makeBenchFlow(tb testing.TB, orders int) benchFlow {
 	ins := testInstruments(tb)
 	list := ins.List()
-	gen, err := produce.NewGenerator(produce.DefaultGenConfig(), list)
+	gen, err := flow.NewGenerator(flow.DefaultConfig(), list)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package book
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/bourse/bourse/pkg/record"
@@ -62,6 +63,25 @@ func (r *refBook) ruleReject(o *record.Order, x *Order) string {
 	return ""
 }
 
+// ruleMsg is the message of a NEW or REPLACE at ticks REJECTED why by
+// the price band or post_only, built with fmt; "" for other reasons.
+func (r *refBook) ruleMsg(why string, ticks int64) string {
+	switch why {
+	case "PRICE_BAND":
+		d := r.rules.BandRef * r.rules.BandBP / 10_000 // the band is symmetric in whole ticks
+		return fmt.Sprintf("expected a limit price within the price band %s to %s of %s, received %s",
+			r.px(r.rules.BandRef-d), r.px(r.rules.BandRef+d), r.inst.Symbol, r.px(ticks))
+	case "WOULD_TRADE":
+		return fmt.Sprintf("expected a post_only price that does not trade on arrival, received %s, which meets the best opposite price on %s",
+			r.px(ticks), r.inst.Symbol)
+	}
+	return ""
+}
+
+func msgStopReplace(id uint64) string {
+	return fmt.Sprintf("expected REPLACE of a resting order, received order %d which is a pending stop (cancel it and enter a new one)", id)
+}
+
 // wouldFill matches a copy of a against a copy of the book and reports
 // whether it filled completely (not cut by self-trade prevention).
 func (r *refBook) wouldFill(a refOrder) bool {
@@ -92,7 +112,7 @@ func (r *refBook) runStops() {
 func (r *refBook) massCancel(o *record.Order) {
 	switch {
 	case o.TraderID == "":
-		r.rejectEv(o, record.ReasonBadTraderID, "")
+		r.rejectEv(o, record.ReasonBadTraderID, "expected a trader_id on CANCEL_ALL, received none")
 		return
 	case o.Side > record.Sell:
 		r.rejectEv(o, record.ReasonBadField, "")

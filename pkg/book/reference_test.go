@@ -209,7 +209,7 @@ func (r *refBook) submitNew(o *record.Order, x *Order) {
 		return
 	}
 	if why := r.ruleReject(o, x); why != "" {
-		r.rejectEv(o, why, "")
+		r.rejectEv(o, why, r.ruleMsg(why, o.Ticks))
 		return
 	}
 	if why := r.phaseReject(o, x); why != "" {
@@ -386,7 +386,7 @@ func (r *refBook) replace(o *record.Order) {
 			if s := r.stops[j]; s.trader != "" && s.trader != o.TraderID {
 				r.rejectEv(o, record.ReasonNotOwner, msgNotOwner(o))
 			} else {
-				r.rejectEv(o, record.ReasonUnsupported, "")
+				r.rejectEv(o, record.ReasonUnsupported, msgStopReplace(o.ID))
 			}
 			return
 		}
@@ -418,11 +418,11 @@ func (r *refBook) replace(o *record.Order) {
 		return
 	}
 	if ticks != x.ticks && !r.inBand(ticks) {
-		r.rejectEv(o, "PRICE_BAND", "")
+		r.rejectEv(o, "PRICE_BAND", r.ruleMsg("PRICE_BAND", ticks))
 		return
 	}
 	if x.post && r.crossesBook(x.side, ticks) {
-		r.rejectEv(o, "WOULD_TRADE", "")
+		r.rejectEv(o, "WOULD_TRADE", r.ruleMsg("WOULD_TRADE", ticks))
 		return
 	}
 	if ticks == x.ticks && lots <= x.open() {

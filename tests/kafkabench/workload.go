@@ -4,8 +4,8 @@ import (
 	"fmt"
 
 	"github.com/bourse/bourse/jobs/match"
-	"github.com/bourse/bourse/jobs/produce"
 	"github.com/bourse/bourse/pkg/book"
+	"github.com/bourse/bourse/pkg/flow"
 	"github.com/bourse/bourse/pkg/record"
 	"github.com/bourse/bourse/pkg/stream"
 )
@@ -50,7 +50,7 @@ func BenchInstruments() []record.Instrument {
 	return list
 }
 
-// NewWorkload generates n orders with the produce job's generator (seeded,
+// NewWorkload generates n orders with pkg/flow's generator (seeded,
 // the bench instruments and the default mix) and runs them through the match job's
 // pure core to count the trades every prefix makes.
 func NewWorkload(n int, seed uint64) (*Workload, error) {
@@ -58,9 +58,9 @@ func NewWorkload(n int, seed uint64) (*Workload, error) {
 		return nil, fmt.Errorf("workload: expected 1..%d orders, got %d", MaxOrders, n)
 	}
 	insts := BenchInstruments()
-	gc := produce.DefaultGenConfig()
+	gc := flow.DefaultConfig()
 	gc.Seed = seed
-	gen, err := produce.NewGenerator(gc, insts)
+	gen, err := flow.NewGenerator(gc, insts)
 	if err != nil {
 		return nil, fmt.Errorf("workload: %w", err)
 	}

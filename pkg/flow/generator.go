@@ -1,4 +1,4 @@
-package produce
+package flow
 
 import (
 	"fmt"
@@ -16,8 +16,8 @@ type Mix struct {
 // DefaultMix is close to the benchmark's realistic mix.
 func DefaultMix() Mix { return Mix{Limit: 58, IOC: 8, FOK: 2, Market: 5, Cancel: 22, Replace: 5} }
 
-// GenConfig configures a Generator.
-type GenConfig struct {
+// Config configures a Generator.
+type Config struct {
 	Seed    uint64
 	Start   int64 // first order_timestamp, Unix ms
 	Step    int64 // mean simulated time between orders, ms
@@ -30,13 +30,13 @@ type GenConfig struct {
 	Profile string
 }
 
-// DefaultGenConfig: seed 1, 2023-03-13 09:15:00 UTC, 50 ms apart, 20 traders.
-func DefaultGenConfig() GenConfig {
-	return GenConfig{Seed: 1, Start: 1678698900000, Step: 50, Traders: 20, FirstID: 1_000_001, Mix: DefaultMix(), ExpiringPct: 10}
+// DefaultConfig: seed 1, 2023-03-13 09:15:00 UTC, 50 ms apart, 20 traders.
+func DefaultConfig() Config {
+	return Config{Seed: 1, Start: 1678698900000, Step: 50, Traders: 20, FirstID: 1_000_001, Mix: DefaultMix(), ExpiringPct: 10}
 }
 
 // Validate checks the generator configuration.
-func (c GenConfig) Validate() error {
+func (c Config) Validate() error {
 	m := c.Mix
 	for _, w := range []int{m.Limit, m.IOC, m.FOK, m.Market, m.Cancel, m.Replace} {
 		if w < 0 {
@@ -74,9 +74,9 @@ type instState struct {
 // Generator produces a deterministic synthetic order flow: a random-walk
 // mid price per instrument around its reference price, both sides, a mix
 // of order types, expiries, cancels and replaces, and several traders.
-// The same GenConfig gives the same orders.
+// The same Config gives the same orders.
 type Generator struct {
-	cfg     GenConfig
+	cfg     Config
 	rng     *rand.Rand
 	insts   []instState
 	traders []string
@@ -87,7 +87,7 @@ type Generator struct {
 }
 
 // NewGenerator makes a generator over the instruments.
-func NewGenerator(cfg GenConfig, instruments []record.Instrument) (*Generator, error) {
+func NewGenerator(cfg Config, instruments []record.Instrument) (*Generator, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package produce
+package flow
 
 import (
 	"github.com/bourse/bourse/pkg/book"

@@ -1,4 +1,4 @@
-package produce
+package flow
 
 import (
 	"bytes"
@@ -7,7 +7,7 @@ import (
 	"github.com/bourse/bourse/pkg/record"
 )
 
-func flow(t *testing.T, cfg GenConfig, n int) []byte {
+func render(t *testing.T, cfg Config, n int) []byte {
 	t.Helper()
 	g, err := NewGenerator(cfg, record.DefaultInstruments())
 	if err != nil {
@@ -24,13 +24,13 @@ func flow(t *testing.T, cfg GenConfig, n int) []byte {
 }
 
 func TestGeneratorIsDeterministic(t *testing.T) {
-	cfg := DefaultGenConfig()
-	a, b := flow(t, cfg, 5000), flow(t, cfg, 5000)
+	cfg := DefaultConfig()
+	a, b := render(t, cfg, 5000), render(t, cfg, 5000)
 	if !bytes.Equal(a, b) {
 		t.Fatal("same seed gave different orders")
 	}
 	cfg.Seed = 2
-	if bytes.Equal(a, flow(t, cfg, 5000)) {
+	if bytes.Equal(a, render(t, cfg, 5000)) {
 		t.Fatal("different seeds gave the same orders")
 	}
 }
@@ -40,7 +40,7 @@ func TestGeneratedOrdersAreValidAndMixed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines := bytes.Split(bytes.TrimSpace(flow(t, DefaultGenConfig(), 20000)), []byte("\n"))
+	lines := bytes.Split(bytes.TrimSpace(render(t, DefaultConfig(), 20000)), []byte("\n"))
 	counts := map[string]int{}
 	var last int64
 	for i, l := range lines {
@@ -76,12 +76,12 @@ func TestGeneratedOrdersAreValidAndMixed(t *testing.T) {
 	}
 }
 
-func TestGenConfigValidate(t *testing.T) {
-	bad := []GenConfig{
-		func() GenConfig { c := DefaultGenConfig(); c.Mix = Mix{}; return c }(),
-		func() GenConfig { c := DefaultGenConfig(); c.Mix.Cancel = -1; return c }(),
-		func() GenConfig { c := DefaultGenConfig(); c.Traders = 0; return c }(),
-		func() GenConfig { c := DefaultGenConfig(); c.ExpiringPct = 101; return c }(),
+func TestConfigValidate(t *testing.T) {
+	bad := []Config{
+		func() Config { c := DefaultConfig(); c.Mix = Mix{}; return c }(),
+		func() Config { c := DefaultConfig(); c.Mix.Cancel = -1; return c }(),
+		func() Config { c := DefaultConfig(); c.Traders = 0; return c }(),
+		func() Config { c := DefaultConfig(); c.ExpiringPct = 101; return c }(),
 	}
 	for i, c := range bad {
 		if c.Validate() == nil {
