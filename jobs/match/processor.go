@@ -232,13 +232,9 @@ func (p *Processor) setRules(b *book.Book, in *record.Instrument) {
 	if p.policy != book.PriceTime {
 		return
 	}
-	r := book.Rules{STP: p.opt.STP}
-	if bp := in.BandBP(); bp != 0 {
-		r.BandRef, r.BandBP = int64(in.RefPrice/in.TickSize), bp
-	}
 	// The reference was validated (0 < band_pct < 100, ref_price > 0), so
 	// SetRules accepts it.
-	_ = b.SetRules(r)
+	_ = b.SetRules(book.InstrumentRules(in, p.opt.STP))
 	if s := p.session(in); s != (book.Session{}) {
 		// Validated too (ParseSession; halt_for and halt_window 1-86400 s,
 		// with halt_pct);
@@ -249,13 +245,10 @@ func (p *Processor) setRules(b *book.Book, in *record.Instrument) {
 
 // session is in's book session under --session (none when it is off).
 func (p *Processor) session(in *record.Instrument) book.Session {
-	s := p.opt.Session
-	if s == (book.Session{}) || p.policy != book.PriceTime {
+	if p.policy != book.PriceTime {
 		return book.Session{}
 	}
-	s.Ref = int64(in.RefPrice / in.TickSize)
-	s.HaltBP, s.HaltFor, s.HaltWindow = in.HaltBP(), in.HaltFor*1000, in.HaltWindow*1000
-	return s
+	return book.InstrumentSession(in, p.opt.Session)
 }
 
 // restoreBook restores body into b, which has the rules and session of

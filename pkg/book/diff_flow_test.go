@@ -42,8 +42,8 @@ var flowSettings = []flowSetting{
 }
 
 // instruments is record's default list with, for a band, band_pct, and for
-// a session, halt_pct and halt_for: a few ticks to a few dozen, so that the
-// flow's random walk reaches them.
+// a session, halt_pct and halt_for (two of them with a halt_window): a few
+// ticks to a few dozen, so that the flow's random walk reaches them.
 func (s flowSetting) instruments() []record.Instrument {
 	list := record.DefaultInstruments()
 	for i := range list {
@@ -54,6 +54,7 @@ func (s flowSetting) instruments() []record.Instrument {
 		if s.session {
 			in.HaltPct = record.MustFixed([]string{"0.01", "0.03", "0.01", "0.01"}[i%4])
 			in.HaltFor = int64(1 + i%2)
+			in.HaltWindow = int64([]int{0, 0, 5, 30}[i%4]) // the last two re-base their halt reference
 		}
 	}
 	return list
@@ -74,21 +75,12 @@ func daySession(seed uint64) book.Session {
 }
 
 // matchBook is in's book and reference as jobs/match sets a book up
-// (Processor.book, setRules and session in jobs/match/processor.go):
-// price-time, the --stp mode, band_pct around ref_price, and the --session
-// day with ref_price as the auctions' reference and in's halts.
+// (Processor.setRules): price-time with InstrumentRules and
+// InstrumentSession.
 func matchBook(t *testing.T, in record.Instrument, stp book.STPMode, day book.Session) (*book.Book, *book.RefBook) {
 	t.Helper()
-	rules := book.Rules{STP: stp}
-	if bp := in.BandBP(); bp != 0 {
-		rules.BandRef, rules.BandBP = int64(in.RefPrice/in.TickSize), bp
-	}
-	var sess book.Session
-	if day != (book.Session{}) {
-		sess = day
-		sess.Ref = int64(in.RefPrice / in.TickSize)
-		sess.HaltBP, sess.HaltFor = in.HaltBP(), in.HaltFor*1000
-	}
+	rules := book.InstrumentRules(&in, stp)
+	sess := book.InstrumentSession(&in, day)
 	b := book.New(in, book.PriceTime, 1024)
 	if err := b.SetRules(rules); err != nil {
 		t.Fatal(err)
