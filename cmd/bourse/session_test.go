@@ -50,12 +50,13 @@ func TestMatchSession(t *testing.T) {
 		at(8, "15:31:00", "BUY", 1, "3500", `, "trader_id": "d"`),
 	}, "--session", "09:00-09:08/09:15-15:30@Z")
 	wantLines(t, "status", status,
+		`{"instrument":"TCS","phase":"CLOSED","time":"2023-03-13T08:59:00Z"}`, // the phase the first order finds
 		`{"instrument":"TCS","phase":"PRE_OPEN","time":"2023-03-13T09:00:00Z"}`,
 		`{"instrument":"TCS","phase":"BUFFER","time":"2023-03-13T09:08:00Z"}`,
 		`{"instrument":"TCS","phase":"CONTINUOUS","time":"2023-03-13T09:15:00Z"}`,
 		`{"instrument":"TCS","phase":"CLOSED","time":"2023-03-13T15:30:00Z"}`)
-	if n := strings.Count(status, "\n"); n != 4 {
-		t.Errorf("%d status records, want 4:\n%s", n, status)
+	if n := strings.Count(status, "\n"); n != 5 {
+		t.Errorf("%d status records, want 5:\n%s", n, status)
 	}
 	// Most volume (5) at 3500 and 3501, imbalance 2 at both: closest to
 	// ref_price 3500.

@@ -36,6 +36,7 @@ func ExampleBook_SetSession() {
 	b.Apply(&book.Order{Tag: 3, ID: 3, Side: record.Buy, Ticks: 2001, Lots: 1, Time: at(9, 10)}, p)
 	b.Apply(&book.Order{Tag: 4, ID: 3, Side: record.Buy, Ticks: 2001, Lots: 1, Time: at(9, 16)}, p)
 	// Output:
+	// tag 1: phase PRE_OPEN at 09:01
 	// tag 1: ACCEPTED order 1 SELL 5@2000 leaves 5 (NONE)
 	// tag 2: ACCEPTED order 2 BUY 3@2004 leaves 3 (NONE)
 	// tag 3: trade 1, 3 lots at 2000 ticks

@@ -238,7 +238,7 @@ func TestHaltWindowDoesNotAllocate(t *testing.T) {
 	if allocs != 0 {
 		t.Errorf("expected 0 allocations per day, got %.2f", allocs)
 	}
-	if l.trades != 51*3 || l.statuses != 51*6-1 {
+	if l.trades != 51*3 || l.statuses != 51*6 { // the first day: its first order's phase, not the close before
 		t.Errorf("%d trades, %d statuses over 51 days, want 3 and 6 a day", l.trades, l.statuses)
 	}
 

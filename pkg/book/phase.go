@@ -204,10 +204,14 @@ func (b *Book) placeSession() {
 // advance runs every boundary of the schedule up to the clock, in order,
 // expiring the orders whose expiry comes before each. A jump over whole
 // days skips them from the Closed phase: their phase changes are not
-// reported (nothing could have happened in them).
+// reported (nothing could have happened in them). At the session's first
+// clock it places the book in the schedule's phase and reports that phase
+// at the clock, so that a trader's screen knows it before the first
+// change.
 func (b *Book) advance(h Listener) {
 	if b.ss.at == math.MinInt64 {
 		b.placeSession()
+		b.enter(h, b.ss.phase, b.clock)
 		return
 	}
 	s := &b.ss.sess

@@ -122,8 +122,9 @@ func TestHaltDoesNotAllocate(t *testing.T) {
 	if allocs != 0 {
 		t.Errorf("expected 0 allocations per day, got %.2f", allocs)
 	}
-	// the first day has no close of the day before to report
-	if l.trades != 51*3 || l.statuses != 51*6-1 {
+	// the first day reports the phase its first order finds instead of
+	// the close of the day before
+	if l.trades != 51*3 || l.statuses != 51*6 {
 		t.Errorf("%d trades, %d statuses over 51 days, want 3 and 6 a day", l.trades, l.statuses)
 	}
 	if b.Len() != 0 || b.Phase() != Closed {

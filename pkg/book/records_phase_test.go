@@ -27,8 +27,8 @@ func (c *allLines) Emit(x record.Record) {
 	}
 }
 
-// TestSubmitSession: Submit reports phase changes as record.Status in the
-// order the book makes them, a REPLACE keeping its quantity (0) reads the
+// TestSubmitSession: Submit reports the phase the first order finds and
+// then phase changes as record.Status in the order the book makes them, a REPLACE keeping its quantity (0) reads the
 // order after the auction that partly filled it, and DAY orders expire at
 // the close.
 func TestSubmitSession(t *testing.T) {
@@ -57,6 +57,8 @@ func TestSubmitSession(t *testing.T) {
 		b.Submit(o, &c)
 	}
 	want := []string{
+		// the phase the first order finds, at its time
+		"status XYZ PRE_OPEN t1500",
 		"ACCEPTED 1 5.0 leaves 5.0", "ACCEPTED 2 3.0 leaves 3.0", "ACCEPTED 3 4.0 leaves 4.0",
 		// the auction at 2000, run by the first order after it: trades and
 		// reports carry that order's clock, the status the boundary's time

@@ -68,7 +68,7 @@ func (r *refBook) runSession(prev int64, tag uint64) {
 	}
 	if !p.placed {
 		p.placed = true
-		p.phase = p.phaseAt(r.clock)
+		r.status(tag, r.clock, p.phaseAt(r.clock))
 		return
 	}
 	s := p.sess
