@@ -83,82 +83,39 @@ func (s *Server) Handler() http.Handler { return s.mux }
 // applies it to the view and publishes it on the stream. A record that
 // does not decode is counted and reported, never applied.
 func (s *Server) Ingest(k record.Kind, value []byte) error {
-	var (
-		payload            []byte
-		instrument, trader string
-		apply              func(v *View)
-	)
-	switch k {
-	case record.KindTrade:
-		var t record.Trade
-		if err := record.DecodeTrade(value, &t); err != nil {
-			return s.badRecord(k, err)
-		}
-		fr := Frame{Kind: k, Instrument: t.Instrument, Parties: [2]string{t.BuyTrader, t.SellTrader},
-			Orders: [2]uint64{t.BuyOrderID, t.SellOrderID}}
-		s.mu.Lock()
-		s.view.ApplyTrade(&t)
-		s.hub.publish(fr, appendPublicTrade(nil, &t))
-		s.mu.Unlock()
-		s.ingested.Add(1)
-		return nil
-	case record.KindEvent:
-		var e record.Event
-		if err := record.DecodeEvent(value, &e); err != nil {
-			return s.badRecord(k, err)
-		}
-		payload, instrument, trader = record.AppendEventJSON(nil, &e), e.Instrument, e.TraderID
-		apply = func(v *View) { v.ApplyEvent(&e) }
-	case record.KindBar:
-		var b record.Bar
-		if err := record.DecodeBar(value, &b); err != nil {
-			return s.badRecord(k, err)
-		}
-		payload, instrument = record.AppendBarJSON(nil, &b), b.Instrument
-		apply = func(v *View) { v.ApplyBar(&b) }
-	case record.KindSMA:
-		var m record.SMA
-		if err := record.DecodeSMA(value, &m); err != nil {
-			return s.badRecord(k, err)
-		}
-		payload, instrument = record.AppendSMAJSON(nil, &m), m.Instrument
-		apply = func(v *View) { v.ApplySMA(&m) }
-	case record.KindProfit:
-		var p record.Profit
-		if err := record.DecodeProfit(value, &p); err != nil {
-			return s.badRecord(k, err)
-		}
-		payload, instrument = record.AppendProfitJSON(nil, &p), p.Instrument
-		apply = func(v *View) { v.ApplyProfit(&p) }
-	case record.KindStatus:
-		var st record.Status
-		if err := record.DecodeStatus(value, &st); err != nil {
-			return s.badRecord(k, err)
-		}
-		payload, instrument = record.AppendStatusJSON(nil, &st), st.Instrument
-		apply = func(v *View) { v.ApplyStatus(&st) }
-	case record.KindBook:
-		var u record.BookUpdate
-		if err := record.DecodeBookUpdate(value, &u); err != nil {
-			return s.badRecord(k, err)
-		}
-		s.ingestBook(u.Instrument, func(v *View) BookResult { return v.ApplyBookUpdate(&u) },
-			func() []byte { return record.AppendBookUpdateJSON(nil, &u) })
-		return nil
-	case record.KindBookSnapshot:
-		var b record.BookSnapshot
-		if err := record.DecodeBookSnapshot(value, &b); err != nil {
-			return s.badRecord(k, err)
-		}
-		s.ingestBook(b.Instrument, func(v *View) BookResult { return v.ApplyBookSnapshot(&b) }, nil)
-		return nil
-	default:
+	if k >= record.NumKinds || streamNames[k].event == "" {
 		return fmt.Errorf("ingest: unknown kind %d", k)
 	}
-	s.mu.Lock()
-	apply(s.view)
-	s.hub.Publish(k, instrument, trader, payload)
-	s.mu.Unlock()
+	r, err := k.Decode(value)
+	if err != nil {
+		return s.badRecord(k, err)
+	}
+	switch r := r.(type) {
+	case *record.Trade:
+		fr := Frame{Kind: k, Instrument: r.Instrument, Parties: [2]string{r.BuyTrader, r.SellTrader},
+			Orders: [2]uint64{r.BuyOrderID, r.SellOrderID}}
+		s.mu.Lock()
+		s.view.ApplyTrade(r)
+		s.hub.publish(fr, appendPublicTrade(nil, r))
+		s.mu.Unlock()
+	case *record.BookUpdate:
+		s.ingestBook(r.Instrument, func(v *View) BookResult { return v.ApplyBookUpdate(r) },
+			func() []byte { return r.AppendJSON(nil) })
+		return nil
+	case *record.BookSnapshot:
+		s.ingestBook(r.Instrument, func(v *View) BookResult { return v.ApplyBookSnapshot(r) }, nil)
+		return nil
+	default:
+		var trader string
+		if e, ok := r.(*record.Event); ok {
+			trader = e.TraderID
+		}
+		payload := r.AppendJSON(nil)
+		s.mu.Lock()
+		s.view.apply(r)
+		s.hub.Publish(k, r.Key(), trader, payload)
+		s.mu.Unlock()
+	}
 	s.ingested.Add(1)
 	return nil
 }

@@ -622,3 +622,30 @@ func TestConfigValidate(t *testing.T) {
 		t.Fatalf("rate 0: %v", err)
 	}
 }
+
+// TestIngestRefuses: a kind the stream does not carry is an error before
+// any decoding, and a bad value of every kind it carries is counted and
+// reported with the kind, never applied or published.
+func TestIngestRefuses(t *testing.T) {
+	f := newFixture(t, nil)
+	rej := record.AppendRejectJSON(nil, &record.Reject{Source: "f:1", Reason: record.ReasonBadJSON})
+	for _, k := range []record.Kind{record.KindReject, record.NumKinds} {
+		if err := f.srv.Ingest(k, rej); err == nil || err.Error() != fmt.Sprintf("ingest: unknown kind %d", k) {
+			t.Errorf("kind %d: %v, want unknown kind", k, err)
+		}
+	}
+	last, n := f.srv.LastEventID(), 0
+	for k := range record.NumKinds {
+		if streamNames[k].event == "" {
+			continue
+		}
+		n++
+		err := f.srv.Ingest(k, []byte(`{"instrument":1}`))
+		if err == nil || !strings.HasPrefix(err.Error(), "ingest "+k.String()+": ") {
+			t.Errorf("%s: %v, want a decode error", k, err)
+		}
+	}
+	if f.srv.bad.Load() != int64(n) || f.srv.ingested.Load() != 0 || f.srv.LastEventID() != last {
+		t.Errorf("%d bad, %d ingested, last event %d (was %d) after %d bad values", f.srv.bad.Load(), f.srv.ingested.Load(), f.srv.LastEventID(), last, n)
+	}
+}

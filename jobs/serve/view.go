@@ -118,6 +118,24 @@ func (v *View) Known(sym string) bool {
 	return ok
 }
 
+// apply records an execution report, bar, SMA or profit window or status
+// with its Apply method (trades and the book feed have their own paths in
+// Server.Ingest).
+func (v *View) apply(r record.Record) {
+	switch r := r.(type) {
+	case *record.Event:
+		v.ApplyEvent(r)
+	case *record.Bar:
+		v.ApplyBar(r)
+	case *record.SMA:
+		v.ApplySMA(r)
+	case *record.Profit:
+		v.ApplyProfit(r)
+	case *record.Status:
+		v.ApplyStatus(r)
+	}
+}
+
 // ApplyTrade records a trade.
 func (v *View) ApplyTrade(t *record.Trade) {
 	iv := v.instrument(t.Instrument)

@@ -2,7 +2,6 @@ package book
 
 import (
 	"math/rand/v2"
-	"runtime"
 	"testing"
 
 	"github.com/bourse/bourse/pkg/record"
@@ -173,33 +172,9 @@ func BenchmarkBookMixRules(b *testing.B) {
 			if mode == "lean-count" {
 				l = &lc
 			}
-			runtime.GC()
-			b.ReportAllocs()
-			b.ResetTimer()
-			cpu := cpuNanos()
-			j := 0
-			for range b.N {
-				if j == len(stream) {
-					b.StopTimer()
-					c0 := cpuNanos()
-					if err := bk.Restore(seed); err != nil {
-						b.Fatal(err)
-					}
-					cpu += cpuNanos() - c0
-					j = 0
-					b.StartTimer()
-				}
-				bk.Apply(&stream[j], l)
-				j++
-			}
-			b.StopTimer()
-			cpu = cpuNanos() - cpu
+			benchReplay(b, bk, seed, len(stream), func(_, j int) { bk.Apply(&stream[j], l) })
 			if lc.rejects != 0 {
 				b.Fatalf("%d rejects in the replay", lc.rejects)
-			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
-			if cpu > 0 {
-				b.ReportMetric(float64(b.N)/(float64(cpu)/1e9), "orders/cpu-s")
 			}
 			if mode == "lean-count" {
 				b.ReportMetric(float64(lc.trades)/float64(b.N), "trades/order")

@@ -159,22 +159,7 @@ func BenchmarkBookMix(b *testing.B) {
 			var h counter
 			samples := make([]int64, 0, b.N/64+1)
 			overhead := clockOverhead()
-			runtime.GC() // not the garbage of generating the stream, during the first run
-			b.ReportAllocs()
-			b.ResetTimer()
-			cpu := cpuNanos()
-			j := 0
-			for i := range b.N {
-				if j == len(stream) {
-					b.StopTimer()
-					c0 := cpuNanos()
-					if err := bk.Restore(seed); err != nil {
-						b.Fatal(err)
-					}
-					cpu += cpuNanos() - c0 // not the orders' cost
-					j = 0
-					b.StartTimer()
-				}
+			benchReplay(b, bk, seed, len(stream), func(i, j int) {
 				var t0 time.Time
 				if i&63 == 0 {
 					t0 = time.Now()
@@ -187,16 +172,9 @@ func BenchmarkBookMix(b *testing.B) {
 				if i&63 == 0 {
 					samples = append(samples, int64(time.Since(t0))-overhead)
 				}
-				j++
-			}
-			b.StopTimer()
-			cpu = cpuNanos() - cpu
+			})
 			if h.rejects+lc.rejects != 0 {
 				b.Fatalf("%d rejects in the replay", h.rejects+lc.rejects)
-			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
-			if cpu > 0 { // on a busy machine CPU time is the steadier figure
-				b.ReportMetric(float64(b.N)/(float64(cpu)/1e9), "orders/cpu-s")
 			}
 			slices.Sort(samples)
 			b.ReportMetric(float64(max(0, samples[len(samples)/2])), "p50-ns")
@@ -205,6 +183,39 @@ func BenchmarkBookMix(b *testing.B) {
 				b.ReportMetric(float64(h.trades+lc.trades)/float64(b.N), "trades/order")
 			}
 		})
+	}
+}
+
+// benchReplay is the loop of the mix benchmarks: b.N calls of apply(i, j)
+// for the orders j of a stream of n, from 0, restoring seed into bk each
+// time the stream is used up (outside the timer and the CPU time). It
+// reports orders/s of wall time and of CPU time (the process's, restores
+// excluded; on a busy machine the steadier figure).
+func benchReplay(b *testing.B, bk *Book, seed []byte, n int, apply func(i, j int)) {
+	runtime.GC() // not the garbage of generating the stream, during the first run
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := cpuNanos()
+	j := 0
+	for i := range b.N {
+		if j == n {
+			b.StopTimer()
+			c0 := cpuNanos()
+			if err := bk.Restore(seed); err != nil {
+				b.Fatal(err)
+			}
+			cpu += cpuNanos() - c0
+			j = 0
+			b.StartTimer()
+		}
+		apply(i, j)
+		j++
+	}
+	b.StopTimer()
+	cpu = cpuNanos() - cpu
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(b.N)/(float64(cpu)/1e9), "orders/cpu-s")
 	}
 }
 

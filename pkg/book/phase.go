@@ -308,27 +308,10 @@ func (b *Book) expireDays(h Listener) {
 		return
 	}
 	b.ss.hasDays = false
-	for s := range b.sides {
-		l := &b.sides[s]
-		for i := len(l.lvls) - 1; i >= 0; i-- {
-			li := l.lvls[i]
-			for ni := b.levels[li].head; ni != nilIdx; {
-				n := &b.nodes[ni]
-				next := n.next
-				if n.tif == DAY {
-					b.emitDone(h, n, record.Expired)
-					b.remove(ni)
-				}
-				ni = next
-			}
-		}
-	}
-	for i := 0; i < len(b.stops); {
-		if ni := b.stops[i].ni; b.nodes[ni].tif == DAY {
-			b.emitDone(h, &b.nodes[ni], record.Expired)
+	for ni, n := range b.everyOrder(0) {
+		if n.tif == DAY {
+			b.emitDone(h, n, record.Expired)
 			b.remove(ni)
-			continue
 		}
-		i++
 	}
 }

@@ -143,31 +143,10 @@ func (b *Book) massCancel(o *Order, h Listener) {
 		b.reject(o, h, ReasonBadSide)
 		return
 	}
-	for s := range b.sides {
-		if o.Side != 0 && s != sideIdx(o.Side) {
-			continue
-		}
-		l := &b.sides[s]
-		for i := len(l.lvls) - 1; i >= 0; i-- {
-			li := l.lvls[i]
-			for ni := b.levels[li].head; ni != nilIdx; {
-				n := &b.nodes[ni]
-				next := n.next
-				if n.trader == o.TraderID {
-					b.emitCancel(h, n, ReasonMassCancel)
-					b.remove(ni) // may drop level li, the last of its walk
-				}
-				ni = next
-			}
-		}
-	}
-	for i := 0; i < len(b.stops); {
-		n := &b.nodes[b.stops[i].ni]
-		if n.trader == o.TraderID && (o.Side == 0 || n.side == o.Side) {
+	for ni, n := range b.everyOrder(o.Side) {
+		if n.trader == o.TraderID {
 			b.emitCancel(h, n, ReasonMassCancel)
-			b.remove(b.stops[i].ni)
-			continue
+			b.remove(ni)
 		}
-		i++
 	}
 }

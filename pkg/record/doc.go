@@ -11,10 +11,11 @@
 // The output records (trades, execution reports, bars, SMA and profit
 // windows, rejects, book updates and snapshots) are each a Record of one
 // Kind, and kinds (kind.go) is their one definition: name, default topic,
-// CLI flag, dataset. A job's core hands its records to an Emitter's one
+// CLI flag, dataset, and (decode_kind.go) Kind.Decode, the decoder of its
+// values that the serving layer reads topics with. A job's core hands its records to an Emitter's one
 // method; every sink (JSON Lines files, Kafka topics, Arrow batches, the
 // counters, the human echo) works by kind, so a new output kind is a row
-// of that table, its type and its encoder.
+// of that table, its type, its encoder and its decoder.
 //
 // Each record type has a field table beside it (TradeFields, ...): the
 // fields' names in JSON and column order, their types and presence rules,
