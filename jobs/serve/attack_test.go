@@ -221,6 +221,57 @@ func TestAttackSlowBodies(t *testing.T) {
 	}
 	base := rss(t)
 
+	// the authenticated trader, in a process of its own, every millisecond
+	// from before the attack until it ends; its samples are read as they
+	// come, and those completed once the attack has started are kept (the
+	// trader is started and sampling first, so that a slow start under
+	// load cannot leave the attack's second without samples).
+	tr := exec.Command(os.Args[0], "-test.run=^TestAttackerProcess$", "-test.v=false")
+	tr.Env = append(os.Environ(), "BOURSE_ATTACKER="+x.url+"/api/me|"+x.tok["alice"])
+	tr.Stderr = os.Stderr
+	trIn, _ := tr.StdinPipe()
+	trOut, err := tr.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Process.Kill()
+	var (
+		latMu       sync.Mutex
+		lat         []time.Duration
+		latErr      error
+		attackStart time.Time
+	)
+	sampling, sampled := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(sampled)
+		first := true
+		for sc := bufio.NewScanner(trOut); sc.Scan(); {
+			d, err := time.ParseDuration(sc.Text())
+			latMu.Lock()
+			if err != nil {
+				latErr = errors.New(sc.Text())
+			} else if !attackStart.IsZero() {
+				lat = append(lat, d)
+			}
+			latMu.Unlock()
+			if first {
+				first = false
+				close(sampling)
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	select {
+	case <-sampling:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the trader process took no sample in 30s")
+	}
+
 	// the attackers run in a child process (as they would: the server's
 	// figures are its own), which prints one line per connection.
 	child := exec.Command(os.Args[0], "-test.run=^TestAttackerProcess$", "-test.v=false")
@@ -237,22 +288,10 @@ func TestAttackSlowBodies(t *testing.T) {
 	if !lines.Scan() || lines.Text() != "start" {
 		t.Fatalf("attacker process: %q, want start", lines.Text())
 	}
-	attackStart := time.Now()
+	latMu.Lock()
+	attackStart = time.Now()
+	latMu.Unlock()
 
-	// the authenticated trader, in a process of its own too, every
-	// millisecond while the attack lasts.
-	tr := exec.Command(os.Args[0], "-test.run=^TestAttackerProcess$", "-test.v=false")
-	tr.Env = append(os.Environ(), "BOURSE_ATTACKER="+x.url+"/api/me|"+x.tok["alice"])
-	tr.Stderr = os.Stderr
-	trIn, _ := tr.StdinPipe()
-	trOut, err := tr.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tr.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer tr.Process.Kill()
 	statuses := map[string]int{}
 	var afters []time.Duration
 	for lines.Scan() {
@@ -269,17 +308,10 @@ func TestAttackSlowBodies(t *testing.T) {
 		t.Errorf("attacker process: %v", err)
 	}
 	attackTime := time.Since(attackStart)
-	trIn.Close() // the trader stops and reports
-	var lat []time.Duration
-	var latErr error
-	for sc := bufio.NewScanner(trOut); sc.Scan(); {
-		d, err := time.ParseDuration(sc.Text())
-		if err != nil {
-			latErr = errors.New(sc.Text())
-			break
-		}
-		lat = append(lat, d)
-	}
+	trIn.Close() // the trader stops
+	<-sampled
+	latMu.Lock()
+	defer latMu.Unlock()
 	if err := tr.Wait(); err != nil {
 		t.Errorf("trader process: %v", err)
 	}
