@@ -212,35 +212,7 @@ func TestSnapshotWindowLayout(t *testing.T) {
 // rules' benchmark stream in CONTINUOUS under benchWindowSession: no
 // allocation.
 func TestHaltWindowDoesNotAllocate(t *testing.T) {
-	b := New(testInst, PriceTime, 16)
-	if err := b.SetSession(windowSession); err != nil {
-		t.Fatal(err)
-	}
-	day := []Order{
-		*buy(6, 100, 1).by("cy").at(150).lean(6), // the opening auction at 100
-		*sell(7, 100, 1).by("dee").at(151).lean(7),
-		*sell(1, 101, 1).by("ann").at(310).lean(1),
-		*sell(2, 106, 1).by("ann").at(311).lean(2),
-		*buy(3, 110, 3).day().by("bob").at(320).lean(3), // re-based to 100 at 320: trades at 101, halts before 106
-		*cancelOf(99).at(340).lean(4),                   // the halt's auction: 1 at 106
-		*cancelOf(98).at(450).lean(5),                   // the close expires 3's last lot
-	}
-	var l statusCounter
-	d := int64(0)
-	allocs := testing.AllocsPerRun(50, func() {
-		d += Day
-		for i := range day {
-			o := day[i]
-			o.Time += d
-			b.Apply(&o, &l)
-		}
-	})
-	if allocs != 0 {
-		t.Errorf("expected 0 allocations per day, got %.2f", allocs)
-	}
-	if l.trades != 51*3 || l.statuses != 51*6 { // the first day: its first order's phase, not the close before
-		t.Errorf("%d trades, %d statuses over 51 days, want 3 and 6 a day", l.trades, l.statuses)
-	}
+	runHaltDays(t, windowSession)
 
 	if testing.Short() {
 		return
@@ -261,7 +233,7 @@ func TestHaltWindowDoesNotAllocate(t *testing.T) {
 		bk.Apply(&stream[i], &sl)
 	}
 	j := 40000
-	allocs = testing.AllocsPerRun(50000, func() {
+	allocs := testing.AllocsPerRun(50000, func() {
 		bk.Apply(&stream[j], &sl)
 		j++
 	})

@@ -96,8 +96,18 @@ func BenchmarkUncross(b *testing.B) {
 // TestHaltDoesNotAllocate runs whole days with a halt inside a sweep, its
 // auction and the close expiring the DAY remainder: no allocation.
 func TestHaltDoesNotAllocate(t *testing.T) {
+	runHaltDays(t, haltSession)
+}
+
+// runHaltDays runs 51 days of a sweep that halts, under session s (which
+// halts at 5 %; with a halt window, the instructions re-base it), and
+// requires no allocation, 3 trades and 6 statuses a day (the first day
+// reports the phase its first order finds instead of the close of the day
+// before), and an empty, closed book at the end.
+func runHaltDays(t *testing.T, s Session) {
+	t.Helper()
 	b := New(testInst, PriceTime, 16)
-	if err := b.SetSession(haltSession); err != nil {
+	if err := b.SetSession(s); err != nil {
 		t.Fatal(err)
 	}
 	day := []Order{
@@ -105,7 +115,7 @@ func TestHaltDoesNotAllocate(t *testing.T) {
 		*sell(7, 100, 1).by("dee").at(151).lean(7),
 		*sell(1, 101, 1).by("ann").at(310).lean(1),
 		*sell(2, 106, 1).by("ann").at(311).lean(2),
-		*buy(3, 110, 3).day().by("bob").at(320).lean(3), // trades at 101, halts before 106
+		*buy(3, 110, 3).day().by("bob").at(320).lean(3), // (re-based to 100 at 320 with a window) trades at 101, halts before 106
 		*cancelOf(99).at(340).lean(4),                   // the halt's auction: 1 at 106
 		*cancelOf(98).at(450).lean(5),                   // the close expires 3's last lot
 	}
@@ -122,8 +132,6 @@ func TestHaltDoesNotAllocate(t *testing.T) {
 	if allocs != 0 {
 		t.Errorf("expected 0 allocations per day, got %.2f", allocs)
 	}
-	// the first day reports the phase its first order finds instead of
-	// the close of the day before
 	if l.trades != 51*3 || l.statuses != 51*6 {
 		t.Errorf("%d trades, %d statuses over 51 days, want 3 and 6 a day", l.trades, l.statuses)
 	}
