@@ -19,7 +19,9 @@ test-serve: kafka-up chromium
 # without a token while a trader's /api/me p99 and the RSS are measured,
 # connection caps, an unauthenticated flood, revoked and stalled streams,
 # streams per token, no other trader's id anywhere; token add's output.
-# About 10 s; the figures are in the -v output.
+# About 10 s; the figures are in the -v output. This run, without the race
+# detector, is the one that asserts the latency and RSS bounds (test-go
+# runs the same tests under -race, where they are only logged).
 test-serve-attack:
 	$(GO) test -count=1 -timeout 5m -v -run '^TestAttack' ./jobs/serve/
 	$(GO) test -count=1 -run '^TestTokenAdd$$' ./cmd/bourse/

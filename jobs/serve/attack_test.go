@@ -340,7 +340,7 @@ func TestAttackSlowBodies(t *testing.T) {
 	t.Logf("authenticated /api/me during the attack: %d requests, p50 %s, p99 %s, max %s", len(lat),
 		p50.Round(time.Microsecond), p99.Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond))
 	if p99 >= 100*time.Millisecond {
-		t.Errorf("/api/me p99 %s during the attack, want < 100ms", p99)
+		speedBound(t, "/api/me p99 %s during the attack, want < 100ms", p99)
 	}
 
 	// a valid token does not buy time: a trickling body is cut at the body
@@ -373,8 +373,23 @@ func TestAttackSlowBodies(t *testing.T) {
 	t.Logf("RSS: baseline %.1f MiB, after the attack %.1f MiB (%+.1f%%)", float64(base)/(1<<20), float64(after)/(1<<20),
 		100*float64(after-base)/float64(base))
 	if float64(after) > 1.2*float64(base) {
-		t.Errorf("RSS %d bytes after the attack, want within 20%% of the baseline %d", after, base)
+		speedBound(t, "RSS %d bytes after the attack, want within 20%% of the baseline %d", after, base)
 	}
+}
+
+// speedBound fails t with a latency or memory bound the serving layer
+// promises under attack. Under the race detector, which slows every
+// memory access and keeps shadow memory of each goroutine's, such figures
+// say nothing about the server: the failure is logged there, and the
+// bound is asserted by the run without it (make test-serve-attack). The
+// tests' other checks (every answer, every deadline) hold under both.
+func speedBound(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if raceDetector {
+		t.Logf("not asserted under the race detector (make test-serve-attack does): "+format, args...)
+		return
+	}
+	t.Errorf(format, args...)
 }
 
 // TestAttackerProcess is the attackers of TestAttackSlowBodies, run as a
