@@ -96,8 +96,10 @@ func TestCancelAllOneInstrumentOneSide(t *testing.T) {
 }
 
 // TestCancelAllRejectsBadInput: a bad side, an unknown or empty
-// instrument, an unknown or repeated parameter are 400s with a reason or
-// a message, and nothing is produced.
+// instrument, an unknown or repeated parameter, a query that does not
+// parse (which url.Query would drop, widening the kill switch to every
+// instrument) are 400s with a reason or a short message, and nothing is
+// produced.
 func TestCancelAllRejectsBadInput(t *testing.T) {
 	f := newFixture(t, nil)
 	for _, c := range []struct {
@@ -111,10 +113,17 @@ func TestCancelAllRejectsBadInput(t *testing.T) {
 		{"?instrument=TCS&side=BUY&side=SELL", "", "side: expected at most one value", 400},
 		{"?instrument=TCS&instrument=INFY", "", "instrument: expected at most one value", 400},
 		{"?instrumnet=TCS", "", "instrumnet: unknown parameter", 400},
+		{"?instrument=%ZZ", "", "query: expected", 400},
+		{"?instrument=TCS;side=BUY", "", "query: expected", 400},
+		{"?side=BUY&instrument=TC%", "", "query: expected", 400},
+		{"?" + strings.Repeat("x", 5000) + "=1", "", "unknown parameter", 400},
 	} {
 		var a cancelAllAnswer
 		if code := f.do(t, "DELETE", "/api/orders"+c.query, f.alice, "", &a); code != c.code || a.Reason != c.reason || !strings.Contains(a.Error, c.msg) {
-			t.Errorf("DELETE /api/orders%s: %d %+v, want %d %s %q", c.query, code, a, c.code, c.reason, c.msg)
+			t.Errorf("DELETE /api/orders%.80s: %d %+v, want %d %s %q", c.query, code, a, c.code, c.reason, c.msg)
+		}
+		if len(a.Error) > 200 {
+			t.Errorf("DELETE /api/orders%.80s: a %d-byte error echoes the query", c.query, len(a.Error))
 		}
 	}
 	if code := f.do(t, "DELETE", "/api/orders", "", "", nil); code != 401 {

@@ -14,7 +14,8 @@ import (
 
 // cancelAllParams are the query parameters DELETE /api/orders takes. Any
 // other is a 400: a misspelt ?instrument= must not widen the kill switch
-// to every instrument.
+// to every instrument, nor may a query that does not parse (url.Query
+// drops its bad pairs).
 var cancelAllParams = map[string]bool{"instrument": true, "side": true}
 
 // maxCancelAllInFlight bounds the CANCEL_ALL records of one request
@@ -39,7 +40,11 @@ type cancelAllSent struct {
 // and the instruments that failed (sending the request again is safe: a
 // CANCEL_ALL with nothing left to cancel does nothing).
 func (s *Server) cancelAll(w http.ResponseWriter, r *http.Request, trader string) {
-	q := r.URL.Query()
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "query: expected name=value pairs joined by & and %-escaped, got "+strconv.Quote(cut(r.URL.RawQuery)))
+		return
+	}
 	keys := make([]string, 0, len(q))
 	for k := range q {
 		keys = append(keys, k)
@@ -48,7 +53,7 @@ func (s *Server) cancelAll(w http.ResponseWriter, r *http.Request, trader string
 	for _, k := range keys {
 		switch {
 		case !cancelAllParams[k]:
-			writeError(w, http.StatusBadRequest, k+": unknown parameter; expected instrument or side")
+			writeError(w, http.StatusBadRequest, cut(k)+": unknown parameter; expected instrument or side")
 			return
 		case len(q[k]) > 1:
 			writeError(w, http.StatusBadRequest, k+": expected at most one value, got "+strconv.Itoa(len(q[k])))
@@ -105,6 +110,18 @@ func (s *Server) cancelAll(w http.ResponseWriter, r *http.Request, trader string
 	out["status"] = "CANCEL_ALL_SENT"
 	writeJSON(w, http.StatusAccepted, out)
 }
+
+// cut shortens s, part of a request echoed in an error message, to
+// maxEcho bytes.
+func cut(s string) string {
+	if len(s) > maxEcho {
+		return s[:maxEcho] + "..."
+	}
+	return s
+}
+
+// maxEcho bounds the bytes of a request echoed in an error message.
+const maxEcho = 64
 
 // cancelAllSide reads ?side=: BUY or SELL in any case, as the order
 // decoder reads enums; absent means both sides (0).
