@@ -135,8 +135,17 @@ func (s *Server) Ingest(k record.Kind, value []byte) error {
 		if err := record.DecodeStatus(value, &st); err != nil {
 			return s.badRecord(k, err)
 		}
-		payload, instrument = record.AppendStatusJSON(nil, &st), st.Instrument
-		apply = func(v *View) { v.ApplyStatus(&st) }
+		s.mu.Lock()
+		err := s.view.ApplyStatus(&st)
+		if err == nil {
+			s.hub.Publish(k, st.Instrument, "", record.AppendStatusJSON(nil, &st))
+		}
+		s.mu.Unlock()
+		if err != nil {
+			return s.badRecord(k, err)
+		}
+		s.ingested.Add(1)
+		return nil
 	case record.KindBook:
 		var u record.BookUpdate
 		if err := record.DecodeBookUpdate(value, &u); err != nil {

@@ -177,9 +177,17 @@ func (v *View) ApplyProfit(p *record.Profit) {
 }
 
 // ApplyStatus records an instrument's trading phase change. Match writes
-// an instrument's changes in order on one partition: the latest wins.
-func (v *View) ApplyStatus(st *record.Status) {
-	v.instrument(st.Instrument).phase = *st
+// an instrument's changes in order of time on one partition, so a change
+// older than the instrument's current phase is refused (ReasonBadTimestamp)
+// and changes nothing.
+func (v *View) ApplyStatus(st *record.Status) error {
+	iv := v.instrument(st.Instrument)
+	if iv.phase.Phase != "" && st.Time < iv.phase.Time {
+		return &record.Error{Reason: record.ReasonBadTimestamp, Message: "time: expected " +
+			string(record.AppendTime(nil, iv.phase.Time)) + " (the current phase's) or later, got " + string(record.AppendTime(nil, st.Time))}
+	}
+	iv.phase = *st
+	return nil
 }
 
 // Submitted records an order accepted by this server's order entry as
