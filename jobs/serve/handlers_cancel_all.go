@@ -42,7 +42,7 @@ type cancelAllSent struct {
 func (s *Server) cancelAll(w http.ResponseWriter, r *http.Request, trader string) {
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "query: expected name=value pairs joined by & and %-escaped, got "+strconv.Quote(cut(r.URL.RawQuery)))
+		writeError(w, http.StatusBadRequest, "query: expected %-escaped name=value pairs, got "+strconv.Quote(cut(r.URL.RawQuery)))
 		return
 	}
 	keys := make([]string, 0, len(q))
