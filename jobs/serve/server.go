@@ -30,6 +30,9 @@ type Server struct {
 	sink   OrderSink
 	log    *slog.Logger
 	now    func() time.Time
+	// ackWait bounds how long the kill switch waits for the sink's
+	// acknowledgements (sendWait and a margin).
+	ackWait time.Duration
 
 	mu   sync.RWMutex // guards view
 	view *View
@@ -67,7 +70,7 @@ func New(cfg Config, ins *record.Instruments, tokens *Tokens, sink OrderSink, lo
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{cfg: cfg, ins: ins, tokens: tokens, sink: sink, log: log, now: time.Now,
+	s := &Server{cfg: cfg, ins: ins, tokens: tokens, sink: sink, log: log, now: time.Now, ackWait: sendWait + 2*time.Second,
 		view: NewView(ins, Limits{Trades: cfg.Trades, Series: cfg.Series, Orders: cfg.Orders}),
 		lim:  newLimiter(cfg.Rate, cfg.Burst), anon: newLimiter(cfg.UnauthRate, cfg.UnauthBurst), streams: map[string]int{}}
 	s.hub = NewHub(cfg.History, uint64(s.now().UnixMilli())*1000)
