@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -96,8 +97,10 @@ func TestCancelAllOneInstrumentOneSide(t *testing.T) {
 }
 
 // TestCancelAllRejectsBadInput: a bad side, an unknown or empty
-// instrument, an unknown or repeated parameter are 400s with a reason or
-// a message, and nothing is produced.
+// instrument, an unknown or repeated parameter, a query that does not
+// parse (which url.Query would drop, widening the kill switch to every
+// instrument) are 400s with a reason or a short message, and nothing is
+// produced.
 func TestCancelAllRejectsBadInput(t *testing.T) {
 	f := newFixture(t, nil)
 	for _, c := range []struct {
@@ -111,10 +114,17 @@ func TestCancelAllRejectsBadInput(t *testing.T) {
 		{"?instrument=TCS&side=BUY&side=SELL", "", "side: expected at most one value", 400},
 		{"?instrument=TCS&instrument=INFY", "", "instrument: expected at most one value", 400},
 		{"?instrumnet=TCS", "", "instrumnet: unknown parameter", 400},
+		{"?instrument=%ZZ", "", "query: expected", 400},
+		{"?instrument=TCS;side=BUY", "", "query: expected", 400},
+		{"?side=BUY&instrument=TC%", "", "query: expected", 400},
+		{"?" + strings.Repeat("x", 5000) + "=1", "", "unknown parameter", 400},
 	} {
 		var a cancelAllAnswer
 		if code := f.do(t, "DELETE", "/api/orders"+c.query, f.alice, "", &a); code != c.code || a.Reason != c.reason || !strings.Contains(a.Error, c.msg) {
-			t.Errorf("DELETE /api/orders%s: %d %+v, want %d %s %q", c.query, code, a, c.code, c.reason, c.msg)
+			t.Errorf("DELETE /api/orders%.80s: %d %+v, want %d %s %q", c.query, code, a, c.code, c.reason, c.msg)
+		}
+		if len(a.Error) > 200 {
+			t.Errorf("DELETE /api/orders%.80s: a %d-byte error echoes the query", c.query, len(a.Error))
 		}
 	}
 	if code := f.do(t, "DELETE", "/api/orders", "", "", nil); code != 401 {
@@ -217,5 +227,56 @@ func TestCancelAllOutlivesTheClient(t *testing.T) {
 			t.Fatal("the send did not finish")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// stuckSink never returns for one key, whatever its context says: the
+// idempotent producer waits for the outcome of a record already in flight
+// when the broker goes away.
+type stuckSink struct {
+	memSink
+	stuckKey string
+	release  chan struct{}
+}
+
+func (s *stuckSink) Send(ctx context.Context, key, value []byte) error {
+	if string(key) == s.stuckKey {
+		<-s.release
+		return errors.New("released")
+	}
+	return s.memSink.Send(ctx, key, value)
+}
+
+// TestCancelAllAnswersWhenTheSinkHangs: a record the sink holds past the
+// acknowledgement wait is reported as failed in a 503, with the others
+// sent, rather than holding the kill switch's answer for ever.
+func TestCancelAllAnswersWhenTheSinkHangs(t *testing.T) {
+	f := newFixture(t, nil)
+	sink := &stuckSink{stuckKey: "ONGC", release: make(chan struct{})}
+	defer close(sink.release)
+	f.srv.sink = sink
+	f.srv.ackWait = 200 * time.Millisecond
+	req, _ := http.NewRequest("DELETE", f.ts.URL+"/api/orders", nil)
+	req.Header.Set("Authorization", "Bearer "+f.alice)
+	client := http.Client{Timeout: 5 * time.Second}
+	start := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	defer resp.Body.Close()
+	var a cancelAllAnswer
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
+		t.Fatal(err)
+	}
+	var syms []string
+	for _, s := range a.Sent {
+		syms = append(syms, s.Instrument)
+	}
+	if resp.StatusCode != 503 || !slices.Equal(a.Failed, []string{"ONGC"}) || !slices.Equal(syms, []string{"INFY", "RIL", "TCS"}) {
+		t.Fatalf("one record held by the sink: %d %+v", resp.StatusCode, a)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("answered after %v, want about the 200ms wait", d)
 	}
 }

@@ -7,14 +7,15 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/bourse/bourse/pkg/record"
 )
 
 // cancelAllParams are the query parameters DELETE /api/orders takes. Any
 // other is a 400: a misspelt ?instrument= must not widen the kill switch
-// to every instrument.
+// to every instrument, nor may a query that does not parse (url.Query
+// drops its bad pairs).
 var cancelAllParams = map[string]bool{"instrument": true, "side": true}
 
 // maxCancelAllInFlight bounds the CANCEL_ALL records of one request
@@ -35,11 +36,16 @@ type cancelAllSent struct {
 //
 // The records are produced concurrently and outlive the request: a client
 // that hangs up does not stop a kill switch half way. 202 lists what was
-// sent; when some records could not be produced, 503 lists what was sent
+// sent; when some records could not be produced (or were not acknowledged
+// within s.ackWait), 503 lists what was sent
 // and the instruments that failed (sending the request again is safe: a
 // CANCEL_ALL with nothing left to cancel does nothing).
 func (s *Server) cancelAll(w http.ResponseWriter, r *http.Request, trader string) {
-	q := r.URL.Query()
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "query: expected %-escaped name=value pairs, got "+strconv.Quote(cut(r.URL.RawQuery)))
+		return
+	}
 	keys := make([]string, 0, len(q))
 	for k := range q {
 		keys = append(keys, k)
@@ -48,7 +54,7 @@ func (s *Server) cancelAll(w http.ResponseWriter, r *http.Request, trader string
 	for _, k := range keys {
 		switch {
 		case !cancelAllParams[k]:
-			writeError(w, http.StatusBadRequest, k+": unknown parameter; expected instrument or side")
+			writeError(w, http.StatusBadRequest, cut(k)+": unknown parameter; expected instrument or side")
 			return
 		case len(q[k]) > 1:
 			writeError(w, http.StatusBadRequest, k+": expected at most one value, got "+strconv.Itoa(len(q[k])))
@@ -106,6 +112,18 @@ func (s *Server) cancelAll(w http.ResponseWriter, r *http.Request, trader string
 	writeJSON(w, http.StatusAccepted, out)
 }
 
+// cut shortens s, part of a request echoed in an error message, to
+// maxEcho bytes.
+func cut(s string) string {
+	if len(s) > maxEcho {
+		return s[:maxEcho] + "..."
+	}
+	return s
+}
+
+// maxEcho bounds the bytes of a request echoed in an error message.
+const maxEcho = 64
+
 // cancelAllSide reads ?side=: BUY or SELL in any case, as the order
 // decoder reads enums; absent means both sides (0).
 func cancelAllSide(q url.Values) (record.Side, error) {
@@ -129,22 +147,67 @@ func writeOrderError(w http.ResponseWriter, err error) {
 }
 
 // sendAll produces every order to the sink, at most maxCancelAllInFlight at
-// once, and reports which failed (logged each).
+// once, and reports which failed (logged each). It waits at most
+// s.ackWait: a record the sink still holds then (the producer waits for
+// a broker that went away) counts as failed, and its Send goes on in the
+// background; so does launching no more records. Both are safe to send
+// again, and a late CANCEL_ALL lands ahead of the trader's later orders
+// on its partition.
 func (s *Server) sendAll(ctx context.Context, orders []record.Order) []bool {
-	failed := make([]bool, len(orders))
-	sem := make(chan struct{}, maxCancelAllInFlight)
-	var wg sync.WaitGroup
-	for i := range orders {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func(o *record.Order) {
-			defer func() { <-sem; wg.Done() }()
-			if err := s.sink.Send(ctx, []byte(o.Instrument), record.AppendOrderJSON(nil, o)); err != nil {
-				s.log.Error("order not produced", "order_id", o.ID, "action", o.Action.String(), "instrument", o.Instrument, "err", err)
-				failed[i] = true
-			}
-		}(&orders[i])
+	type result struct {
+		i   int
+		err error
 	}
-	wg.Wait()
+	results := make(chan result, len(orders))
+	sem := make(chan struct{}, maxCancelAllInFlight)
+	timeout := time.NewTimer(s.ackWait)
+	defer timeout.Stop()
+	expired := false
+	launched := 0
+	for i := range orders {
+		select {
+		case sem <- struct{}{}:
+		case <-timeout.C:
+			expired = true
+		}
+		if expired {
+			break
+		}
+		launched++
+		go func(i int, o *record.Order) {
+			err := s.sink.Send(ctx, []byte(o.Instrument), record.AppendOrderJSON(nil, o))
+			<-sem
+			results <- result{i, err}
+		}(i, &orders[i])
+	}
+	failed := make([]bool, len(orders))
+	for i := range failed {
+		failed[i] = true
+	}
+collect:
+	for n := 0; n < launched; n++ {
+		var r result
+		select {
+		case r = <-results:
+		default:
+			if expired {
+				break collect
+			}
+			select {
+			case r = <-results:
+			case <-timeout.C:
+				expired = true
+				break collect
+			}
+		}
+		if o := &orders[r.i]; r.err != nil {
+			s.log.Error("order not produced", "order_id", o.ID, "action", o.Action.String(), "instrument", o.Instrument, "err", r.err)
+		} else {
+			failed[r.i] = false
+		}
+	}
+	if expired {
+		s.log.Error("cancel-all not acknowledged in time", "wait", s.ackWait, "orders", len(orders))
+	}
 	return failed
 }

@@ -20,8 +20,13 @@ type topicSink struct {
 	topic string
 }
 
+// sendWait bounds each Send. The idempotent producer may still hold a
+// record already in flight after it (it waits for the broker's answer, so
+// as not to break its sequence): Send then returns only once that is known.
+const sendWait = 10 * time.Second
+
 func (t topicSink) Send(ctx context.Context, key, value []byte) error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, sendWait)
 	defer cancel()
 	return t.p.ProduceSync(ctx, t.topic, key, value)
 }

@@ -30,6 +30,9 @@ type Server struct {
 	sink   OrderSink
 	log    *slog.Logger
 	now    func() time.Time
+	// ackWait bounds how long the kill switch waits for the sink's
+	// acknowledgements (sendWait and a margin).
+	ackWait time.Duration
 
 	mu   sync.RWMutex // guards view
 	view *View
@@ -67,7 +70,7 @@ func New(cfg Config, ins *record.Instruments, tokens *Tokens, sink OrderSink, lo
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{cfg: cfg, ins: ins, tokens: tokens, sink: sink, log: log, now: time.Now,
+	s := &Server{cfg: cfg, ins: ins, tokens: tokens, sink: sink, log: log, now: time.Now, ackWait: sendWait + 2*time.Second,
 		view: NewView(ins, Limits{Trades: cfg.Trades, Series: cfg.Series, Orders: cfg.Orders}),
 		lim:  newLimiter(cfg.Rate, cfg.Burst), anon: newLimiter(cfg.UnauthRate, cfg.UnauthBurst), streams: map[string]int{}}
 	s.hub = NewHub(cfg.History, uint64(s.now().UnixMilli())*1000)
@@ -112,9 +115,14 @@ func (s *Server) Ingest(k record.Kind, value []byte) error {
 		}
 		payload := r.AppendJSON(nil)
 		s.mu.Lock()
-		s.view.apply(r)
-		s.hub.Publish(k, r.Key(), trader, payload)
+		err := s.view.apply(r)
+		if err == nil {
+			s.hub.Publish(k, r.Key(), trader, payload)
+		}
 		s.mu.Unlock()
+		if err != nil {
+			return s.badRecord(k, err)
+		}
 	}
 	s.ingested.Add(1)
 	return nil

@@ -74,3 +74,53 @@ func TestStatusPhases(t *testing.T) {
 		t.Errorf("unknown kind beside status: %d, want 400", code)
 	}
 }
+
+// TestStatusRejectsHostile: a status record with a phase that is not one
+// of the five, an instrument that is no symbol, or a time before the
+// instrument's current phase is counted as bad with a reason and changes
+// neither GET /api/instruments nor the stream.
+func TestStatusRejectsHostile(t *testing.T) {
+	f := newFixture(t, nil)
+	ok := `{"instrument":"TCS","phase":"CONTINUOUS","time":"2026-05-01T10:15:00Z"}`
+	if err := f.srv.Ingest(record.KindStatus, []byte(ok)); err != nil {
+		t.Fatal(err)
+	}
+	last := f.srv.LastEventID()
+	for _, c := range []struct{ line, reason, msg string }{
+		{`{"instrument":"TCS","phase":"BOGUS","time":"2026-05-01T10:16:00Z"}`, record.ReasonBadField, "phase: expected"},
+		{`{"instrument":"TCS","phase":"<script>","time":"2026-05-01T10:16:00Z"}`, record.ReasonBadField, "phase: expected"},
+		{`{"instrument":"TCS","phase":"` + strings.Repeat("X", 70000) + `","time":"2026-05-01T10:16:00Z"}`, record.ReasonBadField, "phase: expected"},
+		{`{"instrument":"","phase":"CLOSED","time":"2026-05-01T10:16:00Z"}`, record.ReasonBadField, "instrument: expected"},
+		{`{"instrument":"<b>TCS","phase":"CLOSED","time":"2026-05-01T10:16:00Z"}`, record.ReasonBadField, "instrument: expected"},
+		{`{"instrument":"` + strings.Repeat("Y", 70000) + `","phase":"CLOSED","time":"2026-05-01T10:16:00Z"}`, record.ReasonBadField, "instrument: expected"},
+		{`{"instrument":"TCS","phase":"PRE_OPEN","time":"2026-05-01T10:14:59.999Z"}`, record.ReasonBadTimestamp, "time: expected"},
+	} {
+		err := f.srv.Ingest(record.KindStatus, []byte(c.line))
+		if record.ReasonOf(err) != c.reason || !strings.Contains(err.Error(), c.msg) || len(err.Error()) > 300 {
+			t.Errorf("%.90s: %.300v, want %s %q", c.line, err, c.reason, c.msg)
+		}
+	}
+	if got := f.srv.LastEventID(); got != last {
+		t.Errorf("rejected status records were streamed: last event id %d, want %d", got, last)
+	}
+	if got := f.srv.bad.Load(); got != 7 {
+		t.Errorf("%d bad records counted, want 7", got)
+	}
+	var list struct{ Instruments []instrumentJSON }
+	if code := f.do(t, "GET", "/api/instruments", f.bob, "", &list); code != 200 {
+		t.Fatalf("instruments: %d", code)
+	}
+	var syms []string
+	for _, in := range list.Instruments {
+		syms = append(syms, in.Symbol)
+		if in.Phase != "" && (in.Symbol != "TCS" || in.Phase != "CONTINUOUS") {
+			t.Errorf("%.40s shows phase %.40s", in.Symbol, in.Phase)
+		}
+	}
+	if strings.Join(syms, ",") != "INFY,ONGC,RIL,TCS" {
+		t.Errorf("instruments %.200v, want the listed four", syms)
+	}
+	if err := f.srv.Ingest(record.KindStatus, []byte(`{"instrument":"TCS","phase":"halted","time":"2026-05-01T10:15:00Z"}`)); err != nil {
+		t.Errorf("a phase in lower case at the same time: %v", err)
+	}
+}

@@ -120,8 +120,8 @@ func (v *View) Known(sym string) bool {
 
 // apply records an execution report, bar, SMA or profit window or status
 // with its Apply method (trades and the book feed have their own paths in
-// Server.Ingest).
-func (v *View) apply(r record.Record) {
+// Server.Ingest); only a status older than the current phase fails.
+func (v *View) apply(r record.Record) error {
 	switch r := r.(type) {
 	case *record.Event:
 		v.ApplyEvent(r)
@@ -132,8 +132,9 @@ func (v *View) apply(r record.Record) {
 	case *record.Profit:
 		v.ApplyProfit(r)
 	case *record.Status:
-		v.ApplyStatus(r)
+		return v.ApplyStatus(r)
 	}
+	return nil
 }
 
 // ApplyTrade records a trade.
@@ -195,9 +196,17 @@ func (v *View) ApplyProfit(p *record.Profit) {
 }
 
 // ApplyStatus records an instrument's trading phase change. Match writes
-// an instrument's changes in order on one partition: the latest wins.
-func (v *View) ApplyStatus(st *record.Status) {
-	v.instrument(st.Instrument).phase = *st
+// an instrument's changes in order of time on one partition, so a change
+// older than the instrument's current phase is refused (ReasonBadTimestamp)
+// and changes nothing.
+func (v *View) ApplyStatus(st *record.Status) error {
+	iv := v.instrument(st.Instrument)
+	if iv.phase.Phase != "" && st.Time < iv.phase.Time {
+		return &record.Error{Reason: record.ReasonBadTimestamp, Message: "time: expected " +
+			string(record.AppendTime(nil, iv.phase.Time)) + " (the current phase's) or later, got " + string(record.AppendTime(nil, st.Time))}
+	}
+	iv.phase = *st
+	return nil
 }
 
 // Submitted records an order accepted by this server's order entry as

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -189,4 +190,33 @@ func columnNames(s *arrow.Schema) []string {
 		out[i] = f.Name
 	}
 	return out
+}
+
+// TestDecodeRefusesUnknownEnum: a micro-batch whose action column holds a
+// name that is no action is an error naming the column, the row and the
+// value, not a NEW order.
+func TestDecodeRefusesUnknownEnum(t *testing.T) {
+	o := ruleOrders()[1]
+	b := array.NewRecordBuilder(memory.DefaultAllocator, OrderSchema)
+	defer b.Release()
+	if err := OrderCodec.Append(b, &o, 1); err != nil {
+		t.Fatal(err)
+	}
+	rec := b.NewRecord()
+	defer rec.Release()
+	i := rec.Schema().FieldIndices("action")[0]
+	db := array.NewDictionaryBuilder(memory.DefaultAllocator, OrderSchema.Field(i).Type.(*arrow.DictionaryType)).(*array.BinaryDictionaryBuilder)
+	defer db.Release()
+	if err := db.AppendString("CANCLE"); err != nil {
+		t.Fatal(err)
+	}
+	action := db.NewArray()
+	defer action.Release()
+	cols := append([]arrow.Array(nil), rec.Columns()...)
+	cols[i] = action
+	bad := array.NewRecord(OrderSchema, cols, 1)
+	defer bad.Release()
+	if _, err := OrderCodec.Records(bad); err == nil || !strings.Contains(err.Error(), `"action" row 0: BAD_FIELD: action: expected one of NEW, CANCEL, REPLACE, CANCEL_ALL, got "CANCLE"`) {
+		t.Fatalf("action CANCLE: %v", err)
+	}
 }

@@ -159,6 +159,15 @@ func setter[T any](cs *cols, f *record.Field[T]) func(int, *T) {
 		}
 	default:
 		get := cs.str(f.Name)
+		if check := f.CheckStr; check != nil {
+			return func(i int, v *T) {
+				s := get(i)
+				if err := check(s); err != nil && cs.err == nil {
+					cs.err = fmt.Errorf("%s: column %q row %d: %w", cs.ds, f.Name, i, err)
+				}
+				setStr(v, s)
+			}
+		}
 		return func(i int, v *T) { setStr(v, get(i)) }
 	}
 }

@@ -71,6 +71,8 @@ type column[T any] struct {
 	str    func(*T) string
 	setI64 func(*T, int64)
 	setStr func(*T, string)
+	// checkStr refuses an unknown enum name (record.Field.CheckStr).
+	checkStr func(string) error
 }
 
 // zero reports whether row holds the column's zero value (null when opt).
@@ -86,7 +88,7 @@ func (c *column[T]) zero(row *T) bool {
 // FieldName kStr, FieldText kText, FieldBool kBool; OPTIONAL when the
 // field stores zero as null.
 func columnOf[T any](f *record.Field[T], added bool) column[T] {
-	c := column[T]{name: f.Name, opt: f.Null, added: added, i64: f.Int, str: f.Str, setI64: f.SetInt, setStr: f.SetStr}
+	c := column[T]{name: f.Name, opt: f.Null, added: added, i64: f.Int, str: f.Str, setI64: f.SetInt, setStr: f.SetStr, checkStr: f.CheckStr}
 	switch f.Type {
 	case record.FieldID:
 		c.kind = kU64

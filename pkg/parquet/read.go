@@ -98,6 +98,11 @@ func set[T any](row *T, c column[T], v interface{}) error {
 		if !ok {
 			return fmt.Errorf("%w: value %T, want string", ErrFile, v)
 		}
+		if c.checkStr != nil {
+			if err := c.checkStr(s); err != nil {
+				return fmt.Errorf("%w: %w", ErrFile, err)
+			}
+		}
 		c.setStr(row, s)
 		return nil
 	}

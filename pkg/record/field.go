@@ -1,5 +1,7 @@
 package record
 
+import "strings"
+
 // FieldType says how a field is typed in every encoding: JSON (the
 // Append*JSON encoders), Arrow (pkg/columnar) and Parquet (pkg/parquet).
 type FieldType uint8
@@ -63,6 +65,11 @@ type Field[T any] struct {
 	// Str and SetStr read and write string values; enums as their names.
 	Str    func(*T) string
 	SetStr func(*T, string)
+	// CheckStr, for enums only, reports a name SetStr would not know
+	// (BAD_FIELD), so that a columnar file holding one is refused rather
+	// than read as the zero value; the zero value's name is known (STP's
+	// is "", a null).
+	CheckStr func(string) error
 
 	decode func(r *T, field string, k kind, v []byte) error
 }
@@ -129,15 +136,37 @@ type enum interface {
 }
 
 // enumField is a FieldSymbol holding one of values by name: SetStr takes
-// the exact name (an unknown one gives the zero value), parse reads JSON.
+// the name in any case (an unknown one gives the zero value, which
+// CheckStr reports), parse reads JSON.
 func enumField[T any, E enum](name string, p func(*T) *E, parse func(field string, k kind, v []byte) (E, error), values ...E) Field[T] {
-	byName := make(map[string]E, len(values))
-	for _, e := range values {
+	var zero E
+	byName := map[string]E{zero.String(): zero}
+	names := make([]string, len(values))
+	for i, e := range values {
 		byName[e.String()] = e
+		names[i] = e.String()
 	}
+	lookup := func(s string) (E, bool) {
+		if e, ok := byName[s]; ok {
+			return e, true
+		}
+		for n, e := range byName {
+			if strings.EqualFold(n, s) {
+				return e, true
+			}
+		}
+		return zero, false
+	}
+	expected := "one of " + strings.Join(names, ", ")
 	return Field[T]{Name: name, Type: FieldSymbol,
 		Str:    func(r *T) string { return (*p(r)).String() },
-		SetStr: func(r *T, s string) { *p(r) = byName[s] },
+		SetStr: func(r *T, s string) { *p(r), _ = lookup(s) },
+		CheckStr: func(s string) error {
+			if _, ok := lookup(s); !ok {
+				return fieldError(ReasonBadField, name, expected, gotText(kString, []byte(s)))
+			}
+			return nil
+		},
 		decode: func(r *T, field string, k kind, v []byte) (err error) {
 			*p(r), err = parse(field, k, v)
 			return err

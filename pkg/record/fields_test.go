@@ -183,7 +183,8 @@ func TestFieldTables(t *testing.T) {
 			l.Side = 0
 			s.Bids, s.Asks = []BookLevel{l}, []BookLevel{l}
 		}}.run(t)
-	tableCase[Status]{name: "status", fields: StatusFields, encode: AppendStatusJSON, decode: DecodeStatus}.run(t)
+	tableCase[Status]{name: "status", fields: StatusFields, encode: AppendStatusJSON, decode: DecodeStatus,
+		prepare: func(s *Status) { s.Instrument, s.Phase = "TCS", "HALTED" }}.run(t)
 }
 
 // TestBookLevelFields checks the levels inside book updates and snapshots

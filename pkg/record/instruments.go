@@ -177,8 +177,8 @@ func LoadInstruments(path string) (*Instruments, error) {
 // content: JSON when the first non-blank byte is '[' (an array of objects)
 // or '{' (one object per line), CSV otherwise. CSV needs a header naming
 // the columns symbol, tick_size, lot_size, ref_price and optionally name,
-// band_pct, halt_pct, halt_for and halt_window, in any order (extra
-// columns are ignored). JSON objects use the same keys.
+// band_pct, halt_pct, halt_for and halt_window, in any order and any case,
+// each at most once (extra columns are ignored). JSON objects use the same keys.
 func ParseInstruments(data []byte) (*Instruments, error) {
 	list, err := parseInstruments(data)
 	if err != nil {
@@ -258,7 +258,11 @@ func parseInstrumentsCSV(data []byte) ([]Instrument, error) {
 	}
 	col := map[string]int{}
 	for i, h := range header {
-		col[strings.ToLower(strings.TrimSpace(h))] = i
+		name := strings.ToLower(strings.TrimSpace(h))
+		if _, ok := col[name]; ok && name != "" {
+			return nil, fmt.Errorf("instruments csv header: expected each column once, got %q twice", name)
+		}
+		col[name] = i
 	}
 	for _, need := range []string{"symbol", "tick_size", "lot_size", "ref_price"} {
 		if _, ok := col[need]; !ok {

@@ -151,11 +151,16 @@ func TestParseInstrumentsErrors(t *testing.T) {
 		{"empty cell", "symbol,tick_size,lot_size,ref_price\nTCS,,1,5\n", "line 2: MISSING_FIELD: tick_size"},
 		{"off tick", "symbol,tick_size,lot_size,ref_price\nTCS,0.05,1,5.01\n", "OFF_TICK"},
 		{"duplicate", "symbol,tick_size,lot_size,ref_price\nTCS,0.05,1,5\nTCS,0.05,1,5\n", "unique"},
+		{"duplicate column", "symbol,tick_size,lot_size,ref_price,band_pct,band_pct\nTCS,0.05,1,5,5,50\n", `header: expected each column once, got "band_pct" twice`},
+		{"duplicate column in another case", "symbol,tick_size,lot_size,ref_price,halt_pct,halt_for,HALT_FOR\nTCS,0.05,1,5,5,60,600\n", `header: expected each column once, got "halt_for" twice`},
 		{"json element", `[{"symbol":"TCS","tick_size":0.01,"lot_size":1}]`, "element 1: MISSING_FIELD: ref_price"},
 		{"json syntax", `[{"symbol":"TCS","tick_size":0.01,"lot_size":1,"ref_price":1} {}]`, "BAD_JSON"},
 		{"json trailing", `[] x`, "BAD_JSON"},
 		{"json empty", `[]`, "at least one"},
 		{"jsonl line", "{\"symbol\":\"TCS\",\"tick_size\":0.01,\"lot_size\":1,\"ref_price\":1}\n{\"symbol\":\"tcs\"}\n", "line 2:"},
+	}
+	if _, err := ParseInstruments([]byte("symbol,tick_size,lot_size,ref_price,,\nTCS,0.05,1,5,,\n")); err != nil {
+		t.Errorf("empty columns (a spreadsheet's trailing commas): %v", err)
 	}
 	for _, tt := range tests {
 		_, err := ParseInstruments([]byte(tt.data))
