@@ -280,3 +280,37 @@ func TestCancelAllAnswersWhenTheSinkHangs(t *testing.T) {
 		t.Errorf("answered after %v, want about the 200ms wait", d)
 	}
 }
+
+// TestOrderAnswersWhenTheSinkHangs: an order or a cancel the sink holds
+// past the acknowledgement wait (the broker went away with it in flight)
+// is answered 504 at once rather than never. The order may still arrive:
+// it is kept PENDING under the id the answer gives, so its reports update
+// it; a second order on another instrument is unaffected.
+func TestOrderAnswersWhenTheSinkHangs(t *testing.T) {
+	f := newFixture(t, nil)
+	sink := &stuckSink{stuckKey: "TCS", release: make(chan struct{})}
+	defer close(sink.release)
+	f.srv.sink = sink
+	f.srv.ackWait = 200 * time.Millisecond
+	var held struct {
+		OrderID uint64 `json:"order_id"`
+		Status  string `json:"status"`
+	}
+	start := time.Now()
+	if code := f.do(t, "POST", "/api/orders", f.alice, `{"instrument":"TCS","txn_type":"BUY","quantity":5,"price":3500}`, &held); code != 504 {
+		t.Fatalf("an order held by the sink: %d, want 504", code)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("answered after %v, want about the 200ms wait", d)
+	}
+	var got orderJSON
+	if code := f.do(t, "GET", "/api/orders/"+strconv.FormatUint(held.OrderID, 10), f.alice, "", &got); code != 200 || got.Status != StatusPending || held.Status != StatusPending {
+		t.Fatalf("the held order %d: GET %d %+v (answer %+v), want it PENDING", held.OrderID, code, got, held)
+	}
+	if code := f.do(t, "DELETE", "/api/orders/"+strconv.FormatUint(held.OrderID, 10), f.alice, "", nil); code != 504 {
+		t.Fatalf("a cancel held by the sink: %d, want 504", code)
+	}
+	if code := f.do(t, "POST", "/api/orders", f.alice, `{"instrument":"INFY","txn_type":"BUY","quantity":1,"price":1500}`, nil); code != 202 {
+		t.Fatalf("an order the sink takes: %d, want 202", code)
+	}
+}
