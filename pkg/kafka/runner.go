@@ -84,12 +84,22 @@ type RunConfig struct {
 	// (another member's, or partitions not yet reassigned) before it fails
 	// with ErrIncomplete. Default SessionTimeout + 30s.
 	FinishTimeout time.Duration
+	// Restarts is how many times in a row a run attempt that failed with
+	// a transient error (a failed produce, a broker or the network
+	// unavailable, a transaction of unknown outcome) is replaced by a
+	// fresh one in this process, after a backoff of 1s, 2s, 4s...; an
+	// attempt that committed a transaction resets the count. 0: the run
+	// fails at the first error.
+	Restarts int
 
 	// forceAbort, set by tests, makes transaction n (from 1) abort.
 	forceAbort func(n int) bool
 	// settleTimeout bounds how long a restore waits for state and
 	// offsets to agree; default 1m.
 	settleTimeout time.Duration
+	// restartBackoff is the pause before the first restart in a row;
+	// default 1s.
+	restartBackoff time.Duration
 }
 
 // Stats counts what a run committed (aborted work is not counted).
@@ -98,6 +108,7 @@ type Stats struct {
 	Out       record.Counts // output records by kind; Out.Rejects() counts reject records plus REJECTED events
 	Commits   int64         // transactions committed
 	Aborts    int64         // transactions aborted and redone
+	Restarts  int64         // run attempts restarted after a transient error (RunConfig.Restarts)
 	Phases    Phases        // where the committed transactions' commits spent their time
 }
 
@@ -164,6 +175,12 @@ func (rc *RunConfig) defaults() error {
 	}
 	if rc.FinishTimeout <= 0 {
 		rc.FinishTimeout = rc.SessionTimeout + 30*time.Second
+	}
+	if rc.restartBackoff <= 0 {
+		rc.restartBackoff = defaultRestartBackoff
+	}
+	if rc.Restarts < 0 {
+		return fmt.Errorf("%w: run %s: restarts must be >= 0, got %d", ErrConfig, rc.Job, rc.Restarts)
 	}
 	if rc.settleTimeout <= 0 {
 		rc.settleTimeout = time.Minute
@@ -268,9 +285,11 @@ func Run(ctx context.Context, cfg Config, rc RunConfig) (Stats, error) {
 	return runThreads(ctx, cfg, rc)
 }
 
-// runMember runs one member of the group: thread i of this process.
-func runMember(ctx context.Context, cfg Config, rc RunConfig, i int) (Stats, error) {
-	r := &runner{cfg: cfg, rc: rc, parts: map[int32]*part{},
+// runAttempt runs one attempt of member i with a runner of its own (new
+// clients, producer id, group membership and restored state), its stats
+// starting from prior.
+func runAttempt(ctx context.Context, cfg Config, rc RunConfig, i int, prior Stats) (Stats, error) {
+	r := &runner{cfg: cfg, rc: rc, parts: map[int32]*part{}, stats: prior, lastIn: prior.RecordsIn,
 		log: rc.Logger.With("job", rc.Job, "group", rc.Group, "input", rc.Input)}
 	if len(rc.Batches) > 0 {
 		r.batches = rc.Batches[i]
@@ -512,7 +531,7 @@ func (r *runner) progress() {
 
 func (r *runner) statsAttrs() []any {
 	return []any{"records_in", r.stats.RecordsIn, "out", r.stats.Out, "rejects", r.stats.Out.Rejects(),
-		"commits", r.stats.Commits, "aborts", r.stats.Aborts}
+		"commits", r.stats.Commits, "aborts", r.stats.Aborts, "restarts", r.stats.Restarts}
 }
 
 // statePartitioner sends state records to the partition set on the record

@@ -71,6 +71,7 @@ func (s *Stats) add(o Stats) {
 	s.RecordsIn += o.RecordsIn
 	s.Commits += o.Commits
 	s.Aborts += o.Aborts
+	s.Restarts += o.Restarts
 	s.Phases.add(o.Phases)
 	s.Out.AddCounts(o.Out)
 }

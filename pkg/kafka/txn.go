@@ -200,7 +200,7 @@ func (r *runner) commit(ctx context.Context) error {
 			fs, s, err := r.batches.Stage(rs, r.txnName())
 			if err != nil {
 				r.abortQuietly(nil)
-				return fmt.Errorf("run %s: staging the batch files: %w", r.rc.Job, err)
+				return &permanentMark{fmt.Errorf("run %s: staging the batch files: %w", r.rc.Job, err)}
 			}
 			for i, rg := range rs {
 				files[rg.Partition] = fs[i]
@@ -238,7 +238,11 @@ func (r *runner) commit(ctx context.Context) error {
 	ph.Sync = lap()
 	if err := errors.Join(flushErr, syncErr); err != nil {
 		r.abortQuietly(staged)
-		return fmt.Errorf("run %s: flushing transaction and syncing its batch files: %w", r.rc.Job, err)
+		err = fmt.Errorf("run %s: flushing transaction and syncing its batch files: %w", r.rc.Job, err)
+		if syncErr != nil {
+			return &permanentMark{err}
+		}
+		return err
 	}
 	if err := t.produceErr(); err != nil {
 		r.abortQuietly(staged)
@@ -250,7 +254,7 @@ func (r *runner) commit(ctx context.Context) error {
 	if err != nil {
 		// The outcome is unknown: the staged files stay pending, and the
 		// next run's restore publishes or deletes them by its snapshot.
-		return fmt.Errorf("run %s: ending transaction: %w", r.rc.Job, err)
+		return &restartMark{fmt.Errorf("run %s: ending transaction: %w", r.rc.Job, err)}
 	}
 	if !committed {
 		r.discard(staged)
@@ -259,7 +263,7 @@ func (r *runner) commit(ctx context.Context) error {
 	}
 	if r.batches != nil {
 		if err := r.batches.Publish(staged); err != nil {
-			return fmt.Errorf("run %s: publishing the batch files of a committed transaction (the next run publishes them): %w", r.rc.Job, err)
+			return &permanentMark{fmt.Errorf("run %s: publishing the batch files of a committed transaction (the next run publishes them): %w", r.rc.Job, err)}
 		}
 	}
 	r.states.commit()

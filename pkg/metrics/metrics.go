@@ -36,6 +36,10 @@ var (
 		Namespace: "bourse", Name: "txn_aborts_total",
 		Help: "Kafka transactions aborted (rebalance or failure); their work is redone.",
 	}, []string{"job"})
+	restarts = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "bourse", Name: "run_restarts_total",
+		Help: "Stream runs restarted in-process after a transient Kafka error (--restarts).",
+	}, []string{"job"})
 	lag = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Namespace: "bourse", Name: "consumer_lag_records",
 		Help: "Records between the job's position and the last stable offset, summed over its partitions.",
@@ -48,17 +52,17 @@ var (
 )
 
 func init() {
-	Registry.MustRegister(recordsIn, recordsOut, rejects, commits, aborts, lag, latency)
+	Registry.MustRegister(recordsIn, recordsOut, rejects, commits, aborts, restarts, lag, latency)
 }
 
 // Job is one job's set of metrics.
 type Job struct {
-	name                         string
-	in, rejects, commits, aborts prometheus.Counter
-	lag                          prometheus.Gauge
-	latency                      prometheus.Observer
-	mu                           sync.Mutex
-	out                          map[string]prometheus.Counter
+	name                                   string
+	in, rejects, commits, aborts, restarts prometheus.Counter
+	lag                                    prometheus.Gauge
+	latency                                prometheus.Observer
+	mu                                     sync.Mutex
+	out                                    map[string]prometheus.Counter
 }
 
 var (
@@ -75,14 +79,15 @@ func NewJob(name string) *Job {
 		return j
 	}
 	j := &Job{
-		name:    name,
-		in:      recordsIn.WithLabelValues(name),
-		rejects: rejects.WithLabelValues(name),
-		commits: commits.WithLabelValues(name),
-		aborts:  aborts.WithLabelValues(name),
-		lag:     lag.WithLabelValues(name),
-		latency: latency.WithLabelValues(name),
-		out:     map[string]prometheus.Counter{},
+		name:     name,
+		in:       recordsIn.WithLabelValues(name),
+		rejects:  rejects.WithLabelValues(name),
+		commits:  commits.WithLabelValues(name),
+		aborts:   aborts.WithLabelValues(name),
+		restarts: restarts.WithLabelValues(name),
+		lag:      lag.WithLabelValues(name),
+		latency:  latency.WithLabelValues(name),
+		out:      map[string]prometheus.Counter{},
 	}
 	jobs[name] = j
 	return j
@@ -129,6 +134,13 @@ func (j *Job) Commit(seconds float64) {
 func (j *Job) Abort() {
 	if j != nil {
 		j.aborts.Inc()
+	}
+}
+
+// Restart counts a run restarted after a transient error.
+func (j *Job) Restart() {
+	if j != nil {
+		j.restarts.Inc()
 	}
 }
 
