@@ -95,8 +95,9 @@ func transient(err error) bool {
 		errors.Is(err, context.DeadlineExceeded):
 		return true
 	}
-	var ne net.Error
-	return errors.As(err, &ne)
+	var oe *net.OpError
+	var de *net.DNSError
+	return errors.As(err, &oe) || errors.As(err, &de)
 }
 
 // restartable reports whether a broker error code leaves room for a

@@ -58,6 +58,18 @@ func Embedded(t testing.TB, partitions int) []string {
 	return brokers
 }
 
+// EmbeddedCluster is Embedded returning the cluster itself, for tests
+// that inject faults with its control hooks (kfake.Cluster.ControlKey).
+func EmbeddedCluster(t testing.TB, partitions int) *kfake.Cluster {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.DefaultNumPartitions(partitions))
+	if err != nil {
+		t.Fatalf("kafkatest: embedded broker: %v", err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
 // Start is Brokers for a TestMain, where there is no testing.TB: isReal
 // says the brokers are BOURSE_KAFKA_BROKERS'; stop closes an embedded
 // broker and is a no-op otherwise.
