@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -142,6 +143,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"match", "--follow"}, 2, "--follow needs --brokers"},
 		{[]string{"produce", "--count", "-1"}, 2, "--count must be >= 0"},
 		{[]string{"produce", "order", "--instrument", "TCS", "--qty", "5", "--price", "1"}, 2, "--side"},
+		{[]string{"match", "--brokers", "127.0.0.1:1", "--restarts", "-1"}, 2, "--restarts must be >= 0"},
 		{[]string{"match", "--in", "/nonexistent/orders.jsonl"}, 1, "no such file"},
 		{[]string{"match", "--instruments", "/nonexistent.csv", "--in", "testdata/orders_small.jsonl"}, 2, "--instruments"},
 	}
@@ -149,6 +151,17 @@ func TestExitCodes(t *testing.T) {
 		_, stderr, code := bourse(t, c.args...)
 		if code != c.code || !strings.Contains(stderr, c.msg) {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", c.args, code, stderr, c.code, c.msg)
+		}
+	}
+}
+
+// The stream jobs restart a run that failed with a transient Kafka error
+// three times by default.
+func TestRestartsFlag(t *testing.T) {
+	for _, sub := range []string{"match", "sma", "profit"} {
+		out, _, code := bourse(t, sub, "--help")
+		if code != 0 || !regexp.MustCompile(`--restarts int .*transient Kafka error.*\(default 3\)`).MatchString(out) {
+			t.Errorf("bourse %s --help: exit %d, no --restarts flag with default 3:\n%s", sub, code, out)
 		}
 	}
 }

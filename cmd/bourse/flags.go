@@ -49,6 +49,7 @@ func addRunnerFlags(fs *pflag.FlagSet, c *streamjob.Config) {
 	fs.DurationVar(&c.SessionTimeout, "session-timeout", c.SessionTimeout, "Kafka mode: how long a crashed instance that is not restarted keeps its partitions before the group moves them (a restart with the same --txn-id takes them back at once)")
 	fs.DurationVar(&c.FinishTimeout, "finish-timeout", 0, "Kafka mode, bounded run: how long to wait without progress for the group to finish every input partition before exiting non-zero (default --session-timeout + 30s)")
 	fs.IntVar(&c.Threads, "threads", c.Threads, "Kafka mode: group members run by this process, each with its own transactional producer (--txn-id-<i>), so owned partitions are processed in parallel (profit: 1)")
+	fs.IntVar(&c.Restarts, "restarts", c.Restarts, "Kafka mode: restart the run in this process, from the committed state, after a transient Kafka error (failed produce, broker unreachable) up to N times in a row (backoff 1s, 2s, 4s...); 0 = exit non-zero at once")
 	fs.IntVar(&c.CommitRecords, "commit-records", c.CommitRecords, "Kafka mode: commit a transaction after this many input records")
 	fs.StringVar(&c.Compression, "compression", c.Compression, "Kafka mode: codec of the output batches: lz4, zstd, snappy, gzip or none")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve Prometheus metrics on this address, e.g. :9102")

@@ -50,7 +50,12 @@ type Config struct {
 	// each with its own transactional producer, so that the partitions it
 	// owns are processed in parallel (kafka.RunConfig.Threads). profit,
 	// which ranks across all partitions, runs one.
-	Threads        int
+	Threads int
+	// Restarts is how many times in a row a Kafka-mode run that failed
+	// with a transient error (a failed produce, the broker unreachable, a
+	// transaction of unknown outcome) is restarted in this process from
+	// the committed state (kafka.RunConfig.Restarts); 0 fails at once.
+	Restarts       int
 	CommitInterval time.Duration
 	CommitRecords  int
 	// Compression is the codec of the output batches: lz4 (default), zstd,
@@ -63,6 +68,9 @@ type Config struct {
 // connections and transactional id.
 const maxThreads = 64
 
+// DefaultRestarts is the default of --restarts.
+const DefaultRestarts = 3
+
 // Defaults returns a Config with the defaults the CLI shows.
 func Defaults() Config {
 	return Config{
@@ -74,6 +82,7 @@ func Defaults() Config {
 		SessionTimeout: kafka.DefaultSessionTimeout,
 		Compression:    kafka.DefaultCompression,
 		Threads:        1,
+		Restarts:       DefaultRestarts,
 	}
 }
 
@@ -89,6 +98,9 @@ func (c *Config) Validate() error {
 		}
 		if c.Threads < 1 || c.Threads > maxThreads {
 			return setup.Usagef("--threads", "must be 1 to %d, got %d", maxThreads, c.Threads)
+		}
+		if c.Restarts < 0 {
+			return setup.Usagef("--restarts", "must be >= 0, got %d", c.Restarts)
 		}
 		if c.CommitRecords <= 0 {
 			return setup.Usagef("--commit-records", "must be > 0, got %d", c.CommitRecords)

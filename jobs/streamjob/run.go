@@ -79,8 +79,10 @@ type Summary struct {
 	Out     record.Counts
 	Commits int64 // Kafka transactions committed
 	Aborts  int64
-	Phases  kafka.Phases // where the commits spent their time (Kafka mode)
-	Elapsed time.Duration
+	// Restarts counts in-process restarts after transient Kafka errors.
+	Restarts int64
+	Phases   kafka.Phases // where the commits spent their time (Kafka mode)
+	Elapsed  time.Duration
 }
 
 // String is the one-line summary printed at the end of a run: every kind
@@ -100,6 +102,9 @@ func (s Summary) String() string {
 	line += fmt.Sprintf("), rejected %d", s.Out.Rejects())
 	if s.Commits+s.Aborts > 0 {
 		line += fmt.Sprintf(", %d transactions committed, %d aborted", s.Commits, s.Aborts)
+	}
+	if s.Restarts > 0 {
+		line += fmt.Sprintf(", %d restarts", s.Restarts)
 	}
 	if c[record.KindBook]+c[record.KindBookSnapshot] > 0 {
 		for k := range record.NumKinds {
@@ -199,6 +204,7 @@ func runKafka(ctx context.Context, cfg Config, job Job, batches []stream.BatchSi
 		Global:          job.Global,
 		Outputs:         cfg.Topics.Only(job.Outputs...),
 		Threads:         cfg.Threads,
+		Restarts:        cfg.Restarts,
 		Batches:         batches,
 		Echo:            job.Human,
 		FinishTimeout:   cfg.FinishTimeout,
@@ -210,5 +216,5 @@ func runKafka(ctx context.Context, cfg Config, job Job, batches []stream.BatchSi
 		Logger:          log,
 		Metrics:         m,
 	})
-	return Summary{Read: st.RecordsIn, Out: st.Out, Commits: st.Commits, Aborts: st.Aborts, Phases: st.Phases}, err
+	return Summary{Read: st.RecordsIn, Out: st.Out, Commits: st.Commits, Aborts: st.Aborts, Restarts: st.Restarts, Phases: st.Phases}, err
 }

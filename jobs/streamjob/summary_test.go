@@ -23,3 +23,12 @@ func TestSummaryString(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }
+
+// A run restarted after transient Kafka errors says so; one that was not
+// keeps the line above.
+func TestSummaryStringRestarts(t *testing.T) {
+	s := Summary{Job: "sma", Read: 5, Commits: 2, Restarts: 1, Elapsed: time.Second}
+	if got, want := s.String(), "sma: read 5, wrote 0 (trades 0, events 0, bars 0, sma 0, profit 0), rejected 0, 2 transactions committed, 0 aborted, 1 restarts in 1s"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
