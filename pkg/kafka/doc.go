@@ -101,6 +101,38 @@
 // cleanly leaves the group explicitly (static members do not leave on
 // close), so that the next run's pod is not kept waiting.
 //
+// # Restarts after transient faults
+//
+// A run attempt that fails with a transient error — a failed produce
+// (ErrProduce; franz-go 1.22 treats OUT_OF_ORDER_SEQUENCE_NUMBER as fatal
+// for a transactional producer), the broker or the network unavailable
+// while polling or setting up (dial errors, EOF, timeouts, coordinator
+// moves), a transaction whose end failed so that its outcome is unknown —
+// is closed and replaced by a fresh one, at most RunConfig.Restarts times
+// in a row (--restarts, default 3 in the CLI; 0 fails at once), after a
+// backoff of 1s, 2s, 4s... (restart.go). An attempt that committed a
+// transaction resets the count; Stats sum the attempts and count the
+// restarts. Errors of the configuration, of the state (ErrStateMismatch,
+// ErrGlobalSplit), the stop rule (ErrIncomplete), the batch files and the
+// processors, a fenced producer or static member (another instance owns the
+// id), refused authorization and cancellation are returned at once.
+//
+// The fresh attempt is a process restart without the process: the old
+// attempt's clients are all closed (as after any failed run: no leave, so
+// the static member's partitions come back at once), and the new one
+// starts from nothing in memory — new clients and run id, the producer id
+// loaded again (the fence, which aborts whatever transaction the old
+// producer left open), a new group join, the processors restored from the
+// state topic and checked against the committed offsets, the batch sink's
+// buffers discarded and its staged files recovered by the snapshots. What
+// the crash tests prove of a rerun thus holds for it. Riding the fault out
+// inside the old runner is what was abandoned: its client keeps what it
+// believed before the fault (its uncommitted offsets, buffered records, a
+// producer id flagged for reload, a session that may rejoin under it), and
+// one such recovery rewound to offsets ahead of the snapshots and lost an
+// aborted transaction's records. A fresh runner believes only what the
+// broker has committed.
+//
 // # Threads: parallel partitions
 //
 // RunConfig.Threads (--threads N) runs N members of the group in one

@@ -463,10 +463,11 @@ func (r *runner) loop(ctx context.Context) error {
 		fs := r.sess.PollRecords(pctx, r.rc.CommitRecords)
 		cancel()
 		if err := fetchErr(fs); err != nil {
-			// A lost group session (a broker outage) ends the run with an
-			// error: the rerun (Airflow's retry) restores from the committed
-			// snapshots. Riding it out in-process was tried and lost an
-			// aborted transaction's records once; see the issue notes.
+			// A lost group session (a broker outage) ends this runner with
+			// an error: a fresh runner (RunConfig.Restarts) or the rerun
+			// (Airflow's retry) restores from the committed snapshots.
+			// Riding it out in this runner was tried and lost an aborted
+			// transaction's records once; see the package doc.
 			r.abortQuietly(nil)
 			return fmt.Errorf("run %s: polling %s: %w", r.rc.Job, r.rc.Input, err)
 		}
