@@ -160,8 +160,8 @@ func TestExitCodes(t *testing.T) {
 func TestRestartsFlag(t *testing.T) {
 	for _, sub := range []string{"match", "sma", "profit"} {
 		out, _, code := bourse(t, sub, "--help")
-		if code != 0 || !regexp.MustCompile(`--restarts int .*transient Kafka error.*\(default 3\)`).MatchString(out) {
-			t.Errorf("bourse %s --help: exit %d, no --restarts flag with default 3:\n%s", sub, code, out)
+		if code != 0 || !regexp.MustCompile(`--restarts int .*transient Kafka error.*\(default 5\)`).MatchString(out) {
+			t.Errorf("bourse %s --help: exit %d, no --restarts flag with default 5:\n%s", sub, code, out)
 		}
 	}
 }

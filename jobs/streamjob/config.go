@@ -69,7 +69,7 @@ type Config struct {
 const maxThreads = 64
 
 // DefaultRestarts is the default of --restarts.
-const DefaultRestarts = 3
+const DefaultRestarts = 5
 
 // Defaults returns a Config with the defaults the CLI shows.
 func Defaults() Config {

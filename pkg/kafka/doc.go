@@ -109,8 +109,9 @@
 // while polling or setting up (dial errors, EOF, timeouts, coordinator
 // moves), a transaction whose end failed so that its outcome is unknown —
 // is closed and replaced by a fresh one, at most RunConfig.Restarts times
-// in a row (--restarts, default 3 in the CLI; 0 fails at once), after a
-// backoff of 1s, 2s, 4s... (restart.go). An attempt that committed a
+// in a row (--restarts, default 5 in the CLI; 0 fails at once), after a
+// backoff of 2s, 4s, 8s... capped at 30s (restart.go): about a minute in
+// all, so that a broker restart or a leader election is ridden out. An attempt that committed a
 // transaction resets the count; Stats sum the attempts and count the
 // restarts. Errors of the configuration, of the state (ErrStateMismatch,
 // ErrGlobalSplit), the stop rule (ErrIncomplete), the batch files and the

@@ -15,7 +15,7 @@ import (
 // restartBackoff after each transient failure in a row, up to
 // maxRestartBackoff.
 const (
-	defaultRestartBackoff = time.Second
+	defaultRestartBackoff = 2 * time.Second
 	maxRestartBackoff     = 30 * time.Second
 )
 
