@@ -88,7 +88,7 @@ func transient(err error) bool {
 	case errors.Is(err, ErrConfig), errors.Is(err, ErrStateMismatch), errors.Is(err, ErrGlobalSplit),
 		errors.Is(err, ErrIncomplete), errors.Is(err, context.Canceled), errors.Is(err, errPermanent):
 		return false
-	case errors.As(err, &m), errors.Is(err, ErrProduce), kerr.IsRetriable(err):
+	case errors.As(err, &m), errors.Is(err, ErrProduce), kerr.IsRetriable(err), lostMembership(err):
 		return true
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
 		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
@@ -98,6 +98,15 @@ func transient(err error) bool {
 	var oe *net.OpError
 	var de *net.DNSError
 	return errors.As(err, &oe) || errors.As(err, &de)
+}
+
+// lostMembership reports a group session the coordinator ended: the
+// member timed out (a broker or this process frozen past the session
+// timeout) or a rebalance moved on without it. A fresh runner joins
+// again.
+func lostMembership(err error) bool {
+	return errors.Is(err, kerr.UnknownMemberID) || errors.Is(err, kerr.IllegalGeneration) ||
+		errors.Is(err, kerr.StaleMemberEpoch) || errors.Is(err, kerr.RebalanceInProgress)
 }
 
 // restartable reports whether a broker error code leaves room for a
