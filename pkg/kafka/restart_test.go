@@ -18,7 +18,6 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
-	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/bourse/bourse/pkg/kafka/kafkatest"
@@ -141,38 +140,6 @@ func TestRunRestartsGiveUp(t *testing.T) {
 	if st.Restarts != 2 || st.Commits != 0 || logs.count("run starting") != 3 {
 		t.Fatalf("stats %+v, %d attempts; want 2 restarts, 3 attempts, no commit", st, logs.count("run starting"))
 	}
-}
-
-// A state that does not match the committed offsets is not a transient
-// fault: the run fails at once, however many restarts it may make.
-func TestRunDoesNotRestartOnStateMismatch(t *testing.T) {
-	forEachBroker(t, func(t *testing.T, b *broker) {
-		in, out, group := b.names(t)
-		b.createTopics(t, 2, in, out)
-		b.produceInput(t, in, 0, 100)
-		rc := b.runConfig(in, out, group)
-		if _, err := Run(runCtx(t), b.cfg, rc); err != nil {
-			t.Fatal(err)
-		}
-		// A newer snapshot that claims another position for partition 0.
-		cl, err := newClient(b.cfg, kgo.RecordPartitioner(kgo.ManualPartitioner()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range encodeSnapshot(snapshotKey(group, in, 0, false), snapshot{next: map[int32]int64{0: 99999}}) {
-			if err := cl.ProduceSync(t.Context(), kgoRecord(rc.StateTopic, 0, e)).FirstErr(); err != nil {
-				t.Fatal(err)
-			}
-		}
-		cl.Close()
-		b.produceInput(t, in, 100, 10)
-		logs := &logCount{}
-		rc.Restarts, rc.Logger, rc.settleTimeout = 3, logs.logger(), time.Second
-		st, err := Run(runCtx(t), b.cfg, rc)
-		if !errors.Is(err, ErrStateMismatch) || st.Restarts != 0 || logs.count("run starting") != 1 {
-			t.Fatalf("got %v, stats %+v, %d attempts; want ErrStateMismatch after one attempt", err, st, logs.count("run starting"))
-		}
-	})
 }
 
 // With --batch-dir, the failed attempt's buffered rows and staged files

@@ -322,6 +322,8 @@ func TestRunBoundedStopsAtEndOffsets(t *testing.T) {
 	})
 }
 
+// A snapshot that claims another position than the committed offset fails
+// the run with ErrStateMismatch, at once.
 func TestRunDetectsStateMismatch(t *testing.T) {
 	forEachBroker(t, func(t *testing.T, b *broker) {
 		in, out, group := b.names(t)
@@ -344,10 +346,13 @@ func TestRunDetectsStateMismatch(t *testing.T) {
 		}
 		cl.Close()
 		b.produceInput(t, in, 100, 10)
-		rc.settleTimeout = time.Second // a real mismatch outlasts any pending marker
-		_, err = Run(runCtx(t), b.cfg, rc)
-		if !errors.Is(err, ErrStateMismatch) {
-			t.Fatalf("got %v, want ErrStateMismatch", err)
+		// A real mismatch outlasts any pending marker, and it is not a
+		// transient fault: no restart, however many are allowed.
+		logs := &logCount{}
+		rc.Restarts, rc.Logger, rc.settleTimeout = 3, logs.logger(), time.Second
+		st, err := Run(runCtx(t), b.cfg, rc)
+		if !errors.Is(err, ErrStateMismatch) || st.Restarts != 0 || logs.count("run starting") != 1 {
+			t.Fatalf("got %v, stats %+v, %d attempts; want ErrStateMismatch after one attempt", err, st, logs.count("run starting"))
 		}
 	})
 }
