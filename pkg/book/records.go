@@ -208,7 +208,7 @@ func (r *records) message(why Reason) string {
 		m = strconv.AppendInt(m, o.ExpiresAt, 10)
 	case ReasonUnsupported:
 		if o.Action == record.Replace {
-			return "expected NEW or CANCEL under the exact matching policy, received REPLACE"
+			return "expected NEW, CANCEL or CANCEL_ALL under the exact matching policy, received REPLACE"
 		}
 		if o.UsesRules() {
 			return "expected no stop_price, display_quantity, post_only or stp under the exact matching policy, received an order using them"

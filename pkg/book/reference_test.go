@@ -522,7 +522,7 @@ func msgUnsupportedNew(o *record.Order) string {
 }
 
 func msgUnsupportedReplace() string {
-	return "expected NEW or CANCEL under the exact matching policy, received REPLACE"
+	return "expected NEW, CANCEL or CANCEL_ALL under the exact matching policy, received REPLACE"
 }
 
 func msgNotOwner(o *record.Order) string {
