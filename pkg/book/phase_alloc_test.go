@@ -31,19 +31,7 @@ func TestSessionDoesNotAllocate(t *testing.T) {
 		*sell(10, 0, 1).market().by("dee").at(310).lean(4), // trades with 7
 		*buy(11, 90, 1).at(450).lean(5),                    // closed: CLOSED
 	}
-	var l statusCounter
-	d := int64(0)
-	allocs := testing.AllocsPerRun(50, func() {
-		d += Day
-		for i := range day {
-			o := day[i]
-			o.Time += d
-			b.Apply(&o, &l)
-		}
-	})
-	if allocs != 0 {
-		t.Errorf("expected 0 allocations per day, got %.2f", allocs)
-	}
+	l := runDays(t, b, day)
 	// the first day also closes the setup's day
 	if l.statuses != 51*4+1 || l.rejects != 51*2 || l.trades != 51*2 {
 		t.Errorf("%d statuses, %d rejects, %d trades over 51 days, want 4 (+1), 2 and 2 a day", l.statuses, l.rejects, l.trades)
@@ -93,6 +81,27 @@ func BenchmarkUncross(b *testing.B) {
 	b.ReportMetric(float64(l.trades), "trades/op")
 }
 
+// runDays applies day to b on 51 days in a row (AllocsPerRun's warm-up
+// and 50 runs), each a Day later than the one before, requires no
+// allocation, and returns what the listener counted.
+func runDays(t *testing.T, b *Book, day []Order) statusCounter {
+	t.Helper()
+	var l statusCounter
+	d := int64(0)
+	allocs := testing.AllocsPerRun(50, func() {
+		d += Day
+		for i := range day {
+			o := day[i]
+			o.Time += d
+			b.Apply(&o, &l)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("expected 0 allocations per day, got %.2f", allocs)
+	}
+	return l
+}
+
 // TestHaltDoesNotAllocate runs whole days with a halt inside a sweep, its
 // auction and the close expiring the DAY remainder: no allocation.
 func TestHaltDoesNotAllocate(t *testing.T) {
@@ -119,19 +128,7 @@ func runHaltDays(t *testing.T, s Session) {
 		*cancelOf(99).at(340).lean(4),                   // the halt's auction: 1 at 106
 		*cancelOf(98).at(450).lean(5),                   // the close expires 3's last lot
 	}
-	var l statusCounter
-	d := int64(0)
-	allocs := testing.AllocsPerRun(50, func() {
-		d += Day
-		for i := range day {
-			o := day[i]
-			o.Time += d
-			b.Apply(&o, &l)
-		}
-	})
-	if allocs != 0 {
-		t.Errorf("expected 0 allocations per day, got %.2f", allocs)
-	}
+	l := runDays(t, b, day)
 	if l.trades != 51*3 || l.statuses != 51*6 {
 		t.Errorf("%d trades, %d statuses over 51 days, want 3 and 6 a day", l.trades, l.statuses)
 	}
