@@ -247,15 +247,23 @@ func (s *stuckSink) Send(ctx context.Context, key, value []byte) error {
 	return s.memSink.Send(ctx, key, value)
 }
 
+// stuckFixture is a fixture whose sink holds every record keyed key until
+// the test ends, and whose acknowledgement wait is 200ms.
+func stuckFixture(t *testing.T, key string) *fixture {
+	t.Helper()
+	f := newFixture(t, nil)
+	sink := &stuckSink{stuckKey: key, release: make(chan struct{})}
+	t.Cleanup(func() { close(sink.release) })
+	f.srv.sink = sink
+	f.srv.ackWait = 200 * time.Millisecond
+	return f
+}
+
 // TestCancelAllAnswersWhenTheSinkHangs: a record the sink holds past the
 // acknowledgement wait is reported as failed in a 503, with the others
 // sent, rather than holding the kill switch's answer for ever.
 func TestCancelAllAnswersWhenTheSinkHangs(t *testing.T) {
-	f := newFixture(t, nil)
-	sink := &stuckSink{stuckKey: "ONGC", release: make(chan struct{})}
-	defer close(sink.release)
-	f.srv.sink = sink
-	f.srv.ackWait = 200 * time.Millisecond
+	f := stuckFixture(t, "ONGC")
 	req, _ := http.NewRequest("DELETE", f.ts.URL+"/api/orders", nil)
 	req.Header.Set("Authorization", "Bearer "+f.alice)
 	client := http.Client{Timeout: 5 * time.Second}
@@ -287,11 +295,7 @@ func TestCancelAllAnswersWhenTheSinkHangs(t *testing.T) {
 // it is kept PENDING under the id the answer gives, so its reports update
 // it; a second order on another instrument is unaffected.
 func TestOrderAnswersWhenTheSinkHangs(t *testing.T) {
-	f := newFixture(t, nil)
-	sink := &stuckSink{stuckKey: "TCS", release: make(chan struct{})}
-	defer close(sink.release)
-	f.srv.sink = sink
-	f.srv.ackWait = 200 * time.Millisecond
+	f := stuckFixture(t, "TCS")
 	var held struct {
 		OrderID uint64 `json:"order_id"`
 		Status  string `json:"status"`

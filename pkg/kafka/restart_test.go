@@ -186,7 +186,6 @@ func TestTransient(t *testing.T) {
 		{"poll, EOF", fmt.Errorf("run x: polling in: %w", io.EOF), true},
 		{"poll, member timed out", fmt.Errorf("run x: polling in: unable to join group session: %w", kerr.UnknownMemberID), true},
 		{"poll, generation moved on", fmt.Errorf("run x: polling in: %w", kerr.IllegalGeneration), true},
-		{"poll, instance fenced", fmt.Errorf("run x: polling in: %w", kerr.FencedInstanceID), false},
 		{"coordinator not available", kerr.CoordinatorNotAvailable, true},
 		{"not coordinator", kerr.NotCoordinator, true},
 		{"request timed out", kerr.RequestTimedOut, true},
