@@ -25,6 +25,8 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
 
+from reader_rows import reader_rows
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 UTC = dt.timezone.utc
 DEPTH = 10  # --book-depth: levels per side in a snapshot
@@ -93,21 +95,7 @@ def row_key(r):
 
 
 def got_rows(records):
-    rows = []
-    for r in records:
-        row = []
-        for c in COLUMNS:
-            v = r[c]
-            if isinstance(v, pd.Timestamp):
-                v = v.to_pydatetime()
-            if isinstance(v, dt.datetime):
-                assert v.utcoffset() == dt.timedelta(0), (c, v)
-                v = v.astimezone(UTC)
-            if c == "instrument":
-                v = str(v)
-            row.append(v)
-        rows.append(tuple(row))
-    return sorted(rows, key=row_key)
+    return reader_rows(records, COLUMNS, key=row_key)
 
 
 def test_pyarrow_book(run):

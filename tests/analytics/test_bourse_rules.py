@@ -27,6 +27,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
+from reader_rows import reader_rows
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 V1 = ROOT / "pkg" / "parquet" / "testdata" / "orders-v1"
 UTC = dt.timezone.utc
@@ -83,23 +85,7 @@ def expected_status(status):
 
 
 def got_rows(records, columns):
-    rows = []
-    for r in records:
-        row = []
-        for c in columns:
-            v = r[c]
-            if isinstance(v, float) and v != v or v is pd.NA:  # pandas' NaN/NA for null
-                v = None
-            if isinstance(v, pd.Timestamp):
-                v = v.to_pydatetime()
-            if isinstance(v, dt.datetime):
-                assert v.utcoffset() == dt.timedelta(0), (c, v)
-                v = v.astimezone(UTC)
-            if c == "instrument":
-                v = str(v)
-            row.append(v)
-        rows.append(tuple(row))
-    return sorted(rows, key=repr)
+    return reader_rows(records, columns)
 
 
 def test_pyarrow_rule_columns_and_status(run):
