@@ -85,11 +85,11 @@ func (s *Server) cancelAll(w http.ResponseWriter, r *http.Request, trader string
 	for i, sym := range symbols {
 		orders[i] = record.Order{ID: s.ids.next(now), Instrument: sym, Side: side, Action: record.CancelAll, Time: now, TraderID: trader}
 	}
-	failed := s.sendAll(context.WithoutCancel(r.Context()), orders)
+	errs := s.sendAll(context.WithoutCancel(r.Context()), orders)
 	sent := make([]cancelAllSent, 0, len(orders))
 	var failedSyms []string
 	for i := range orders {
-		if failed[i] {
+		if errs[i] != nil {
 			failedSyms = append(failedSyms, orders[i].Instrument)
 		} else {
 			sent = append(sent, cancelAllSent{orders[i].ID, orders[i].Instrument})
@@ -147,13 +147,15 @@ func writeOrderError(w http.ResponseWriter, err error) {
 }
 
 // sendAll produces every order to the sink, at most maxCancelAllInFlight at
-// once, and reports which failed (logged each). It waits at most
+// once, and gives each order's outcome: nil once the broker acknowledged
+// it, the sink's error (logged), or errUnacknowledged. It waits at most
 // s.ackWait: a record the sink still holds then (the producer waits for
-// a broker that went away) counts as failed, and its Send goes on in the
-// background; so does launching no more records. Both are safe to send
-// again, and a late CANCEL_ALL lands ahead of the trader's later orders
-// on its partition.
-func (s *Server) sendAll(ctx context.Context, orders []record.Order) []bool {
+// a broker that went away) is errUnacknowledged and its Send goes on in
+// the background; an order not launched by then is errUnacknowledged and
+// never sent. A CANCEL_ALL or a cancel is safe to send again, and a late
+// CANCEL_ALL lands ahead of the trader's later orders on its partition; a
+// NEW may still arrive.
+func (s *Server) sendAll(ctx context.Context, orders []record.Order) []error {
 	type result struct {
 		i   int
 		err error
@@ -180,9 +182,9 @@ func (s *Server) sendAll(ctx context.Context, orders []record.Order) []bool {
 			results <- result{i, err}
 		}(i, &orders[i])
 	}
-	failed := make([]bool, len(orders))
-	for i := range failed {
-		failed[i] = true
+	errs := make([]error, len(orders))
+	for i := range errs {
+		errs[i] = errUnacknowledged
 	}
 collect:
 	for n := 0; n < launched; n++ {
@@ -202,12 +204,17 @@ collect:
 		}
 		if o := &orders[r.i]; r.err != nil {
 			s.log.Error("order not produced", "order_id", o.ID, "action", o.Action.String(), "instrument", o.Instrument, "err", r.err)
-		} else {
-			failed[r.i] = false
 		}
+		errs[r.i] = r.err
 	}
 	if expired {
-		s.log.Error("cancel-all not acknowledged in time", "wait", s.ackWait, "orders", len(orders))
+		var ids []uint64
+		for i, err := range errs {
+			if err == errUnacknowledged {
+				ids = append(ids, orders[i].ID)
+			}
+		}
+		s.log.Error("orders not acknowledged in time", "wait", s.ackWait, "order_ids", ids)
 	}
-	return failed
+	return errs
 }

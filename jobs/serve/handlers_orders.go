@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
-	"time"
 
 	"github.com/bourse/bourse/pkg/record"
 )
@@ -198,14 +197,13 @@ func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, trader strin
 		s.mu.Lock()
 		s.view.Submitted(&o)
 		s.mu.Unlock()
-		s.log.Error("order not acknowledged in time", "order_id", o.ID, "wait", s.ackWait)
 		w.Header().Set("Location", "/api/orders/"+strconv.FormatUint(o.ID, 10))
 		writeJSON(w, http.StatusGatewayTimeout, map[string]any{"order_id": o.ID, "instrument": o.Instrument, "status": StatusPending,
 			"error": "the exchange did not acknowledge the order in time; it may still arrive: see GET /api/orders/" +
 				strconv.FormatUint(o.ID, 10) + " before sending it again"})
 		return
 	case err != nil:
-		s.unsent(w, &o, err)
+		s.unsent(w)
 		return
 	}
 	s.mu.Lock()
@@ -218,33 +216,18 @@ func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, trader strin
 		"status": StatusPending, "order_timestamp": stamp(o.Time)})
 }
 
-// errUnacknowledged is sendWithin's answer when the sink neither took nor
-// refused the record within s.ackWait.
+// errUnacknowledged is sendAll's outcome for a record the sink neither
+// took nor refused within s.ackWait.
 var errUnacknowledged = errors.New("not acknowledged in time")
 
-// sendWithin produces o to the order sink and waits at most s.ackWait for
-// the outcome. The producer keeps a record it has sent until the broker
-// answers (so as not to break its sequence), beyond Send's own timeout,
-// while a broker that went away does not: the request is not held that
-// long. The Send goes on in the background; errUnacknowledged says its
-// outcome is unknown.
+// sendWithin produces o to the order sink (sendAll: the outcome within
+// s.ackWait; the Send outlives the request).
 func (s *Server) sendWithin(ctx context.Context, o *record.Order) error {
-	done := make(chan error, 1)
-	value := record.AppendOrderJSON(nil, o)
-	go func() { done <- s.sink.Send(context.WithoutCancel(ctx), []byte(o.Instrument), value) }()
-	t := time.NewTimer(s.ackWait)
-	defer t.Stop()
-	select {
-	case err := <-done:
-		return err
-	case <-t.C:
-		return errUnacknowledged
-	}
+	return s.sendAll(context.WithoutCancel(ctx), []record.Order{*o})[0]
 }
 
-// unsent answers 503 for an order the sink refused.
-func (s *Server) unsent(w http.ResponseWriter, o *record.Order, err error) {
-	s.log.Error("order not produced", "order_id", o.ID, "action", o.Action.String(), "err", err)
+// unsent answers 503 for an order the sink refused (sendAll logged it).
+func (s *Server) unsent(w http.ResponseWriter) {
 	writeError(w, http.StatusServiceUnavailable, "order not accepted: the exchange is unavailable, try again")
 }
 
@@ -264,12 +247,11 @@ func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request, trader stri
 	o := record.Order{ID: st.OrderID, Instrument: st.Instrument, Action: record.Cancel, Time: s.now().UnixMilli(), TraderID: trader}
 	switch err := s.sendWithin(r.Context(), &o); {
 	case errors.Is(err, errUnacknowledged):
-		s.log.Error("order cancel not acknowledged in time", "order_id", o.ID, "wait", s.ackWait)
 		writeJSON(w, http.StatusGatewayTimeout, map[string]any{"order_id": o.ID, "instrument": o.Instrument,
 			"error": "the exchange did not acknowledge the cancel in time; it may still arrive (sending it again is safe)"})
 		return
 	case err != nil:
-		s.unsent(w, &o, err)
+		s.unsent(w)
 		return
 	}
 	s.log.Info("order cancel sent", "trader", trader, "order_id", o.ID, "instrument", o.Instrument)
